@@ -1,0 +1,66 @@
+"""What a plan importer produces before anything touches the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+class PlanImportError(Exception):
+    """Input that cannot be imported; the message names the file and the line, sheet or column."""
+
+
+@dataclass
+class Finding:
+    """A warning of the import report, located in the source."""
+
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}" if self.line else self.message
+
+
+@dataclass
+class ParsedIndicator:
+    code: str
+    name: str
+    unit: str = ""
+    target_text: str = ""
+    leads: list[str] = field(default_factory=list)
+    subtargets: list[dict] = field(default_factory=list)
+    note: str = ""
+    is_ratio: bool | None = None
+    line: int | None = None
+
+
+@dataclass
+class ParsedTask:
+    code: str
+    name: str
+    section: str = ""
+    number: str = ""
+    leads: list[str] = field(default_factory=list)
+    coordinating: list[str] = field(default_factory=list)
+    output: str = ""
+    deadline_text: str = ""
+    basis: str = ""
+    line: int | None = None
+
+
+@dataclass
+class ParsedPlan:
+    source_file: str
+    province: str | None = None
+    year: int | None = None
+    doc_number: str | None = None
+    doc_type: str | None = None
+    title: str | None = None
+    issuer: str | None = None
+    issue_date: date | None = None
+    indicators: list[ParsedIndicator] = field(default_factory=list)
+    tasks: list[ParsedTask] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    def warn(self, line: int | None, message: str) -> None:
+        self.findings.append(Finding(line, message))

@@ -1,0 +1,387 @@
+"""Plan documents as plain text (extracted from the signed PDF/DOCX): metadata, tables and prose tasks.
+
+Tables are tab-separated rows. The reader joins cells that ran over a page break (a row whose number
+column is empty continues the row above), drops header rows repeated after page breaks, keeps section
+rows (I, II, ... or A, B) and reads KPI sub-target rows ("Cấp tỉnh ≥ 70").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..agencies import split_agencies
+from ..targets import parse_target
+from ..text import clean, fold, fold_key
+from .document import ParsedIndicator, ParsedPlan, ParsedTask, PlanImportError
+
+NUMBER_HEADERS = {"tt", "stt", "so tt", "so thu tu"}
+UNIT_HEADERS = {"don vi", "don vi tinh", "dvt"}
+NAME_PREFIXES = ("ten nhiem vu", "nhiem vu", "noi dung", "ten chi tieu", "chi tieu", "muc tieu", "ten")
+DEADLINE_PREFIXES = ("thoi han", "thoi gian", "tien do")
+NOTE_PREFIXES = ("can cu", "ghi chu", "van ban nguon", "nguon")
+OUTPUT_PREFIXES = ("ket qua", "san pham")
+
+_ROMAN = re.compile(r"^[IVXL]+$")
+_LETTER = re.compile(r"^[A-Z]$")
+_ITEM_NO = re.compile(r"^(\d+)\.?$")
+_APPENDIX = re.compile(r"phu luc\s*([ivxl]+|\d+)\b")
+_ISSUE_LINE = re.compile(
+    r"^([^\W\d_][^,\n]{1,40}?),\s*ngày\b(.*?)\btháng\b(.*?)\bnăm\s*(\d{4})", re.IGNORECASE
+)
+_DOC_NUMBER = re.compile(r"^Số\s*:?\s*(.+)$", re.IGNORECASE)
+_DOC_KIND = re.compile(r"^(KẾ HOẠCH|QUYẾT ĐỊNH|CHƯƠNG TRÌNH(?: CÔNG TÁC)?|NGHỊ QUYẾT)$")
+_TOP_HEADING = re.compile(r"^([IVX]+)\.\s+(.+)$")
+_SUB_HEADING = re.compile(r"^(\d+)\.\s+(.+)$")
+_PROSE_ITEM = re.compile(r"^([a-zđ])\)\s*(.+)$")
+_PROSE_FIELD = re.compile(r"^[-–+•]\s*([^:]{3,40}):\s*(.*)$")
+
+
+@dataclass
+class _Table:
+    kind: str  # "task" or "kpi"
+    roles: dict[str, int]
+    header_key: tuple[str, ...]
+    label: str
+    line: int
+    rows: list[dict] = field(default_factory=list)
+
+
+def decode(data: bytes, source: str) -> str:
+    """Bytes of a text plan to text; refuses empty, binary and non-UTF-8 input with a clear message."""
+    if not data.strip():
+        raise PlanImportError(f"{source}: the file is empty")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
+    else:
+        if b"\x00" in data[:4096] or data.startswith((b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0")):
+            raise PlanImportError(
+                f"{source}: this is a binary file (PDF, Word or Excel?), not a plain-text plan; "
+                "save the document as UTF-8 text, or use the .xlsx/.csv template"
+            )
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise PlanImportError(
+                f"{source}, line {line}: the file is not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+                "legacy encodings such as TCVN3/VNI/Windows-1258 must be saved as UTF-8 first"
+            ) from None
+    controls = sum(1 for c in text[:20000] if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f")
+    if controls > 20:
+        raise PlanImportError(f"{source}: the file holds binary data ({controls} control characters)")
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def parse_text_plan(text: str, source: str) -> ParsedPlan:
+    """Parse a whole plan document; raises PlanImportError when it holds no KPI or task at all."""
+    lines = text.split("\n")
+    plan = ParsedPlan(source_file=source)
+    _read_metadata(lines, plan)
+    tables = _read_tables(lines, plan)
+    kpi_tables = [t for t in tables if t.kind == "kpi"]
+    task_tables = [t for t in tables if t.kind == "task"]
+    for i, table in enumerate(kpi_tables):
+        _build_indicators(table, plan, prefix="" if i == 0 else f"{table.label or f'T{i + 1}'}.")
+    used_labels: set[str] = set()
+    for i, table in enumerate(task_tables):
+        label = table.label or ("" if i == 0 else f"T{i + 1}")
+        if label in used_labels:
+            label = f"{label}-{i + 1}" if label else f"T{i + 1}"
+        used_labels.add(label)
+        _build_tasks(table, plan, label)
+    _read_prose_tasks(lines, plan)
+    if not plan.indicators and not plan.tasks:
+        raise PlanImportError(
+            f"{source}: no KPI or task table found (expected tab-separated tables with a 'TT' column, "
+            "or task paragraphs with '- Cơ quan chủ trì:' lines)"
+        )
+    return plan
+
+
+# --- metadata -----------------------------------------------------------------------------------
+
+
+def _read_metadata(lines: list[str], plan: ParsedPlan) -> None:
+    for raw in lines[:80]:
+        line = clean(raw)
+        if plan.doc_number is None and (m := _DOC_NUMBER.match(line)):
+            number = re.sub(r"\s+", "", m.group(1))
+            plan.doc_number = number
+            dm = re.match(r"^(\d*)[-/]?(.+)$", number)
+            plan.doc_type = dm.group(2) if dm else number
+        if plan.province is None and (m := _ISSUE_LINE.match(line)):
+            plan.province = m.group(1).strip()
+            day, month, year = m.group(2).strip(), m.group(3).strip(), int(m.group(4))
+            if day.isdigit() and month.isdigit():
+                try:
+                    plan.issue_date = date(year, int(month), int(day))
+                except ValueError:
+                    plan.warn(lines.index(raw) + 1, f"invalid issue date '{line}'")
+            plan.year = year
+    plan.title = _read_title(lines)
+    if plan.title:
+        years = re.findall(r"năm (20\d\d)", plan.title)
+        if years:
+            plan.year = int(years[-1])
+    if plan.doc_type and plan.province:
+        t = fold(plan.doc_type)
+        if "bcd" in t:
+            plan.issuer = f"Ban Chỉ đạo tỉnh {plan.province}"
+        elif "ubnd" in t:
+            plan.issuer = f"UBND tỉnh {plan.province}"
+        elif "tu" in re.split(r"[-/]", t):
+            plan.issuer = f"Tỉnh ủy {plan.province}"
+
+
+def _read_title(lines: list[str]) -> str | None:
+    for i, raw in enumerate(lines[:120]):
+        if "\t" in raw:
+            break
+        heading = clean(raw)
+        if not _DOC_KIND.match(heading):
+            continue
+        parts: list[str] = []
+        for nxt in lines[i + 1 : i + 12]:
+            text = clean(nxt)
+            if not text:
+                if parts:
+                    break
+                continue
+            parts.append(text)
+            if len(" ".join(parts)) > 400:
+                break
+        body = " ".join(parts)
+        if body:
+            return f"{heading.capitalize()} {body[0].lower()}{body[1:]}"
+    return None
+
+
+# --- tables -------------------------------------------------------------------------------------
+
+
+def _roles(cells: list[str]) -> dict[str, int]:
+    roles: dict[str, int] = {}
+    for idx, cell in enumerate(cells):
+        key = fold_key(cell)
+        if not key:
+            continue
+        if key in NUMBER_HEADERS:
+            role = "number"
+        elif key.startswith(DEADLINE_PREFIXES):
+            role = "deadline"
+        elif "phoi hop" in key:
+            role = "coord"
+        elif "chu tri" in key or "theo doi" in key or key in ("co quan thuc hien", "don vi thuc hien"):
+            role = "lead"
+        elif key in UNIT_HEADERS:
+            role = "unit"
+        elif key.startswith(NOTE_PREFIXES):
+            role = "note"
+        elif key.startswith(OUTPUT_PREFIXES):
+            role = "result"
+        elif key.startswith(NAME_PREFIXES):
+            role = "name" if "name" not in roles else "result"
+        else:
+            continue
+        roles.setdefault(role, idx)
+    return roles
+
+
+def _table_kind(roles: dict[str, int]) -> str | None:
+    if "number" not in roles or "name" not in roles:
+        return None
+    if "deadline" in roles:
+        return "task"
+    if "unit" in roles or "result" in roles:
+        return "kpi"
+    return None
+
+
+def _read_tables(lines: list[str], plan: ParsedPlan) -> list[_Table]:
+    tables: list[_Table] = []
+    table: _Table | None = None
+    appendix = ""
+    for n, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        if "\t" not in raw:
+            table = None
+            m = _APPENDIX.search(fold(clean(raw)))
+            if m:
+                appendix = "PL" + m.group(1).upper()
+            continue
+        cells = [clean(c) for c in raw.split("\t")]
+        if not any(cells):
+            continue
+        roles = _roles(cells)
+        kind = _table_kind(roles)
+        if kind:
+            header_key = tuple(fold_key(c) for c in cells)
+            if table is not None and table.header_key == header_key:
+                continue  # header repeated after a page break
+            table = _Table(kind, roles, header_key, appendix, n)
+            tables.append(table)
+            continue
+        if table is None:
+            plan.warn(n, "tab-separated line outside any table (no header row with 'TT' above it); skipped")
+            continue
+        table.rows.append({"line": n, "cells": cells})
+    return tables
+
+
+def _cell(cells: list[str], roles: dict[str, int], role: str) -> str:
+    idx = roles.get(role)
+    return cells[idx] if idx is not None and idx < len(cells) else ""
+
+
+def _merge(rows: list[dict], plan: ParsedPlan, table: _Table) -> list[dict]:
+    """Group raw rows into records: section rows, item rows with their continuations and sub-targets."""
+    records: list[dict] = []
+    width = len(table.header_key)
+    for row in rows:
+        cells = (row["cells"] + [""] * width)[:width] if len(row["cells"]) <= width else row["cells"]
+        number = _cell(cells, table.roles, "number").strip()
+        others = [c for i, c in enumerate(cells) if i not in (table.roles["number"], table.roles["name"]) and c]
+        name = _cell(cells, table.roles, "name")
+        if number and (_ROMAN.match(number) or _LETTER.match(number)) and name and not others:
+            records.append({"type": "section", "number": number, "title": name, "line": row["line"]})
+        elif number and _ITEM_NO.match(number):
+            records.append({"type": "item", "number": _ITEM_NO.match(number).group(1), "cells": cells,
+                            "line": row["line"], "subtargets": []})
+        elif not number:
+            last = records[-1] if records and records[-1]["type"] == "item" else None
+            target = parse_target(_cell(cells, table.roles, "result")) if table.kind == "kpi" else None
+            if last is not None and target is not None and name and len(name) <= 60:
+                last["subtargets"].append(
+                    {"label": name, "op": target.op, "value": target.value,
+                     "text": _cell(cells, table.roles, "result")}
+                )
+            elif last is not None:
+                for i, c in enumerate(cells):
+                    if c and i < len(last["cells"]):
+                        last["cells"][i] = f"{last['cells'][i]} {c}".strip()
+            else:
+                plan.warn(row["line"], "row without a number and no row above it to continue; skipped")
+        else:
+            plan.warn(row["line"], f"cannot read the number '{number}' in the TT column; row skipped")
+    return records
+
+
+def _build_indicators(table: _Table, plan: ParsedPlan, prefix: str) -> None:
+    for rec in _merge(table.rows, plan, table):
+        if rec["type"] != "item":
+            continue
+        cells = rec["cells"]
+        name = _cell(cells, table.roles, "name")
+        if not name:
+            plan.warn(rec["line"], f"KPI {rec['number']} has no name; skipped")
+            continue
+        plan.indicators.append(
+            ParsedIndicator(
+                code=f"{prefix}{rec['number']}",
+                name=name,
+                unit=_cell(cells, table.roles, "unit"),
+                target_text=_cell(cells, table.roles, "result"),
+                leads=split_agencies(_cell(cells, table.roles, "lead")),
+                subtargets=rec["subtargets"],
+                note=_cell(cells, table.roles, "note"),
+                line=rec["line"],
+            )
+        )
+
+
+def _build_tasks(table: _Table, plan: ParsedPlan, label: str) -> None:
+    letter: tuple[str, str] | None = None
+    roman: tuple[str, str] | None = None
+    for rec in _merge(table.rows, plan, table):
+        if rec["type"] == "section":
+            if _LETTER.match(rec["number"]) and rec["number"] not in ("I", "V", "X", "L"):
+                letter, roman = (rec["number"], rec["title"]), None
+            else:
+                roman = (rec["number"], rec["title"])
+            continue
+        cells = rec["cells"]
+        name = _cell(cells, table.roles, "name")
+        parts = [p for p in (label, letter and letter[0], roman and roman[0], rec["number"]) if p]
+        if not name:
+            plan.warn(rec["line"], f"task {'.'.join(parts)} has no name; skipped")
+            continue
+        section = " › ".join(f"{s[0]}. {s[1]}" for s in (letter, roman) if s)
+        plan.tasks.append(
+            ParsedTask(
+                code=".".join(parts),
+                name=name,
+                section=section,
+                number=rec["number"],
+                leads=split_agencies(_cell(cells, table.roles, "lead")),
+                coordinating=split_agencies(_cell(cells, table.roles, "coord")),
+                output=_cell(cells, table.roles, "result"),
+                deadline_text=_cell(cells, table.roles, "deadline"),
+                basis=_cell(cells, table.roles, "note"),
+                line=rec["line"],
+            )
+        )
+
+
+# --- prose tasks --------------------------------------------------------------------------------
+
+
+def _field_role(label: str) -> str | None:
+    key = fold_key(label)
+    if "chu tri" in key:
+        return "lead"
+    if "phoi hop" in key:
+        return "coord"
+    if key.startswith(DEADLINE_PREFIXES):
+        return "deadline"
+    if key.startswith(OUTPUT_PREFIXES):
+        return "output"
+    return None
+
+
+def _read_prose_tasks(lines: list[str], plan: ParsedPlan) -> None:
+    """Tasks written as "a) <task>" followed by "- Cơ quan chủ trì: ...", "- Thời hạn: ..." lines."""
+    top: tuple[str, str] | None = None
+    sub: tuple[str, str] | None = None
+    item: dict | None = None
+
+    def close() -> None:
+        if item and ("lead" in item or "deadline" in item):
+            parts = [p for p in (top and top[0], sub and sub[0], item["letter"]) if p]
+            plan.tasks.append(
+                ParsedTask(
+                    code=".".join(parts),
+                    name=item["name"],
+                    section=" › ".join(f"{s[0]}. {s[1]}" for s in (top, sub) if s),
+                    number=item["letter"],
+                    leads=split_agencies(item.get("lead", "")),
+                    coordinating=split_agencies(item.get("coord", "")),
+                    output=item.get("output", ""),
+                    deadline_text=item.get("deadline", ""),
+                    line=item["line"],
+                )
+            )
+
+    for n, raw in enumerate(lines, start=1):
+        if "\t" in raw:
+            continue
+        line = clean(raw)
+        if not line:
+            continue
+        if m := _TOP_HEADING.match(line):
+            close()
+            top, sub, item = (m.group(1), m.group(2)), None, None
+        elif m := _SUB_HEADING.match(line):
+            close()
+            sub, item = (m.group(1), m.group(2)), None
+        elif m := _PROSE_ITEM.match(line):
+            close()
+            item = {"letter": m.group(1), "name": m.group(2), "line": n}
+        elif item is not None and (m := _PROSE_FIELD.match(line)) and (role := _field_role(m.group(1))):
+            item[role] = (item.get(role, "") + " " + m.group(2)).strip()
+        elif item is not None and not any(k in item for k in ("lead", "coord", "deadline", "output")):
+            item["name"] = f"{item['name']} {line}"
+    close()

@@ -1,0 +1,218 @@
+"""SQLAlchemy models of the store: provinces, plans, agencies, indicators, measurements, tasks, updates.
+
+The schema itself is owned by Alembic (``dashboard/migrations``); change both together.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Meta(Base):
+    """Key-value facts about the dataset (e.g. ``dataset=demo``, the demo's as-of date)."""
+
+    __tablename__ = "app_meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Province(Base):
+    __tablename__ = "province"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+
+    plans: Mapped[list[Plan]] = relationship(back_populates="province")
+
+
+class Plan(Base):
+    """One plan document (Kế hoạch / Chương trình công tác) of a province for a year."""
+
+    __tablename__ = "plan"
+    __table_args__ = (UniqueConstraint("province_id", "year", "doc_type", name="uq_plan_identity"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("province.id"), index=True)
+    code: Mapped[str] = mapped_column(String(160), unique=True)
+    doc_number: Mapped[str | None] = mapped_column(String(80))
+    doc_type: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(Text)
+    year: Mapped[int] = mapped_column(Integer)
+    issuer: Mapped[str | None] = mapped_column(String(200))
+    issue_date: Mapped[date | None] = mapped_column(Date)
+    source_file: Mapped[str | None] = mapped_column(String(400))
+    imported_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+    province: Mapped[Province] = relationship(back_populates="plans")
+    indicators: Mapped[list[Indicator]] = relationship(back_populates="plan", order_by="Indicator.position")
+    tasks: Mapped[list[Task]] = relationship(back_populates="plan", order_by="Task.position")
+
+
+class Agency(Base):
+    """A department, the police, an office, a commune, or a collective group of them."""
+
+    __tablename__ = "agency"
+    __table_args__ = (UniqueConstraint("province_id", "name", name="uq_agency_province_name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("province.id"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    code: Mapped[str] = mapped_column(String(120))
+
+    aliases: Mapped[list[AgencyAlias]] = relationship(back_populates="agency", cascade="all, delete-orphan")
+
+
+class AgencyAlias(Base):
+    """One spelling of an agency, stored by its folded lookup key."""
+
+    __tablename__ = "agency_alias"
+    __table_args__ = (UniqueConstraint("province_id", "key", name="uq_alias_province_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("province.id"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    key: Mapped[str] = mapped_column(String(300))
+    spelling: Mapped[str] = mapped_column(String(300))
+
+    agency: Mapped[Agency] = relationship(back_populates="aliases")
+
+
+class Indicator(Base):
+    """A KPI (chỉ tiêu) of a plan with its target and sub-targets."""
+
+    __tablename__ = "indicator"
+    __table_args__ = (UniqueConstraint("plan_id", "code", name="uq_indicator_plan_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str | None] = mapped_column(String(40))
+    target_text: Mapped[str | None] = mapped_column(String(200))
+    target_op: Mapped[str | None] = mapped_column(String(2))
+    target_value: Mapped[float | None] = mapped_column(Float)
+    subtargets: Mapped[list] = mapped_column(JSON, default=list)
+    is_ratio: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    source_line: Mapped[int | None] = mapped_column(Integer)
+
+    plan: Mapped[Plan] = relationship(back_populates="indicators")
+    leads: Mapped[list[IndicatorLead]] = relationship(
+        cascade="all, delete-orphan", order_by="IndicatorLead.position"
+    )
+
+
+class IndicatorLead(Base):
+    __tablename__ = "indicator_lead"
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    agency: Mapped[Agency] = relationship()
+
+
+class Measurement(Base):
+    """A monthly figure of one agency for one indicator: numerator/denominator, or a plain value."""
+
+    __tablename__ = "measurement"
+    __table_args__ = (
+        UniqueConstraint("indicator_id", "agency_id", "month", name="uq_measurement_indicator_agency_month"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    month: Mapped[date] = mapped_column(Date, index=True)
+    numerator: Mapped[float | None] = mapped_column(Float)
+    denominator: Mapped[float | None] = mapped_column(Float)
+    value: Mapped[float | None] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(80), default="form")
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    recorded_by: Mapped[str | None] = mapped_column(String(120))
+
+
+class Task(Base):
+    """A task (nhiệm vụ) of a plan. ``key`` is stable across re-imports of the same document."""
+
+    __tablename__ = "task"
+    __table_args__ = (UniqueConstraint("plan_id", "code", name="uq_task_plan_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    code: Mapped[str] = mapped_column(String(60))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    section: Mapped[str | None] = mapped_column(String(400))
+    number: Mapped[str | None] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(Text)
+    output: Mapped[str | None] = mapped_column(Text)
+    deadline_text: Mapped[str | None] = mapped_column(Text)
+    deadline_kind: Mapped[str] = mapped_column(String(20), index=True)
+    start_date: Mapped[date | None] = mapped_column(Date)
+    due_date: Mapped[date | None] = mapped_column(Date, index=True)
+    basis: Mapped[str | None] = mapped_column(Text)
+    source_line: Mapped[int | None] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    plan: Mapped[Plan] = relationship(back_populates="tasks")
+    agencies: Mapped[list[TaskAgency]] = relationship(
+        cascade="all, delete-orphan", order_by="TaskAgency.position"
+    )
+    updates: Mapped[list[TaskUpdate]] = relationship(
+        back_populates="task", order_by="TaskUpdate.created_at", cascade="all, delete-orphan"
+    )
+
+
+class TaskAgency(Base):
+    """An agency's role in a task: ``lead`` (chủ trì) or ``coordinating`` (phối hợp)."""
+
+    __tablename__ = "task_agency"
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    agency: Mapped[Agency] = relationship()
+
+
+class TaskUpdate(Base):
+    """A progress report on a task by its agency for a month."""
+
+    __tablename__ = "task_update"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), index=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str | None] = mapped_column(Text)
+    evidence_url: Mapped[str | None] = mapped_column(String(500))
+    month: Mapped[date] = mapped_column(Date, index=True)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    created_by: Mapped[str | None] = mapped_column(String(120))
+
+    task: Mapped[Task] = relationship(back_populates="updates")

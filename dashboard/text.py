@@ -1,0 +1,76 @@
+"""Text helpers shared by the importers and the search: markup stripping and accent folding."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+_TAG = re.compile(r"</?\s*[a-zA-Z][^<>]*>")
+_LATEX_CMDS = {
+    r"\geq": "≥",
+    r"\ge": "≥",
+    r"\leq": "≤",
+    r"\le": "≤",
+    r"\%": "%",
+    r"\times": "×",
+}
+_LATEX_CMD = re.compile(r"\\(geq|ge|leq|le|times|%)(?![a-zA-Z])")
+_MD_EMPH = re.compile(r"(\*\*|__|\*|`)")
+_MD_HEADING = re.compile(r"^\s*#{1,6}\s*")
+_SPACES = re.compile(r"\s+")
+
+
+def clean(text: str | None) -> str:
+    """Strip HTML tags and entities, Markdown emphasis/headings and LaTeX math from a cell or line.
+
+    The result is plain text with single spaces, e.g. ``<b>I</b>`` -> ``I``, ``$\\geq 70$`` -> ``≥ 70``.
+    """
+    if not text:
+        return ""
+    s = _TAG.sub(" ", text)
+    s = html.unescape(s)
+    s = _LATEX_CMD.sub(lambda m: " " + _LATEX_CMDS["\\" + m.group(1)] + " ", s)
+    s = s.replace("$", " ").replace("\\", " ")
+    s = _MD_HEADING.sub("", s)
+    s = _MD_EMPH.sub("", s)
+    s = s.replace("\u00a0", " ").replace("\u200b", "")
+    return unicodedata.normalize("NFC", _SPACES.sub(" ", s).strip())
+
+
+def _fold_char(c: str) -> str:
+    if c in "đĐ":
+        return "d"
+    base = unicodedata.normalize("NFD", c)[0]
+    return base.lower()
+
+
+def fold(text: str | None) -> str:
+    """Lower-case and remove Vietnamese diacritics, keeping the length (one char in, one char out).
+
+    Keeping the length lets a match in the folded text be mapped back to the original.
+    """
+    if not text:
+        return ""
+    return "".join(_fold_char(c) for c in unicodedata.normalize("NFC", text))
+
+
+def fold_key(text: str | None) -> str:
+    """A lookup key: folded, punctuation-insensitive, single-spaced."""
+    s = fold(clean(text))
+    s = s.replace("&", " va ")
+    s = re.sub(r"[^a-z0-9]+", " ", s)
+    return s.strip()
+
+
+def slug(text: str) -> str:
+    """ASCII slug, e.g. ``Thái Nguyên`` -> ``thai-nguyen``."""
+    return fold_key(text).replace(" ", "-")
+
+
+def matches_search(haystack: str | None, query: str | None) -> bool:
+    """Accent- and case-insensitive substring search: ``chuyen doi so`` finds ``chuyển đổi số``."""
+    q = fold_key(query)
+    if not q:
+        return True
+    return q in fold_key(haystack)
