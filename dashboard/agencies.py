@@ -75,11 +75,51 @@ _GROUP_PATTERNS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
 # A list item starts with one of these; anything else continues the previous name
 # ("Sở Văn hóa, Thể thao và Du lịch" is one agency, not two).
 _HEAD_WORDS = (
-    "so ", "cong an", "van phong", "ubnd", "uy ban", "ban ", "trung tam", "bao ", "bhxh", "bao hiem",
-    "tinh doan", "doan ", "truong ", "hiep hoi", "don vi", "co quan", "bo ", "doanh nghiep", "chu dau tu",
-    "vien ", "dai hoc", "hoi ", "ngan hang", "cac ", "toa an", "thanh tra", "kho bac", "cuc ", "chi cuc",
-    "cong ty", "tong cong ty", "tap doan", "buu dien", "mat tran", "lien doan", "hoi dong", "tinh uy",
-    "dang uy", "xa ", "phuong ", "ubmttq", "nha ", "to ", "ca ", "vp ",
+    "so ",
+    "cong an",
+    "van phong",
+    "ubnd",
+    "uy ban",
+    "ban ",
+    "trung tam",
+    "bao ",
+    "bhxh",
+    "bao hiem",
+    "tinh doan",
+    "doan ",
+    "truong ",
+    "hiep hoi",
+    "don vi",
+    "co quan",
+    "bo ",
+    "doanh nghiep",
+    "chu dau tu",
+    "vien ",
+    "dai hoc",
+    "hoi ",
+    "ngan hang",
+    "cac ",
+    "toa an",
+    "thanh tra",
+    "kho bac",
+    "cuc ",
+    "chi cuc",
+    "cong ty",
+    "tong cong ty",
+    "tap doan",
+    "buu dien",
+    "mat tran",
+    "lien doan",
+    "hoi dong",
+    "tinh uy",
+    "dang uy",
+    "xa ",
+    "phuong ",
+    "ubmttq",
+    "nha ",
+    "to ",
+    "ca ",
+    "vp ",
 )
 
 _ABBREVIATIONS = [
@@ -143,7 +183,7 @@ def split_agencies(text: str | None) -> list[str]:
     enumerations: list[tuple[int, str]] = []
     for pattern, groups in _GROUP_PATTERNS:
         for m in pattern.finditer(_mask(f, spans)):
-            after = f[m.end():].lstrip()
+            after = f[m.end() :].lstrip()
             if after.startswith(":") and groups == (GROUP_DEPARTMENTS,):
                 # "Các sở, ngành: Tư pháp, Công an, ..." names the departments one by one.
                 rest_start = f.index(":", m.end()) + 1
@@ -199,8 +239,18 @@ def guess_kind(name: str) -> str:
         return DEPARTMENT
     if f.startswith("cong an"):
         return POLICE
-    if f.startswith(("ubnd xa", "ubnd phuong", "uy ban nhan dan xa", "uy ban nhan dan phuong", "xa ", "phuong ",
-                     "ubnd dac khu", "dac khu ")):
+    if f.startswith(
+        (
+            "ubnd xa",
+            "ubnd phuong",
+            "uy ban nhan dan xa",
+            "uy ban nhan dan phuong",
+            "xa ",
+            "phuong ",
+            "ubnd dac khu",
+            "dac khu ",
+        )
+    ):
         return COMMUNE
     if f.startswith("van phong"):
         return OFFICE

@@ -44,9 +44,7 @@ _CONDITIONAL = re.compile(
 _QUARTER = r"\b(?:quy|q)\s*(iv|iii|ii|i|[1-4])\b"
 _YEAR = r"(?:\s*/\s*|\s+nam\s+|\s+)(\d{4})"
 _QUARTER_RANGE = re.compile(_QUARTER + r"(?:\s*[-–—]\s*(iv|iii|ii|i|[1-4]))?(?:" + _YEAR + r")?")
-_MONTH_RANGE = re.compile(
-    r"thang\s*(\d{1,2})(?:\s*[-–—]\s*(\d{1,2}))?(?:" + _YEAR + r")?"
-)
+_MONTH_RANGE = re.compile(r"thang\s*(\d{1,2})(?:\s*[-–—]\s*(\d{1,2}))?(?:" + _YEAR + r")?")
 _FULL_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})(?!\d)")
 _YEAR_ONLY = re.compile(r"(?:trong |het |cuoi |den )?nam\s+(\d{4})")
 _UNTIL_END_OF_YEAR = re.compile(r"(den )?het nam(\s+(\d{4}))?")

@@ -111,6 +111,7 @@ class Indicator(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
     code: Mapped[str] = mapped_column(String(40))
+    national_code: Mapped[str | None] = mapped_column(String(40), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     name: Mapped[str] = mapped_column(Text)
     unit: Mapped[str | None] = mapped_column(String(40))
@@ -123,9 +124,7 @@ class Indicator(Base):
     source_line: Mapped[int | None] = mapped_column(Integer)
 
     plan: Mapped[Plan] = relationship(back_populates="indicators")
-    leads: Mapped[list[IndicatorLead]] = relationship(
-        cascade="all, delete-orphan", order_by="IndicatorLead.position"
-    )
+    leads: Mapped[list[IndicatorLead]] = relationship(cascade="all, delete-orphan", order_by="IndicatorLead.position")
 
 
 class IndicatorLead(Base):
@@ -179,9 +178,7 @@ class Task(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     plan: Mapped[Plan] = relationship(back_populates="tasks")
-    agencies: Mapped[list[TaskAgency]] = relationship(
-        cascade="all, delete-orphan", order_by="TaskAgency.position"
-    )
+    agencies: Mapped[list[TaskAgency]] = relationship(cascade="all, delete-orphan", order_by="TaskAgency.position")
     updates: Mapped[list[TaskUpdate]] = relationship(
         back_populates="task", order_by="TaskUpdate.created_at", cascade="all, delete-orphan"
     )

@@ -1,0 +1,1 @@
+"""Pure functions from data (plain rows) to Dash components."""

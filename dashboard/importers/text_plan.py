@@ -28,9 +28,7 @@ _ROMAN = re.compile(r"^[IVXL]+$")
 _LETTER = re.compile(r"^[A-Z]$")
 _ITEM_NO = re.compile(r"^(\d+)\.?$")
 _APPENDIX = re.compile(r"phu luc\s*([ivxl]+|\d+)\b")
-_ISSUE_LINE = re.compile(
-    r"^([^\W\d_][^,\n]{1,40}?),\s*ngày\b(.*?)\btháng\b(.*?)\bnăm\s*(\d{4})", re.IGNORECASE
-)
+_ISSUE_LINE = re.compile(r"^([^\W\d_][^,\n]{1,40}?),\s*ngày\b(.*?)\btháng\b(.*?)\bnăm\s*(\d{4})", re.IGNORECASE)
 _DOC_NUMBER = re.compile(r"^Số\s*:?\s*(.+)$", re.IGNORECASE)
 _DOC_KIND = re.compile(r"^(KẾ HOẠCH|QUYẾT ĐỊNH|CHƯƠNG TRÌNH(?: CÔNG TÁC)?|NGHỊ QUYẾT)$")
 _TOP_HEADING = re.compile(r"^([IVX]+)\.\s+(.+)$")
@@ -249,16 +247,30 @@ def _merge(rows: list[dict], plan: ParsedPlan, table: _Table) -> list[dict]:
         if number and (_ROMAN.match(number) or _LETTER.match(number)) and name and not others:
             records.append({"type": "section", "number": number, "title": name, "line": row["line"]})
         elif number and _ITEM_NO.match(number):
-            records.append({"type": "item", "number": _ITEM_NO.match(number).group(1), "cells": cells,
-                            "line": row["line"], "subtargets": []})
+            records.append(
+                {
+                    "type": "item",
+                    "number": _ITEM_NO.match(number).group(1),
+                    "cells": cells,
+                    "line": row["line"],
+                    "subtargets": [],
+                }
+            )
         elif not number:
             last = records[-1] if records and records[-1]["type"] == "item" else None
             target = parse_target(_cell(cells, table.roles, "result")) if table.kind == "kpi" else None
             if last is not None and target is not None and name and len(name) <= 60:
                 last["subtargets"].append(
-                    {"label": name, "op": target.op, "value": target.value,
-                     "text": _cell(cells, table.roles, "result")}
+                    {
+                        "label": name,
+                        "op": target.op,
+                        "value": target.value,
+                        "text": f"{name} {_cell(cells, table.roles, 'result')}",
+                    }
                 )
+                unit_idx = table.roles.get("unit")
+                if unit_idx is not None and not last["cells"][unit_idx]:
+                    last["cells"][unit_idx] = cells[unit_idx]
             elif last is not None:
                 for i, c in enumerate(cells):
                     if c and i < len(last["cells"]):

@@ -80,6 +80,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('plan_id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=40), nullable=False),
+    sa.Column('national_code', sa.String(length=40), nullable=True),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('name', sa.Text(), nullable=False),
     sa.Column('unit', sa.String(length=40), nullable=True),
@@ -95,6 +96,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('plan_id', 'code', name='uq_indicator_plan_code')
     )
     with op.batch_alter_table('indicator', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_indicator_national_code'), ['national_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_indicator_plan_id'), ['plan_id'], unique=False)
 
     op.create_table('task',
@@ -220,6 +222,7 @@ def downgrade() -> None:
     op.drop_table('task')
     with op.batch_alter_table('indicator', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_indicator_plan_id'))
+        batch_op.drop_index(batch_op.f('ix_indicator_national_code'))
 
     op.drop_table('indicator')
     with op.batch_alter_table('agency_alias', schema=None) as batch_op:

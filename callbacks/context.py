@@ -1,0 +1,27 @@
+"""Access to the app's engine and settings from inside a callback (no module-level globals)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import current_app
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from dashboard.config import Config
+from dashboard.store import transaction
+
+
+def engine() -> Engine:
+    return current_app.extensions["kpi"]["engine"]
+
+
+def config() -> Config:
+    return current_app.extensions["kpi"]["config"]
+
+
+@contextmanager
+def session() -> Iterator[Session]:
+    with transaction(engine()) as s:
+        yield s

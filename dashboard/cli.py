@@ -1,0 +1,186 @@
+"""Command line: ``python -m dashboard COMMAND`` (also installed as ``kpi-dashboard``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from . import export as exporter
+from .config import Config
+from .importers import PlanImportError, import_file
+from .models import Plan
+from .queries import indicator_rows, plan_rows, task_rows
+from .store import make_engine, transaction, upgrade
+
+
+def _engine(config: Config):  # noqa: ANN202
+    return make_engine(config.database_url)
+
+
+def cmd_init_db(args: argparse.Namespace, config: Config) -> int:
+    engine = _engine(config)
+    upgrade(engine)
+    print(f"database ready: {engine.url.render_as_string(hide_password=True)}")
+    return 0
+
+
+def cmd_import_plan(args: argparse.Namespace, config: Config) -> int:
+    engine = _engine(config)
+    upgrade(engine)
+    status = 0
+    for path in args.paths:
+        try:
+            report = import_file(engine, Path(path), province=args.province, year=args.year)
+        except PlanImportError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            print("nothing was imported from this file; the database is unchanged", file=sys.stderr)
+            status = 1
+            continue
+        print(report.summary())
+    return status
+
+
+def cmd_demo(args: argparse.Namespace, config: Config) -> int:
+    from .demo import DemoRefused, build_demo
+
+    engine = _engine(config)
+    started = time.perf_counter()
+    try:
+        summary = build_demo(engine, config.as_of(), force=args.force)
+    except DemoRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for report in summary.reports:
+        print(report.summary().splitlines()[0])
+    print(
+        f"demo data as of {summary.as_of:%d/%m/%Y}: {summary.agencies} extra agencies, "
+        f"{summary.measurements} monthly KPI figures, {summary.task_updates} task updates "
+        f"({time.perf_counter() - started:.1f} s)"
+    )
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, config: Config) -> int:
+    # The web layer is imported here only: the core never depends on Dash.
+    from webapp import create_app
+
+    app = create_app(config)
+    print(f"serving on http://{args.host}:{args.port}/  (Ctrl+C to stop)")
+    app.run(host=args.host, port=args.port, debug=args.debug)
+    return 0
+
+
+def _find_plan(session, ref: str) -> Plan | None:  # noqa: ANN001
+    cond = Plan.code == ref
+    if ref.isdigit():
+        cond = or_(cond, Plan.id == int(ref))
+    return session.scalar(select(Plan).where(cond))
+
+
+def cmd_export(args: argparse.Namespace, config: Config) -> int:
+    engine = _engine(config)
+    upgrade(engine)
+    with transaction(engine) as session:
+        plan_id = None
+        plan_info = None
+        if args.plan:
+            plan = _find_plan(session, args.plan)
+            if plan is None:
+                known = ", ".join(f"{p['id']} ({p['code']})" for p in plan_rows(session)) or "none"
+                print(f"error: no plan '{args.plan}'; known plans: {known}", file=sys.stderr)
+                return 1
+            plan_id = plan.id
+            plan_info = next(p for p in plan_rows(session) if p["id"] == plan.id)
+        if args.what == "tasks":
+            rows = task_rows(session, config.as_of(), plan_id)
+        else:
+            rows = indicator_rows(session, plan_id)
+    if args.format == "json":
+        data = exporter.to_json(rows, args.what).encode("utf-8") + b"\n"
+    elif args.format == "csv":
+        data = exporter.to_csv(rows, args.what)
+    else:
+        data = exporter.to_xlsx(rows, args.what, plan_info)
+    if args.output:
+        Path(args.output).write_bytes(data)
+        print(f"wrote {len(rows)} {args.what} to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m dashboard",
+        description="KPI and task monitoring for provincial science, technology, innovation and "
+        "digital-transformation plans (Resolution 57, Project 06). Settings come from environment "
+        "variables (DATABASE_URL, SECRET_KEY, DASHBOARD_TODAY, ...): see the README.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("init-db", help="create or migrate the database schema (Alembic upgrade head)")
+    p.set_defaults(func=cmd_init_db)
+
+    p = sub.add_parser(
+        "import-plan",
+        help="import plan documents (.txt) or the .xlsx/.csv template",
+        description="Import plan files, each in one transaction. Re-importing a document updates its plan in place.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="plan file(s): .txt, .xlsx or .csv")
+    p.add_argument("--province", help="province name, when the document does not say it")
+    p.add_argument("--year", type=int, help="plan year, when the document does not say it")
+    p.set_defaults(func=cmd_import_plan)
+
+    p = sub.add_parser(
+        "demo",
+        help="build the demo database from the plans in data/",
+        description="Fill the database with the demo: three real plans plus generated "
+        "monthly figures and task updates up to DASHBOARD_TODAY (default: today).",
+    )
+    p.add_argument("--force", action="store_true", help="replace imported (non-demo) data too")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("serve", help="run the web dashboard (development server)")
+    p.add_argument("--host", default=None, help="address to listen on (default: HOST or 127.0.0.1)")
+    p.add_argument("--port", type=int, default=None, help="port (default: PORT or 8050)")
+    p.add_argument("--debug", action="store_true", help="Dash debug mode with hot reload")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser(
+        "export",
+        help="export tasks or KPIs as JSON, CSV or Excel",
+        description="Export tasks or indicators. JSON uses the public field names; CSV and "
+        "xlsx use the import template's Vietnamese headers, so they can be re-imported.",
+    )
+    p.add_argument("what", choices=("tasks", "indicators"))
+    p.add_argument("--format", choices=exporter.FORMATS, default="json")
+    p.add_argument("--plan", help="plan id or code (default: every plan)")
+    p.add_argument("--output", "-o", help="file to write (default: standard output)")
+    p.set_defaults(func=cmd_export)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    config = Config.from_env()
+    if args.command == "serve":
+        args.host = args.host or config.host
+        args.port = args.port or config.port
+    try:
+        return args.func(args, config)
+    except SQLAlchemyError as exc:
+        print(f"error: database problem: {exc.__class__.__name__}: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1

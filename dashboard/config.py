@@ -1,0 +1,68 @@
+"""Settings from environment variables, with defaults that make ``git clone`` + ``serve`` work."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE / 'dashboard.db'}"
+
+
+def _today_from_env() -> date | None:
+    raw = os.environ.get("DASHBOARD_TODAY", "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise SystemExit(f"DASHBOARD_TODAY must be a date as YYYY-MM-DD, got '{raw}'") from None
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else one kept in instance/ so sessions survive restarts."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = INSTANCE / "secret_key"
+    try:
+        if path.exists():
+            return path.read_text().strip()
+        INSTANCE.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+    except OSError:
+        return secrets.token_hex(32)
+
+
+@dataclass
+class Config:
+    """Everything the app reads from its environment; see the README for each variable."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    secret_key: str = ""
+    today: date | None = None  # the "as of" date for statuses; None means the real today
+    auto_demo: bool = True  # fill an empty embedded database with the demo on first run
+    host: str = "127.0.0.1"
+    port: int = 8050
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls) -> Config:
+        return cls(
+            database_url=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
+            secret_key=_secret_key(),
+            today=_today_from_env(),
+            auto_demo=os.environ.get("DASHBOARD_AUTO_DEMO", "1") not in ("0", "false", "no"),
+            host=os.environ.get("HOST", "127.0.0.1"),
+            port=int(os.environ.get("PORT", "8050")),
+        )
+
+    def as_of(self) -> date:
+        """The date statuses are computed for."""
+        return self.today or date.today()

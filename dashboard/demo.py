@@ -1,0 +1,336 @@
+"""The demo database: the real plans in ``data/`` plus deterministic monthly figures and task updates.
+
+The generator is seeded, so a given "as of" date always produces the same data: on-track agencies and
+lagging ones, tasks done on time, done late, overdue, and monthly reports on time, late or missing.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+
+from sqlalchemy import Engine, insert, select
+from sqlalchemy.orm import Session
+
+from .agencies import COMMUNE, GROUP, GROUP_SCOPES
+from .config import ROOT
+from .deadlines import CONDITIONAL, DATE, RECURRING
+from .directory import StoredDirectory, get_or_create_province
+from .importers import ImportReport, read_plan
+from .importers.loader import load_plan
+from .models import Agency, Base, Indicator, IndicatorLead, Measurement, Plan, Task, TaskAgency, TaskUpdate
+from .store import get_meta, is_empty, set_meta, transaction, upgrade
+
+DATA = ROOT / "data"
+PLANS = ("thai-nguyen-kh-2026.txt", "dong-thap-qd07-bcd-2026.txt", "lao-cai-kh-bcd-2026.txt")
+SEED = 57
+DEMO_SOURCE = "demo"
+
+
+class DemoRefused(Exception):
+    """The database holds real data; the demo will not overwrite it without --force."""
+
+
+@dataclass
+class DemoSummary:
+    reports: list[ImportReport]
+    agencies: int
+    measurements: int
+    task_updates: int
+    as_of: date
+
+
+def months_until(year: int, as_of: date) -> Iterator[date]:
+    """First days of the months of ``year`` that have started by ``as_of``."""
+    for m in range(1, 13):
+        first = date(year, m, 1)
+        if first > as_of:
+            return
+        yield first
+
+
+def _load_agencies(session: Session) -> int:
+    count = 0
+    directories: dict[str, StoredDirectory] = {}
+    with (DATA / "agencies.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["province"] not in directories:
+                directories[row["province"]] = StoredDirectory(
+                    session, get_or_create_province(session, row["province"])
+                )
+            directory = directories[row["province"]]
+            aliases = [a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()]
+            directory.ensure(row["name"].strip(), row["kind"].strip(), aliases)
+            count += 1
+    return count
+
+
+def _members(session: Session, agency: Agency, cache: dict) -> list[Agency]:
+    """The agencies a lead stands for: itself, or every member of a collective group."""
+    if agency.kind != GROUP:
+        return [agency]
+    key = (agency.province_id, agency.name)
+    if key not in cache:
+        kinds = GROUP_SCOPES.get(agency.name, ())
+        cache[key] = (
+            list(
+                session.scalars(
+                    select(Agency)
+                    .where(Agency.province_id == agency.province_id, Agency.kind.in_(kinds))
+                    .order_by(Agency.name)
+                )
+            )
+            if kinds
+            else []
+        )
+    return cache[key]
+
+
+def _reported_at(rng: random.Random, month: date, punctual: float) -> datetime | None:
+    """When an agency sent its monthly report: by the 25th, a few days late, or never (None)."""
+    roll = rng.random()
+    if roll < punctual:
+        day = rng.randint(12, 25)
+    elif roll < punctual + (1 - punctual) * 0.7:
+        day = rng.randint(26, 28)
+    else:
+        return None
+    return datetime.combine(month.replace(day=day), time(hour=rng.randint(8, 16), minute=rng.randint(0, 59)))
+
+
+def _denominator(rng: random.Random, national_code: str | None, kind: str) -> int:
+    small = kind == COMMUNE
+    if national_code in ("satisfaction",):
+        return rng.randint(150, 900) if small else rng.randint(600, 4000)
+    if national_code in ("digital_skills", "data_governance"):
+        return rng.randint(25, 60) if small else rng.randint(60, 400)
+    if national_code in ("online_services", "business_online", "boundary_free"):
+        return rng.randint(60, 180) if small else rng.randint(40, 260)
+    return rng.randint(40, 300)
+
+
+def _measurements(session: Session, rng: random.Random, as_of: date) -> list[dict]:
+    rows: list[dict] = []
+    cache: dict = {}
+    plans = session.scalars(select(Plan).order_by(Plan.id)).all()
+    for plan in plans:
+        months = [m for m in months_until(plan.year, as_of) if m.replace(day=25) <= as_of or m.month < as_of.month]
+        indicators = session.scalars(
+            select(Indicator).where(Indicator.plan_id == plan.id).order_by(Indicator.position)
+        ).all()
+        for ind in indicators:
+            if ind.target_value is None:
+                continue
+            leads = session.scalars(
+                select(Agency)
+                .join(IndicatorLead)
+                .where(IndicatorLead.indicator_id == ind.id)
+                .order_by(IndicatorLead.position)
+            ).all()
+            reporters: list[Agency] = []
+            for lead in leads:
+                for a in _members(session, lead, cache):
+                    if a not in reporters:
+                        reporters.append(a)
+            target = ind.target_value
+            for agency in reporters:
+                # Each agency has its own pace: most reach the target, some lag well behind.
+                skill = rng.choice((1.02, 1.0, 0.99, 0.97, 0.93, 0.86, 0.75))
+                punctual = rng.choice((0.95, 0.9, 0.8, 0.6))
+                den = _denominator(rng, ind.national_code, agency.kind)
+                for i, month in enumerate(months):
+                    reported = _reported_at(rng, month, punctual)
+                    if reported is None:
+                        continue
+                    progress = (i + 1) / 12
+                    if ind.is_ratio:
+                        start = max(0.0, min(100.0, target * skill) - 25)
+                        pct = min(100.0, start + (min(100.0, target * skill) - start) * progress**0.7)
+                        month_den = den + i * rng.randint(0, 3)
+                        num = min(month_den, round(month_den * pct / 100))
+                        rows.append(
+                            dict(
+                                indicator_id=ind.id,
+                                agency_id=agency.id,
+                                month=month,
+                                numerator=num,
+                                denominator=month_den,
+                                value=None,
+                                source=DEMO_SOURCE,
+                                recorded_at=reported,
+                                recorded_by="demo",
+                            )
+                        )
+                    else:
+                        value = round(target * skill * progress**0.8, 1)
+                        rows.append(
+                            dict(
+                                indicator_id=ind.id,
+                                agency_id=agency.id,
+                                month=month,
+                                numerator=None,
+                                denominator=None,
+                                value=value,
+                                source=DEMO_SOURCE,
+                                recorded_at=reported,
+                                recorded_by="demo",
+                            )
+                        )
+    return rows
+
+
+def _task_updates(session: Session, rng: random.Random, as_of: date) -> list[dict]:
+    rows: list[dict] = []
+    tasks = session.scalars(select(Task).join(Plan).where(Task.active.is_(True)).order_by(Task.id)).all()
+    leads = {}
+    for ta in session.scalars(select(TaskAgency).where(TaskAgency.role == "lead").order_by(TaskAgency.position)):
+        leads.setdefault(ta.task_id, ta.agency_id)
+    plan_years = {p.id: p.year for p in session.scalars(select(Plan))}
+    for task in tasks:
+        year = plan_years[task.plan_id]
+        agency_id = leads.get(task.id)
+        months = list(months_until(year, as_of))
+        if task.start_date and task.start_date.year == year:
+            months = [m for m in months if m >= task.start_date.replace(day=1)]
+
+        def add(
+            month: date,
+            status: str,
+            progress: int,
+            note: str,
+            completed: date | None = None,
+            late: bool = False,
+            task_id: int = task.id,
+            agency_id: int | None = agency_id,
+        ) -> None:
+            day = rng.randint(26, 28) if late else rng.randint(10, 25)
+            created = datetime.combine(month.replace(day=min(day, 28)), time(9, rng.randint(0, 59)))
+            rows.append(
+                dict(
+                    task_id=task_id,
+                    agency_id=agency_id,
+                    status=status,
+                    progress=progress,
+                    note=note,
+                    evidence_url=None,
+                    month=month,
+                    completed_on=completed,
+                    created_at=created,
+                    created_by="demo",
+                )
+            )
+
+        if task.deadline_kind == RECURRING:
+            punctual = rng.choice((0.95, 0.85, 0.7))
+            for month in months:
+                if month.replace(day=25) > as_of and month.month == as_of.month:
+                    break
+                roll = rng.random()
+                if roll < punctual:
+                    add(month, "in_progress", 50, f"Báo cáo định kỳ tháng {month.month}/{month.year}")
+                elif roll < punctual + 0.1:
+                    add(month, "in_progress", 50, f"Báo cáo tháng {month.month}/{month.year} (gửi muộn)", late=True)
+            continue
+        if task.deadline_kind == CONDITIONAL:
+            if rng.random() < 0.3 and months:
+                add(months[-1], "not_started", 0, "Chưa có hướng dẫn của Trung ương")
+            continue
+        if task.deadline_kind != DATE or task.due_date is None:
+            if rng.random() < 0.5 and months:
+                add(months[-1], "in_progress", rng.choice((20, 40, 60)), "Đang triển khai")
+            continue
+        due = task.due_date
+        fate = rng.random()
+        if due <= as_of:
+            # Past due: mostly done on time, some done late, the rest overdue.
+            if fate < 0.58:
+                finish = max(date(year, 1, 5), date.fromordinal(due.toordinal() - rng.randint(0, 25)))
+            elif fate < 0.75:
+                finish = min(as_of, date.fromordinal(due.toordinal() + rng.randint(5, 45)))
+            else:
+                finish = None
+        else:
+            span = max(1, (due - date(year, 1, 1)).days)
+            elapsed = (as_of - date(year, 1, 1)).days / span
+            finish = as_of if fate < 0.12 else None
+            if finish is None and fate > 0.85:
+                continue  # not started yet
+        progress = 0
+        for month in months:
+            month_end = date(month.year, month.month, 28)
+            if finish is not None and finish <= month_end:
+                add(month, "done", 100, "Đã hoàn thành, có văn bản kèm theo", completed=finish)
+                break
+            if month > as_of:
+                break
+            share = (month.toordinal() - date(year, 1, 1).toordinal()) / max(1, (due - date(year, 1, 1)).days)
+            target = min(95, int(100 * min(1.0, share)))
+            if finish is None and due <= as_of:
+                target = min(target, rng.choice((30, 45, 60, 80)))
+            if due > as_of:
+                target = min(target, int(100 * elapsed))
+            progress = max(progress, target - rng.randint(0, 10))
+            add(
+                month,
+                "in_progress" if progress > 0 else "not_started",
+                max(0, progress),
+                "Đang triển khai" if progress else "Chưa triển khai",
+            )
+    return rows
+
+
+def clear(engine: Engine) -> None:
+    """Delete every row, keeping the schema (children first)."""
+    with transaction(engine) as session:
+        for table in reversed(Base.metadata.sorted_tables):
+            session.execute(table.delete())
+
+
+def build_demo(engine: Engine, as_of: date, *, force: bool = False) -> DemoSummary:
+    """Create the schema if needed and (re)fill it with the demo; real data is never overwritten unless forced."""
+    upgrade(engine)
+    with transaction(engine) as session:
+        has_plans = session.scalar(select(Plan.id).limit(1)) is not None
+        is_demo = get_meta(session, "dataset") == "demo"
+    if has_plans and not is_demo and not force:
+        raise DemoRefused("the database already holds imported plans; use --force to replace them with the demo")
+    if has_plans:
+        clear(engine)
+    parsed = [read_plan(DATA / "plans" / name) for name in PLANS]
+    rng = random.Random(SEED)
+    with transaction(engine) as session:
+        agencies = _load_agencies(session)
+        reports = [load_plan(session, p) for p in parsed]
+        session.flush()
+        measurements = _measurements(session, rng, as_of)
+        if measurements:
+            session.execute(insert(Measurement), measurements)
+        updates = _task_updates(session, rng, as_of)
+        if updates:
+            session.execute(insert(TaskUpdate), updates)
+        set_meta(session, "dataset", "demo")
+        set_meta(session, "demo_as_of", as_of.isoformat())
+    return DemoSummary(reports, agencies, len(measurements), len(updates), as_of)
+
+
+def ensure_database(engine: Engine, as_of: date, *, fill_demo: bool) -> bool:
+    """Migrate the schema; fill an empty database with the demo when asked. True if the demo was built."""
+    empty = is_empty(engine)
+    upgrade(engine)
+    if not fill_demo:
+        return False
+    with transaction(engine) as session:
+        has_plans = session.scalar(select(Plan.id).limit(1)) is not None
+    if empty or not has_plans:
+        build_demo(engine, as_of)
+        return True
+    return False
+
+
+def data_files() -> list[Path]:
+    """The files the demo is built from."""
+    return [DATA / "plans" / n for n in PLANS] + [DATA / "agencies.csv"]

@@ -1,0 +1,160 @@
+"""Exports of tasks and KPIs: JSON (public field names), and CSV/xlsx in the import template's layout."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+
+from .deadlines import KINDS
+from .importers.spreadsheet import (
+    INDICATOR_COLUMNS,
+    KPI_SHEET,
+    PLAN_FIELDS,
+    PLAN_SHEET,
+    TASK_COLUMNS,
+    TASK_SHEET,
+    format_subtargets,
+)
+from .status import label as status_label
+
+FORMATS = ("json", "csv", "xlsx")
+DEADLINE_KIND_VI = {
+    "date": "Có hạn",
+    "recurring": "Thường xuyên",
+    "conditional": "Theo điều kiện",
+    "unknown": "Chưa rõ",
+}
+assert set(DEADLINE_KIND_VI) == set(KINDS)
+
+TASK_EXTRA = (
+    ("plan", "Kế hoạch"),
+    ("key", "Mã định danh"),
+    ("deadline_kind", "Loại thời hạn"),
+    ("start_date", "Ngày bắt đầu"),
+    ("due_date", "Hạn hoàn thành"),
+    ("status", "Trạng thái"),
+    ("progress", "Tiến độ (%)"),
+)
+INDICATOR_EXTRA = (
+    ("plan", "Kế hoạch"),
+    ("national_code", "Mã chỉ tiêu quốc gia"),
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: str) -> str:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _task_cells(row: dict) -> dict[str, object]:
+    cells: dict[str, object] = {
+        "code": row["code"],
+        "section": row["section"] or "",
+        "name": row["name"],
+        "lead_agencies": "; ".join(row["lead_agencies"]),
+        "coordinating_agencies": "; ".join(row["coordinating_agencies"]),
+        "output": row["output"] or "",
+        "deadline_text": row["deadline_text"] or "",
+        "basis": row["basis"] or "",
+        "plan": row["plan"],
+        "key": row["key"],
+        "deadline_kind": DEADLINE_KIND_VI.get(row["deadline_kind"], row["deadline_kind"]),
+        "start_date": date.fromisoformat(row["start_date"]) if row["start_date"] else None,
+        "due_date": date.fromisoformat(row["due_date"]) if row["due_date"] else None,
+        "status": status_label(row["status"]),
+        "progress": row["progress"],
+    }
+    return cells
+
+
+def _indicator_cells(row: dict) -> dict[str, object]:
+    return {
+        "code": row["code"],
+        "name": row["name"],
+        "unit": row["unit"] or "",
+        "target": row["target_text"] or "",
+        "subtargets": format_subtargets(row["subtargets"]),
+        "lead_agencies": "; ".join(row["lead_agencies"]),
+        "is_ratio": "Có" if row["is_ratio"] else "Không",
+        "note": "",
+        "plan": row["plan"],
+        "national_code": row["national_code"] or "",
+    }
+
+
+def _table(kind: str, rows: list[dict]) -> tuple[list[str], list[list[object]]]:
+    if kind == "tasks":
+        fields = [(c.field, c.header) for c in TASK_COLUMNS] + list(TASK_EXTRA)
+        cells = [_task_cells(r) for r in rows]
+    else:
+        fields = [(c.field, c.header) for c in INDICATOR_COLUMNS] + list(INDICATOR_EXTRA)
+        cells = [_indicator_cells(r) for r in rows]
+    return [h for _, h in fields], [[c[f] for f, _ in fields] for c in cells]
+
+
+def to_json(rows: list[dict], kind: str) -> str:
+    """JSON list of objects with the public field names (internal ids left out)."""
+    public = [{k: v for k, v in r.items() if k != "id"} for r in rows]
+    return json.dumps(public, ensure_ascii=False, indent=2)
+
+
+def to_csv(rows: list[dict], kind: str) -> bytes:
+    """UTF-8 CSV with a BOM so that Excel reads Vietnamese correctly; formula-like text neutralised."""
+    headers, table = _table(kind, rows)
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(headers)
+    for r in table:
+        writer.writerow(
+            [
+                v.strftime("%d/%m/%Y") if isinstance(v, date) else neutralise(str(v)) if isinstance(v, str) else v
+                for v in r
+            ]
+        )
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def to_xlsx(rows: list[dict], kind: str, plan: dict | None = None) -> bytes:
+    """An .xlsx in the template layout: frozen header, filters, dates as dates, text never a formula."""
+    import xlsxwriter
+
+    headers, table = _table(kind, rows)
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    head = wb.add_format({"bold": True, "bg_color": "#DDE7F0", "text_wrap": True, "valign": "top", "border": 1})
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    day = wb.add_format({"num_format": "dd/mm/yyyy", "valign": "top"})
+    if plan is not None:
+        ws = wb.add_worksheet(PLAN_SHEET)
+        ws.set_column(0, 0, 22)
+        ws.set_column(1, 1, 90)
+        for i, (field, label) in enumerate(PLAN_FIELDS):
+            ws.write_string(i, 0, label, head)
+            value = plan.get(field)
+            if field == "issue_date" and value:
+                ws.write_datetime(i, 1, date.fromisoformat(value), day)
+            elif isinstance(value, int):
+                ws.write_number(i, 1, value)
+            else:
+                ws.write_string(i, 1, str(value or ""), wrap)
+    ws = wb.add_worksheet(TASK_SHEET if kind == "tasks" else KPI_SHEET)
+    for col, h in enumerate(headers):
+        ws.write_string(0, col, h, head)
+        ws.set_column(col, col, 50 if h in ("Tên nhiệm vụ", "Tên chỉ tiêu") else 18)
+    for r, values in enumerate(table, start=1):
+        for col, v in enumerate(values):
+            if isinstance(v, date):
+                ws.write_datetime(r, col, v, day)
+            elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                ws.write_number(r, col, v)
+            elif v is None:
+                ws.write_blank(r, col, None)
+            else:
+                ws.write_string(r, col, str(v), wrap)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(table), 1), len(headers) - 1)
+    wb.close()
+    return out.getvalue()

@@ -1,0 +1,45 @@
+"""Plan importers: plain-text plan documents and the .xlsx/.csv template, into the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from ..store import transaction
+from .document import Finding, ParsedPlan, PlanImportError
+from .loader import ImportReport, load_plan
+from .spreadsheet import read_spreadsheet
+from .text_plan import decode, parse_text_plan
+
+__all__ = ["Finding", "ImportReport", "ParsedPlan", "PlanImportError", "import_file", "read_plan"]
+
+SPREADSHEET_SUFFIXES = {".xlsx", ".csv"}
+MAX_BYTES = 20 * 1024 * 1024
+
+
+def read_plan(path: Path) -> ParsedPlan:
+    """Parse a plan file without touching the database; raises PlanImportError on bad input."""
+    path = Path(path)
+    if not path.exists():
+        raise PlanImportError(f"{path}: no such file")
+    if path.is_dir():
+        raise PlanImportError(f"{path}: is a folder, not a plan file")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise PlanImportError(
+            f"{path.name}: the file is {size // (1024 * 1024)} MB; plans are at most {MAX_BYTES // (1024 * 1024)} MB"
+        )
+    data = path.read_bytes()
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+        if not data.strip():
+            raise PlanImportError(f"{path.name}: the file is empty")
+        return read_spreadsheet(path, data)
+    return parse_text_plan(decode(data, path.name), path.name)
+
+
+def import_file(engine: Engine, path: Path, *, province: str | None = None, year: int | None = None) -> ImportReport:
+    """Parse and store one plan file in a single transaction: all of it, or nothing."""
+    parsed = read_plan(path)
+    with transaction(engine) as session:
+        return load_plan(session, parsed, province=province, year=year)

@@ -1,0 +1,293 @@
+"""The spreadsheet template: one sheet (or CSV file) of KPIs, one of tasks, Vietnamese headers.
+
+The same column definitions serve the importer and ``export``, so an exported file re-imports.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from ..agencies import split_agencies
+from ..targets import parse_target
+from ..text import clean, fold_key
+from .document import ParsedIndicator, ParsedPlan, ParsedTask, PlanImportError
+from .text_plan import decode
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str  # the public (English) field name, also accepted as a header
+    header: str  # the Vietnamese header of the template
+    required: bool = False
+
+
+TASK_SHEET = "Nhiệm vụ"
+KPI_SHEET = "Chỉ tiêu"
+PLAN_SHEET = "Kế hoạch"
+
+TASK_COLUMNS = (
+    Column("code", "Mã"),
+    Column("section", "Mục"),
+    Column("name", "Tên nhiệm vụ", True),
+    Column("lead_agencies", "Cơ quan chủ trì", True),
+    Column("coordinating_agencies", "Cơ quan phối hợp"),
+    Column("output", "Kết quả, sản phẩm"),
+    Column("deadline_text", "Thời hạn", True),
+    Column("basis", "Căn cứ, ghi chú"),
+)
+INDICATOR_COLUMNS = (
+    Column("code", "Mã"),
+    Column("name", "Tên chỉ tiêu", True),
+    Column("unit", "Đơn vị tính"),
+    Column("target", "Mục tiêu", True),
+    Column("subtargets", "Chỉ tiêu thành phần"),
+    Column("lead_agencies", "Cơ quan chủ trì"),
+    Column("is_ratio", "Tỷ lệ (tử số/mẫu số)"),
+    Column("note", "Ghi chú"),
+)
+PLAN_FIELDS = (
+    ("province", "Tỉnh"),
+    ("year", "Năm"),
+    ("doc_number", "Số hiệu"),
+    ("title", "Trích yếu"),
+    ("issuer", "Cơ quan ban hành"),
+    ("issue_date", "Ngày ban hành"),
+)
+_HEADER_ALIASES = {
+    "target": ("muc tieu", "gia tri muc tieu", "target", "target text", "ket qua", "chi tieu ke hoach"),
+    "name": ("ten", "ten nhiem vu", "ten chi tieu", "nhiem vu", "chi tieu", "name"),
+}
+_SUBTARGET = re.compile(r"^(.*?)\s*(≥|≤|>=|<=|>|<|=)\s*([\d.,]+)\s*%?$")
+
+
+def _header_map(headers: list[str], columns: tuple[Column, ...]) -> dict[str, int]:
+    keys = [fold_key(h) for h in headers]
+    found: dict[str, int] = {}
+    for col in columns:
+        names = {fold_key(col.header), fold_key(col.field), *_HEADER_ALIASES.get(col.field, ())}
+        for idx, key in enumerate(keys):
+            if key in names and idx not in found.values():
+                found[col.field] = idx
+                break
+    return found
+
+
+def _missing(found: dict[str, int], columns: tuple[Column, ...]) -> list[str]:
+    return [c.header for c in columns if c.required and c.field not in found]
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = clean(str(value))
+    # Undo the apostrophe that the export puts in front of formula-looking text.
+    return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@") else text
+
+
+def _rows_to_plan(plan: ParsedPlan, kind: str, headers: list[str], rows: list[tuple[int, list]], where: str) -> None:
+    columns = TASK_COLUMNS if kind == "task" else INDICATOR_COLUMNS
+    found = _header_map(headers, columns)
+    missing = _missing(found, columns)
+    if missing:
+        raise PlanImportError(
+            f"{where}: missing required column(s) "
+            + ", ".join(f"'{m}'" for m in missing)
+            + " (see the template in the README)"
+        )
+    auto = 0
+    for rownum, raw in rows:
+        values = {f: _text(raw[i]) if i < len(raw) else "" for f, i in found.items()}
+        if not any(values.values()):
+            continue
+        if not values.get("name"):
+            plan.warn(None, f"{where}, row {rownum}: no name; row skipped")
+            continue
+        auto += 1
+        code = values.get("code") or str(auto)
+        if kind == "task":
+            plan.tasks.append(
+                ParsedTask(
+                    code=code,
+                    name=values["name"],
+                    section=values.get("section", ""),
+                    number=code.rsplit(".", 1)[-1],
+                    leads=split_agencies(values.get("lead_agencies")),
+                    coordinating=split_agencies(values.get("coordinating_agencies")),
+                    output=values.get("output", ""),
+                    deadline_text=values.get("deadline_text", ""),
+                    basis=values.get("basis", ""),
+                    line=rownum,
+                )
+            )
+        else:
+            target_text = values.get("target", "")
+            if target_text and parse_target(target_text) is None:
+                plan.warn(
+                    None,
+                    f"{where}, row {rownum}, column '{_col_header(columns, 'target')}': "
+                    f"cannot read the target '{target_text}'",
+                )
+            ratio = fold_key(values.get("is_ratio", ""))
+            plan.indicators.append(
+                ParsedIndicator(
+                    code=code,
+                    name=values["name"],
+                    unit=values.get("unit", ""),
+                    target_text=target_text,
+                    leads=split_agencies(values.get("lead_agencies")),
+                    subtargets=_subtargets(values.get("subtargets", ""), plan, f"{where}, row {rownum}"),
+                    note=values.get("note", ""),
+                    is_ratio=None if not ratio else ratio in ("co", "x", "yes", "true", "1"),
+                    line=rownum,
+                )
+            )
+
+
+def _col_header(columns: tuple[Column, ...], field: str) -> str:
+    return next(c.header for c in columns if c.field == field)
+
+
+def _subtargets(text: str, plan: ParsedPlan, where: str) -> list[dict]:
+    out = []
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        m = _SUBTARGET.match(part)
+        target = parse_target(part) if m else None
+        if not m or target is None:
+            plan.warn(None, f"{where}: cannot read the sub-target '{part}' (write e.g. 'Cấp tỉnh ≥ 70')")
+            continue
+        out.append({"label": m.group(1).strip(), "op": target.op, "value": target.value, "text": part})
+    return out
+
+
+def format_subtargets(subtargets: list[dict]) -> str:
+    """Sub-targets as the template writes them: "Cấp tỉnh ≥ 70; Cấp xã ≥ 70"."""
+    sym = {">=": "≥", "<=": "≤"}
+    parts = []
+    for s in subtargets or []:
+        v = s["value"]
+        v = int(v) if float(v).is_integer() else v
+        parts.append(f"{s['label']} {sym.get(s['op'], s['op'])} {v}")
+    return "; ".join(parts)
+
+
+def _kind_of(headers: list[str]) -> str | None:
+    if not _missing(_header_map(headers, TASK_COLUMNS), TASK_COLUMNS):
+        return "task"
+    if not _missing(_header_map(headers, INDICATOR_COLUMNS), INDICATOR_COLUMNS):
+        return "kpi"
+    return None
+
+
+def read_csv(data: bytes, source: str) -> ParsedPlan:
+    """A CSV file of tasks or of KPIs (told apart by its headers)."""
+    text = decode(data, source)
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or not any(rows[0]):
+        raise PlanImportError(f"{source}: the CSV file has no header row")
+    headers = [clean(h) for h in rows[0]]
+    kind = _kind_of(headers)
+    if kind is None:
+        need_t = _missing(_header_map(headers, TASK_COLUMNS), TASK_COLUMNS)
+        need_k = _missing(_header_map(headers, INDICATOR_COLUMNS), INDICATOR_COLUMNS)
+        raise PlanImportError(
+            f"{source}, line 1: missing required column(s) — for tasks: "
+            + ", ".join(f"'{m}'" for m in need_t)
+            + "; for KPIs: "
+            + ", ".join(f"'{m}'" for m in need_k)
+        )
+    plan = ParsedPlan(source_file=source)
+    _rows_to_plan(plan, kind, headers, [(i, r) for i, r in enumerate(rows[1:], start=2)], f"{source}")
+    if not plan.tasks and not plan.indicators:
+        raise PlanImportError(f"{source}: the CSV file has a header but no rows")
+    return plan
+
+
+def read_xlsx(data: bytes, source: str) -> ParsedPlan:
+    """An .xlsx workbook with sheets 'Kế hoạch' (optional), 'Chỉ tiêu' and/or 'Nhiệm vụ'."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise PlanImportError(f"{source}: not a readable .xlsx workbook ({exc.__class__.__name__})") from None
+    plan = ParsedPlan(source_file=source)
+    sheets = {fold_key(ws.title): ws for ws in wb.worksheets}
+    meta_ws = sheets.get(fold_key(PLAN_SHEET)) or sheets.get("plan")
+    if meta_ws is not None:
+        _read_plan_sheet(meta_ws, plan, source)
+    found_any = False
+    for kind, names in (("kpi", (KPI_SHEET, "indicators")), ("task", (TASK_SHEET, "tasks"))):
+        ws = next((sheets[fold_key(n)] for n in names if fold_key(n) in sheets), None)
+        if ws is None:
+            continue
+        found_any = True
+        rows = list(ws.iter_rows(values_only=True))
+        if not rows:
+            continue
+        headers = [_text(h) for h in rows[0]]
+        _rows_to_plan(
+            plan,
+            kind,
+            headers,
+            [(i, list(r)) for i, r in enumerate(rows[1:], start=2)],
+            f"{source}, sheet '{ws.title}'",
+        )
+    wb.close()
+    if not found_any:
+        raise PlanImportError(
+            f"{source}: no sheet named '{KPI_SHEET}' or '{TASK_SHEET}' (found: "
+            + ", ".join(f"'{ws}'" for ws in sheets)
+            + ")"
+        )
+    if not plan.tasks and not plan.indicators:
+        raise PlanImportError(f"{source}: the sheets '{KPI_SHEET}' and '{TASK_SHEET}' hold no rows")
+    return plan
+
+
+def _read_plan_sheet(ws, plan: ParsedPlan, source: str) -> None:  # noqa: ANN001
+    labels = {fold_key(label): f for f, label in PLAN_FIELDS} | {f: f for f, _ in PLAN_FIELDS}
+    for rownum, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        if not row or row[0] is None:
+            continue
+        field = labels.get(fold_key(_text(row[0])))
+        value = row[1] if len(row) > 1 else None
+        if field is None or value in (None, ""):
+            continue
+        if field == "year":
+            try:
+                plan.year = int(float(str(value)))
+            except ValueError:
+                raise PlanImportError(
+                    f"{source}, sheet '{ws.title}', row {rownum}: the year '{value}' is not a number"
+                ) from None
+        elif field == "issue_date":
+            plan.issue_date = value.date() if isinstance(value, datetime) else _parse_date(str(value))
+        else:
+            setattr(plan, field, _text(value))
+    if plan.doc_number:
+        m = re.match(r"^\s*\d*\s*[-/]?\s*(.+)$", plan.doc_number)
+        plan.doc_type = m.group(1).replace(" ", "") if m else None
+
+
+def _parse_date(text: str) -> date | None:
+    m = re.match(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$", text)
+    return date(int(m.group(3)), int(m.group(2)), int(m.group(1))) if m else None
+
+
+def read_spreadsheet(path: Path, data: bytes) -> ParsedPlan:
+    """Dispatch on the file extension (.xlsx or .csv)."""
+    if path.suffix.lower() == ".csv":
+        return read_csv(data, path.name)
+    return read_xlsx(data, path.name)

@@ -1,0 +1,138 @@
+"""Read models: plain rows of plans, KPIs and tasks (with computed status) for pages and exports."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from .models import Agency, Indicator, IndicatorLead, Plan, Province, Task, TaskAgency, TaskUpdate
+from .status import Report, task_status
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def plan_rows(session: Session) -> list[dict]:
+    """Every plan with its province and counts, newest year first."""
+    plans = session.scalars(
+        select(Plan).join(Province).options(selectinload(Plan.province)).order_by(Plan.year.desc(), Province.name)
+    ).all()
+    counts_t: dict[int, int] = defaultdict(int)
+    for pid in session.scalars(select(Task.plan_id).where(Task.active.is_(True))):
+        counts_t[pid] += 1
+    counts_i: dict[int, int] = defaultdict(int)
+    for pid in session.scalars(select(Indicator.plan_id)):
+        counts_i[pid] += 1
+    return [
+        {
+            "id": p.id,
+            "code": p.code,
+            "province": p.province.name,
+            "year": p.year,
+            "doc_number": p.doc_number,
+            "title": p.title,
+            "issuer": p.issuer,
+            "issue_date": _iso(p.issue_date),
+            "source_file": p.source_file,
+            "indicators": counts_i[p.id],
+            "tasks": counts_t[p.id],
+        }
+        for p in plans
+    ]
+
+
+def _plan_filter(stmt, model, plan_id: int | None):  # noqa: ANN001, ANN202
+    return stmt.where(model.plan_id == plan_id) if plan_id is not None else stmt
+
+
+def indicator_rows(session: Session, plan_id: int | None = None) -> list[dict]:
+    """KPIs in document order, with targets, sub-targets and lead agencies (canonical names)."""
+    stmt = (
+        select(Indicator)
+        .join(Plan)
+        .options(selectinload(Indicator.leads).selectinload(IndicatorLead.agency), selectinload(Indicator.plan))
+        .order_by(Plan.id, Indicator.position)
+    )
+    rows = []
+    for ind in session.scalars(_plan_filter(stmt, Indicator, plan_id)):
+        rows.append(
+            {
+                "id": ind.id,
+                "plan": ind.plan.code,
+                "code": ind.code,
+                "national_code": ind.national_code,
+                "name": ind.name,
+                "unit": ind.unit,
+                "target_text": ind.target_text,
+                "target_op": ind.target_op,
+                "target_value": ind.target_value,
+                "subtargets": [{"label": s["label"], "op": s["op"], "value": s["value"]} for s in ind.subtargets or []],
+                "lead_agencies": [lead.agency.name for lead in ind.leads],
+                "is_ratio": ind.is_ratio,
+            }
+        )
+    return rows
+
+
+def task_rows(session: Session, today: date, plan_id: int | None = None) -> list[dict]:
+    """Active tasks in document order, with agencies by role, parsed deadline and computed status."""
+    stmt = (
+        select(Task)
+        .join(Plan)
+        .where(Task.active.is_(True))
+        .options(selectinload(Task.agencies).selectinload(TaskAgency.agency), selectinload(Task.plan))
+        .order_by(Plan.id, Task.position)
+    )
+    tasks = session.scalars(_plan_filter(stmt, Task, plan_id)).all()
+    reports: dict[int, list[TaskUpdate]] = defaultdict(list)
+    if tasks:
+        upd = select(TaskUpdate).where(TaskUpdate.month <= today)
+        if plan_id is not None:
+            upd = upd.join(Task).where(Task.plan_id == plan_id)
+        for u in session.scalars(upd):
+            reports[u.task_id].append(u)
+    rows = []
+    for t in tasks:
+        ups = sorted(reports.get(t.id, []), key=lambda u: (u.month, u.created_at or u.month))
+        latest = ups[-1] if ups else None
+        status = task_status(
+            t.deadline_kind,
+            t.due_date,
+            [Report(u.month, u.status, u.progress, u.completed_on) for u in ups],
+            today,
+        )
+        rows.append(
+            {
+                "id": t.id,
+                "plan": t.plan.code,
+                "key": t.key,
+                "section": t.section,
+                "code": t.code,
+                "name": t.name,
+                "lead_agencies": [a.agency.name for a in t.agencies if a.role == "lead"],
+                "coordinating_agencies": [a.agency.name for a in t.agencies if a.role == "coordinating"],
+                "output": t.output,
+                "deadline_text": t.deadline_text,
+                "deadline_kind": t.deadline_kind,
+                "start_date": _iso(t.start_date),
+                "due_date": _iso(t.due_date),
+                "basis": t.basis,
+                "status": status,
+                "progress": 100 if status in ("done", "done_late") else (latest.progress if latest else 0),
+                "last_note": latest.note if latest else None,
+                "last_update": _iso(latest.month) if latest else None,
+            }
+        )
+    return rows
+
+
+def agency_rows(session: Session, province_id: int | None = None) -> list[dict]:
+    """Agencies with their kind, for filters and the demo generator."""
+    stmt = select(Agency).order_by(Agency.province_id, Agency.kind, Agency.name)
+    if province_id is not None:
+        stmt = stmt.where(Agency.province_id == province_id)
+    return [{"id": a.id, "province_id": a.province_id, "name": a.name, "kind": a.kind} for a in session.scalars(stmt)]
