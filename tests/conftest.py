@@ -14,7 +14,6 @@ from dashboard.models import Base
 from dashboard.store import make_engine, normalize_url, transaction, upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
 PLANS = ROOT / "data" / "plans"
 TN = PLANS / "thai-nguyen-kh-2026.txt"
 DT = PLANS / "dong-thap-qd07-bcd-2026.txt"
