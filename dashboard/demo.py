@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from .agencies import COMMUNE, GROUP, GROUP_SCOPES
 from .config import ROOT
 from .deadlines import CONDITIONAL, DATE, RECURRING
-from .directory import StoredDirectory, get_or_create_province
+from .directory import StoredDirectory, expand, get_or_create_province, group_members
 from .importers import ImportReport, read_plan
 from .importers.loader import load_plan
 from .models import Agency, Base, Indicator, IndicatorLead, Measurement, Plan, Task, TaskAgency, TaskUpdate
@@ -90,16 +90,33 @@ def _members(session: Session, agency: Agency, cache: dict) -> list[Agency]:
     return cache[key]
 
 
-def _reported_at(rng: random.Random, month: date, punctual: float) -> datetime | None:
-    """When an agency sent its monthly report: by the 25th, a few days late, or never (None)."""
-    roll = rng.random()
-    if roll < punctual:
-        day = rng.randint(12, 25)
-    elif roll < punctual + (1 - punctual) * 0.7:
-        day = rng.randint(26, 28)
-    else:
-        return None
-    return datetime.combine(month.replace(day=day), time(hour=rng.randint(8, 16), minute=rng.randint(0, 59)))
+class _ReportCalendar:
+    """When each agency sent its monthly report: by the 25th, a few days late, or never (None).
+
+    One answer per agency and month, shared by all its KPI figures and task updates of that month, and a
+    habit per agency, so some agencies are reliably punctual and others reliably late.
+    """
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.habit: dict[int, float] = {}
+        self.sent: dict[tuple[int, date], datetime | None] = {}
+
+    def __call__(self, agency_id: int, month: date) -> datetime | None:
+        key = (agency_id, month)
+        if key not in self.sent:
+            rng = self.rng
+            punctual = self.habit.setdefault(agency_id, rng.choice((0.97, 0.93, 0.85, 0.75, 0.6)))
+            roll = rng.random()
+            if roll < punctual:
+                day = rng.randint(12, 25)
+            elif roll < punctual + (1 - punctual) * 0.65:
+                day = rng.randint(26, 28)
+            else:
+                self.sent[key] = None
+                return None
+            self.sent[key] = datetime.combine(month.replace(day=day), time(rng.randint(8, 16), rng.randint(0, 59)))
+        return self.sent[key]
 
 
 def _denominator(rng: random.Random, national_code: str | None, kind: str) -> int:
@@ -113,7 +130,7 @@ def _denominator(rng: random.Random, national_code: str | None, kind: str) -> in
     return rng.randint(40, 300)
 
 
-def _measurements(session: Session, rng: random.Random, as_of: date) -> list[dict]:
+def _measurements(session: Session, rng: random.Random, as_of: date, sent: _ReportCalendar) -> list[dict]:
     rows: list[dict] = []
     cache: dict = {}
     plans = session.scalars(select(Plan).order_by(Plan.id)).all()
@@ -140,13 +157,12 @@ def _measurements(session: Session, rng: random.Random, as_of: date) -> list[dic
             for agency in reporters:
                 # Each agency has its own pace: most reach the target, some lag well behind.
                 skill = rng.choice((1.02, 1.0, 0.99, 0.97, 0.93, 0.86, 0.75))
-                punctual = rng.choice((0.95, 0.9, 0.8, 0.6))
                 den = _denominator(rng, ind.national_code, agency.kind)
                 for i, month in enumerate(months):
-                    reported = _reported_at(rng, month, punctual)
+                    reported = sent(agency.id, month)
                     if reported is None:
                         continue
-                    progress = (i + 1) / 12
+                    progress = min(1.0, (i + 1) / 10)
                     if ind.is_ratio:
                         start = max(0.0, min(100.0, target * skill) - 25)
                         pct = min(100.0, start + (min(100.0, target * skill) - start) * progress**0.7)
@@ -183,13 +199,24 @@ def _measurements(session: Session, rng: random.Random, as_of: date) -> list[dic
     return rows
 
 
-def _task_updates(session: Session, rng: random.Random, as_of: date) -> list[dict]:
+def _task_updates(session: Session, rng: random.Random, as_of: date, sent: _ReportCalendar) -> list[dict]:
     rows: list[dict] = []
     tasks = session.scalars(select(Task).join(Plan).where(Task.active.is_(True)).order_by(Task.id)).all()
-    leads = {}
+    leads: dict[int, int] = {}
+    all_leads: dict[int, list[int]] = {}
     for ta in session.scalars(select(TaskAgency).where(TaskAgency.role == "lead").order_by(TaskAgency.position)):
         leads.setdefault(ta.task_id, ta.agency_id)
-    plan_years = {p.id: p.year for p in session.scalars(select(Plan))}
+        all_leads.setdefault(ta.task_id, []).append(ta.agency_id)
+    plans = {p.id: p for p in session.scalars(select(Plan))}
+    plan_years = {pid: p.year for pid, p in plans.items()}
+    member_cache: dict[int, dict[int, list[int]]] = {}
+
+    def members_of(plan_id: int) -> dict[int, list[int]]:
+        province_id = plans[plan_id].province_id
+        if province_id not in member_cache:
+            member_cache[province_id] = group_members(session, province_id)
+        return member_cache[province_id]
+
     for task in tasks:
         year = plan_years[task.plan_id]
         agency_id = leads.get(task.id)
@@ -203,12 +230,13 @@ def _task_updates(session: Session, rng: random.Random, as_of: date) -> list[dic
             progress: int,
             note: str,
             completed: date | None = None,
-            late: bool = False,
             task_id: int = task.id,
             agency_id: int | None = agency_id,
+            at: datetime | None = None,
         ) -> None:
-            day = rng.randint(26, 28) if late else rng.randint(10, 25)
-            created = datetime.combine(month.replace(day=min(day, 28)), time(9, rng.randint(0, 59)))
+            created = at or (sent(agency_id, month) if agency_id is not None else None)
+            if created is None:  # no report that month: the update came with the next one, late
+                created = datetime.combine(month.replace(day=28), time(9, rng.randint(0, 59)))
             rows.append(
                 dict(
                     task_id=task_id,
@@ -225,15 +253,15 @@ def _task_updates(session: Session, rng: random.Random, as_of: date) -> list[dic
             )
 
         if task.deadline_kind == RECURRING:
-            punctual = rng.choice((0.95, 0.85, 0.7))
-            for month in months:
-                if month.replace(day=25) > as_of and month.month == as_of.month:
-                    break
-                roll = rng.random()
-                if roll < punctual:
-                    add(month, "in_progress", 50, f"Báo cáo định kỳ tháng {month.month}/{month.year}")
-                elif roll < punctual + 0.1:
-                    add(month, "in_progress", 50, f"Báo cáo tháng {month.month}/{month.year} (gửi muộn)", late=True)
+            # Every agency behind the lead (all members of a collective group) reports each month.
+            for reporter in expand(all_leads.get(task.id, []), members_of(task.plan_id)):
+                for month in months:
+                    at = sent(reporter, month)
+                    if at is None:
+                        continue
+                    note = f"Báo cáo định kỳ tháng {month.month}/{month.year}"
+                    late = at.day > 25
+                    add(month, "in_progress", 50, note + (" (gửi muộn)" if late else ""), agency_id=reporter, at=at)
             continue
         if task.deadline_kind == CONDITIONAL:
             if rng.random() < 0.3 and months:
@@ -306,10 +334,11 @@ def build_demo(engine: Engine, as_of: date, *, force: bool = False) -> DemoSumma
         agencies = _load_agencies(session)
         reports = [load_plan(session, p) for p in parsed]
         session.flush()
-        measurements = _measurements(session, rng, as_of)
+        sent = _ReportCalendar(rng)
+        measurements = _measurements(session, rng, as_of, sent)
         if measurements:
             session.execute(insert(Measurement), measurements)
-        updates = _task_updates(session, rng, as_of)
+        updates = _task_updates(session, rng, as_of, sent)
         if updates:
             session.execute(insert(TaskUpdate), updates)
         set_meta(session, "dataset", "demo")

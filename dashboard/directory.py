@@ -82,3 +82,23 @@ class StoredDirectory:
         if not known and not existed:
             self.created.append(name)
         return agency, not known and not existed
+
+
+def group_members(session: Session, province_id: int) -> dict[int, list[int]]:
+    """For each collective group agency of a province, the ids of the agencies it stands for."""
+    agencies = session.scalars(select(Agency).where(Agency.province_id == province_id)).all()
+    members: dict[int, list[int]] = {}
+    for group in (a for a in agencies if a.kind == GROUP):
+        kinds = GROUP_SCOPES.get(group.name, ())
+        members[group.id] = [a.id for a in agencies if a.kind in kinds]
+    return members
+
+
+def expand(agency_ids: list[int], members: dict[int, list[int]]) -> list[int]:
+    """Agency ids with every group replaced by its members (order kept, no duplicates)."""
+    out: list[int] = []
+    for aid in agency_ids:
+        for member in members.get(aid, [aid]):
+            if member not in out:
+                out.append(member)
+    return out

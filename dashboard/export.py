@@ -97,7 +97,7 @@ def _table(kind: str, rows: list[dict]) -> tuple[list[str], list[list[object]]]:
 
 def to_json(rows: list[dict], kind: str) -> str:
     """JSON list of objects with the public field names (internal ids left out)."""
-    public = [{k: v for k, v in r.items() if k != "id"} for r in rows]
+    public = [{k: v for k, v in r.items() if k != "id" and not k.startswith("_")} for r in rows]
     return json.dumps(public, ensure_ascii=False, indent=2)
 
 

@@ -1,0 +1,173 @@
+"""KPI values as of a date: per agency, province-wide (weighted), month by month, against the target."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .kpi import NO_DATA, aggregate, kpi_status
+from .models import Measurement
+from .targets import Target
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One monthly figure of one agency for one KPI."""
+
+    indicator_id: int
+    agency_id: int
+    month: date
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+    recorded_at: datetime | None = None
+
+
+@dataclass
+class AgencyValue:
+    agency_id: int
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    status: str
+    gap: float | None  # how far below target (positive) or above (negative)
+    month: date | None
+
+
+@dataclass
+class KpiSnapshot:
+    """A KPI as of a month: province-wide value, previous month, trend, status and each agency."""
+
+    indicator: dict
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    previous: float | None
+    trend: str | None  # "up", "down", "flat" or None
+    status: str
+    gap: float | None
+    agencies: list[AgencyValue] = field(default_factory=list)
+
+
+def load_figures(session: Session, indicator_ids: Iterable[int], until: date) -> list[Figure]:
+    """Figures of the given KPIs for months up to ``until``."""
+    ids = list(indicator_ids)
+    if not ids:
+        return []
+    rows = session.execute(
+        select(
+            Measurement.indicator_id,
+            Measurement.agency_id,
+            Measurement.month,
+            Measurement.numerator,
+            Measurement.denominator,
+            Measurement.value,
+            Measurement.recorded_at,
+        ).where(Measurement.indicator_id.in_(ids), Measurement.month <= until)
+    ).all()
+    return [Figure(*r) for r in rows]
+
+
+def target_of(indicator: dict) -> Target | None:
+    if indicator.get("target_op") is None or indicator.get("target_value") is None:
+        return None
+    return Target(indicator["target_op"], indicator["target_value"])
+
+
+def gap_to_target(value: float | None, target: Target | None) -> float | None:
+    """Distance to the target in the KPI's unit: positive when short of it."""
+    if value is None or target is None:
+        return None
+    return value - target.value if target.op in ("<=", "<") else target.value - value
+
+
+def figure_value(fig: Figure, is_ratio: bool) -> float | None:
+    if is_ratio:
+        return 100.0 * fig.numerator / fig.denominator if fig.numerator is not None and fig.denominator else None
+    return fig.value
+
+
+def _latest(figures: Iterable[Figure], month: date) -> dict[int, Figure]:
+    latest: dict[int, Figure] = {}
+    for f in figures:
+        if f.month <= month and (f.agency_id not in latest or f.month > latest[f.agency_id].month):
+            latest[f.agency_id] = f
+    return latest
+
+
+def combine(indicator: dict, figures: Iterable[Figure]) -> tuple[float | None, float | None, float | None]:
+    """Province-wide (value, numerator, denominator) from one figure per agency.
+
+    Ratios add numerators and denominators; other KPIs add up, except percentages, which are averaged.
+    """
+    figs = list(figures)
+    if not figs:
+        return None, None, None
+    if indicator["is_ratio"]:
+        agg = aggregate((f.numerator, f.denominator) for f in figs)
+        return agg.percent, agg.numerator, agg.denominator
+    values = [f.value for f in figs if f.value is not None]
+    if not values:
+        return None, None, None
+    if (indicator.get("unit") or "").strip() == "%":
+        return sum(values) / len(values), None, None
+    return sum(values), None, None
+
+
+def _previous_month(month: date) -> date:
+    return date(month.year - 1, 12, 1) if month.month == 1 else date(month.year, month.month - 1, 1)
+
+
+def snapshot(
+    indicator: dict,
+    figures: Iterable[Figure],
+    as_of: date,
+    margin: float = 5.0,
+    agency_ids: set[int] | None = None,
+) -> KpiSnapshot:
+    """The KPI as of ``as_of``: each agency's latest figure, and the weighted province value.
+
+    ``agency_ids`` limits the view to some agencies (a filter); the province value then covers them only.
+    """
+    target = target_of(indicator)
+    month = as_of.replace(day=1)
+    figs = [f for f in figures if f.indicator_id == indicator["id"]]
+    if agency_ids is not None:
+        figs = [f for f in figs if f.agency_id in agency_ids]
+    latest = _latest(figs, month)
+    value, num, den = combine(indicator, latest.values())
+    previous, _, _ = combine(indicator, _latest(figs, _previous_month(month)).values())
+    trend = None
+    if value is not None and previous is not None:
+        trend = "flat" if abs(value - previous) < 0.05 else ("up" if value > previous else "down")
+    agencies = []
+    for agency_id, f in latest.items():
+        v = figure_value(f, indicator["is_ratio"])
+        agencies.append(
+            AgencyValue(
+                agency_id,
+                v,
+                f.numerator,
+                f.denominator,
+                kpi_status(v, target, margin),
+                gap_to_target(v, target),
+                f.month,
+            )
+        )
+    agencies.sort(key=lambda a: (-(a.gap if a.gap is not None else float("-inf")), a.agency_id))
+    status = kpi_status(value, target, margin) if value is not None else NO_DATA
+    return KpiSnapshot(indicator, value, num, den, previous, trend, status, gap_to_target(value, target), agencies)
+
+
+def monthly_series(
+    indicator: dict, figures: Iterable[Figure], months: list[date], agency_ids: set[int] | None = None
+) -> list[tuple[date, float | None]]:
+    """Province-wide (or the given agencies') value at the end of each month, carrying the last figure."""
+    figs = [
+        f for f in figures if f.indicator_id == indicator["id"] and (agency_ids is None or f.agency_id in agency_ids)
+    ]
+    return [(m, combine(indicator, _latest(figs, m).values())[0] if figs else None) for m in months]

@@ -1,0 +1,221 @@
+"""What each page shows, as plain data: the core's answer to "overview / agency / timeline / red flags / wall".
+
+Callbacks call these and hand the result to the layouts; nothing here knows about Dash.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .deadlines import CONDITIONAL, DATE, RECURRING
+from .directory import group_members
+from .filters import Filters, task_matches
+from .kpi_catalog import HEADLINE
+from .kpi_values import Figure, KpiSnapshot, load_figures, monthly_series, snapshot
+from .models import Agency
+from .queries import indicator_rows, plan_rows, task_rows
+from .red_flags import Flag, kpi_flags, report_flags, task_flags, worst_first
+from .reporting import ReportCell, ReportingRecord, expected_reporters, records, report_grid, submissions
+from .status import OVERDUE
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Thresholds the pages use (from Config)."""
+
+    due_soon_days: int = 14
+    kpi_margin: float = 5.0
+    report_day: int = 25
+
+
+@dataclass
+class PlanContext:
+    """Everything about one plan that the pages need, loaded once per request."""
+
+    plan: dict
+    plans: list[dict]
+    tasks: list[dict]
+    indicators: list[dict]
+    agencies: dict[int, dict]
+    members: dict[int, list[int]]
+    groups_of: dict[int, set[int]]
+    figures: list[Figure]
+    today: date
+    sections: list[str] = field(default_factory=list)
+
+    def name(self, agency_id: int) -> str:
+        return self.agencies.get(agency_id, {}).get("name", str(agency_id))
+
+    @property
+    def months(self) -> list[date]:
+        """Months of the plan year that have begun by the "as of" date."""
+        year = self.plan["year"]
+        return [date(year, m, 1) for m in range(1, 13) if date(year, m, 1) <= self.today]
+
+
+def load_context(session: Session, filters: Filters, today: date) -> PlanContext | None:
+    """The plan the filters name (else the first one), with its tasks, KPIs, agencies and figures."""
+    plans = plan_rows(session)
+    if not plans:
+        return None
+    plan = next((p for p in plans if p["id"] == filters.plan), plans[0])
+    agencies = {
+        a.id: {"id": a.id, "name": a.name, "kind": a.kind}
+        for a in session.scalars(select(Agency).where(Agency.province_id == plan["province_id"]))
+    }
+    members = group_members(session, plan["province_id"])
+    groups_of: dict[int, set[int]] = defaultdict(set)
+    for group_id, ids in members.items():
+        for aid in ids:
+            groups_of[aid].add(group_id)
+    tasks = task_rows(session, today, plan["id"])
+    indicators = indicator_rows(session, plan["id"])
+    figures = load_figures(session, [i["id"] for i in indicators], today)
+    sections = list(dict.fromkeys(t["section"] for t in tasks if t["section"]))
+    return PlanContext(plan, plans, tasks, indicators, agencies, members, dict(groups_of), figures, today, sections)
+
+
+def filtered_tasks(ctx: PlanContext, f: Filters) -> list[dict]:
+    return [t for t in ctx.tasks if task_matches(t, f, ctx.plan["year"], ctx.groups_of)]
+
+
+def _agency_scope(ctx: PlanContext, f: Filters) -> set[int] | None:
+    if not f.agencies:
+        return None
+    scope: set[int] = set()
+    for aid in f.agencies:
+        scope |= set(ctx.members.get(aid, [aid]))
+    return scope
+
+
+def snapshots(ctx: PlanContext, f: Filters, settings: Settings) -> list[KpiSnapshot]:
+    scope = _agency_scope(ctx, f)
+    return [snapshot(i, ctx.figures, ctx.today, settings.kpi_margin, scope) for i in ctx.indicators]
+
+
+def headline(snaps: list[KpiSnapshot]) -> list[KpiSnapshot]:
+    """The three headline KPIs of the plan (first KPI of each headline catalogue code), in catalogue order."""
+    out = []
+    for code in HEADLINE:
+        hit = next((s for s in snaps if s.indicator["national_code"] == code), None)
+        if hit is not None:
+            out.append(hit)
+    return out
+
+
+def agency_gauges(ctx: PlanContext, heads: list[KpiSnapshot], sort: str = "gap") -> list[dict]:
+    """One row per agency with its value for each headline KPI; sorted by distance to target (worst first)."""
+    rows: dict[int, dict] = {}
+    for k, snap in enumerate(heads):
+        for av in snap.agencies:
+            row = rows.setdefault(
+                av.agency_id, {"agency_id": av.agency_id, "name": ctx.name(av.agency_id), "values": [None] * len(heads)}
+            )
+            row["values"][k] = av
+    out = list(rows.values())
+    for row in out:
+        gaps = [v.gap for v in row["values"] if v is not None and v.gap is not None]
+        row["gap"] = max(gaps) if gaps else None
+    if sort == "name":
+        out.sort(key=lambda r: r["name"])
+    else:
+        out.sort(key=lambda r: (-(r["gap"] if r["gap"] is not None else -1e9), r["name"]))
+    return out
+
+
+def reporting(
+    ctx: PlanContext, session: Session, settings: Settings
+) -> tuple[list[ReportCell], dict[int, ReportingRecord]]:
+    """The monthly report grid and the per-agency record for the plan's reporting agencies."""
+    agencies = expected_reporters(session, ctx.plan["id"], ctx.members)
+    now = datetime.combine(ctx.today, time(23, 59, 59))
+    cells = report_grid(agencies, submissions(session, ctx.plan["id"]), ctx.months, now, settings.report_day)
+    return cells, records(cells)
+
+
+def all_flags(ctx: PlanContext, session: Session, f: Filters, settings: Settings) -> list[Flag]:
+    """Every red flag of the plan under the filters, worst first."""
+    tasks = filtered_tasks(ctx, f)
+    snaps = snapshots(ctx, f, settings)
+    cells, _ = reporting(ctx, session, settings)
+    scope = _agency_scope(ctx, f)
+    if scope is not None:
+        cells = [c for c in cells if c.agency_id in scope]
+    flags = task_flags(tasks, ctx.today, settings.due_soon_days)
+    flags += report_flags(cells, {aid: a["name"] for aid, a in ctx.agencies.items()})
+    if not f.q and not f.section and not f.statuses:
+        flags += kpi_flags(snaps)
+    return worst_first(flags)
+
+
+def flag_counts(flags: list[Flag]) -> Counter:
+    return Counter(fl.kind for fl in flags)
+
+
+def agency_tasks(ctx: PlanContext, agency_id: int, tasks: list[dict]) -> dict[str, list[dict]]:
+    """The agency's tasks as lead (directly or through a group it belongs to) and as coordinator."""
+    ids = {agency_id} | ctx.groups_of.get(agency_id, set())
+    lead = [t for t in tasks if ids & set(t["_lead_ids"])]
+    coord = [t for t in tasks if ids & set(t["_coordinating_ids"]) and t not in lead]
+    return {"lead": lead, "coordinating": coord}
+
+
+def agency_trends(ctx: PlanContext, agency_id: int) -> list[dict]:
+    """For each KPI the agency reports: its monthly values and the target."""
+    scope = set(ctx.members.get(agency_id, [agency_id]))
+    out = []
+    for ind in ctx.indicators:
+        series = monthly_series(ind, ctx.figures, ctx.months, scope)
+        if any(v is not None for _, v in series):
+            out.append({"indicator": ind, "series": series})
+    return out
+
+
+def timeline(ctx: PlanContext, f: Filters) -> dict:
+    """Dated tasks for the quarter chart, recurring ones for the report grid, conditional ones apart."""
+    tasks = filtered_tasks(ctx, f)
+    dated = [t for t in tasks if t["deadline_kind"] == DATE and t["due_date"]]
+    return {
+        "dated": dated,
+        "recurring": [t for t in tasks if t["deadline_kind"] == RECURRING],
+        "conditional": [t for t in tasks if t["deadline_kind"] == CONDITIONAL],
+        "unknown": [t for t in tasks if t["deadline_kind"] not in (DATE, RECURRING, CONDITIONAL)],
+        "year": ctx.plan["year"],
+        "today": ctx.today,
+    }
+
+
+def ranking(ctx: PlanContext, recs: dict[int, ReportingRecord]) -> list[dict]:
+    """Agencies ranked by on-time reporting and overdue tasks they lead (best first)."""
+    overdue: Counter = Counter()
+    led: Counter = Counter()
+    for t in ctx.tasks:
+        leads = set()
+        for aid in t["_lead_ids"]:
+            leads |= set(ctx.members.get(aid, [aid]))
+        for aid in leads:
+            led[aid] += 1
+            if t["status"] == OVERDUE:
+                overdue[aid] += 1
+    rows = []
+    for aid in set(recs) | set(led):
+        if ctx.agencies.get(aid, {}).get("kind") == "group":
+            continue
+        rec = recs.get(aid)
+        rows.append(
+            {
+                "agency_id": aid,
+                "name": ctx.name(aid),
+                "tasks": led[aid],
+                "overdue": overdue[aid],
+                "on_time_rate": rec.on_time_rate if rec else None,
+                "received_rate": rec.received_rate if rec else None,
+            }
+        )
+    rows.sort(key=lambda r: (r["overdue"], -(r["on_time_rate"] if r["on_time_rate"] is not None else -1), r["name"]))
+    return rows
