@@ -1,18 +1,36 @@
 """The web application factory: ``create_app(config)`` builds the Dash app on top of the core.
 
 gunicorn runs ``webapp:create_server()``; ``python -m dashboard serve`` runs ``create_app`` directly.
+Bootstrap and every other asset are served from ``assets/``: the site works without the internet.
 """
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 from dash import Dash
-from flask import Flask
+from flask import Flask, jsonify
+from sqlalchemy import text
 
 import callbacks
 from dashboard.config import Config
 from dashboard.demo import ensure_database
 from dashboard.store import make_engine
-from layouts.shell import app_shell
+from layouts.shell import root
+
+HERE = Path(__file__).resolve().parent
+
+
+def code_version() -> str:
+    """A fingerprint of the web code, the same in every worker; a wall screen reloads when it changes."""
+    digest = hashlib.sha256()
+    for folder in ("layouts", "callbacks", "assets"):
+        for path in sorted((HERE / folder).glob("*")):
+            if path.is_file():
+                digest.update(path.name.encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def create_app(config: Config | None = None) -> Dash:
@@ -25,11 +43,25 @@ def create_app(config: Config | None = None) -> Dash:
         title="Theo dõi KPI - Nghị quyết 57 & Đề án 06",
         suppress_callback_exceptions=True,
         update_title=None,
+        assets_folder=str(HERE / "assets"),
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     server: Flask = app.server
     server.config.update(SECRET_KEY=config.secret_key)
     server.extensions["kpi"] = {"engine": engine, "config": config}
-    app.layout = app_shell
+    version = code_version()
+
+    @server.get("/healthz")
+    def healthz():  # noqa: ANN202
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            db = True
+        except Exception:  # noqa: BLE001 - any failure means "database down" to a health check
+            db = False
+        return jsonify(status="ok" if db else "degraded", database=db, version=version), 200 if db else 503
+
+    app.layout = root
     callbacks.register(app)
     return app
 

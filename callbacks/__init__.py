@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dash import Dash
 
-from . import home
+from . import router, wall
 
 
 def register(app: Dash) -> None:
     """Attach every callback to ``app``."""
-    home.register(app)
+    router.register(app)
+    wall.register(app)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.config import Config
 from dashboard.store import transaction
+from dashboard.views import Settings
 
 
 def engine() -> Engine:
@@ -19,6 +20,11 @@ def engine() -> Engine:
 
 def config() -> Config:
     return current_app.extensions["kpi"]["config"]
+
+
+def settings() -> Settings:
+    cfg = config()
+    return Settings(due_soon_days=cfg.due_soon_days, kpi_margin=cfg.kpi_margin, report_day=cfg.report_day)
 
 
 @contextmanager

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -40,6 +40,20 @@ def _secret_key() -> str:
         return secrets.token_hex(32)
 
 
+def _float_env(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be a number, got '{raw}'") from None
+
+
+def _int_env(name: str, default: int) -> int:
+    return int(_float_env(name, default))
+
+
 @dataclass
 class Config:
     """Everything the app reads from its environment; see the README for each variable."""
@@ -50,7 +64,11 @@ class Config:
     auto_demo: bool = True  # fill an empty embedded database with the demo on first run
     host: str = "127.0.0.1"
     port: int = 8050
-    extra: dict = field(default_factory=dict)
+    due_soon_days: int = 14  # red flag for tasks due within this many days
+    kpi_margin: float = 5.0  # amber when a KPI is within this many points of its target
+    report_day: int = 25  # monthly reports are due by this day of the month
+    wall_rotate_seconds: float = 20.0
+    wall_refresh_minutes: float = 5.0
 
     @classmethod
     def from_env(cls) -> Config:
@@ -61,6 +79,11 @@ class Config:
             auto_demo=os.environ.get("DASHBOARD_AUTO_DEMO", "1") not in ("0", "false", "no"),
             host=os.environ.get("HOST", "127.0.0.1"),
             port=int(os.environ.get("PORT", "8050")),
+            due_soon_days=_int_env("DUE_SOON_DAYS", 14),
+            kpi_margin=_float_env("KPI_MARGIN", 5.0),
+            report_day=_int_env("REPORT_DAY", 25),
+            wall_rotate_seconds=_float_env("WALL_ROTATE_SECONDS", 20.0),
+            wall_refresh_minutes=_float_env("WALL_REFRESH_MINUTES", 5.0),
         )
 
     def as_of(self) -> date:

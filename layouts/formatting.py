@@ -1,4 +1,4 @@
-"""Vietnamese formats: dates as dd/mm/yyyy, decimal comma."""
+"""Vietnamese formats: dates as dd/mm/yyyy, decimal comma (95,5 %)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,29 @@ def vn_date(value: str | date | None) -> str:
     return d.strftime("%d/%m/%Y")
 
 
-def vn_number(value: float | None, decimals: int = 1) -> str:
-    """``95.5`` -> ``95,5``; whole numbers without decimals."""
+def vn_number(value: float | None, decimals: int = 1, lang: str = "vi") -> str:
+    """``95.5`` -> ``95,5``; ``1234`` -> ``1.234``; whole numbers without decimals. English keeps 95.5."""
     if value is None:
         return "–"
-    if float(value).is_integer():
-        return f"{int(value):,}".replace(",", ".")
-    text = f"{value:,.{decimals}f}"
+    rounded = round(float(value), decimals)
+    text = f"{int(rounded):,}" if rounded.is_integer() else f"{rounded:,.{decimals}f}"
+    if lang == "en":
+        return text
     return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def vn_percent(value: float | None, decimals: int = 1, lang: str = "vi") -> str:
+    """``95.5`` -> ``95,5 %``."""
+    return "–" if value is None else f"{vn_number(value, decimals, lang)} %"
+
+
+def with_unit(value: float | None, unit: str | None, lang: str = "vi") -> str:
+    if value is None:
+        return "–"
+    if (unit or "").strip() == "%":
+        return vn_percent(value, 1, lang)
+    return f"{vn_number(value, 1, lang)} {unit or ''}".strip()
+
+
+def month_label(d: date) -> str:
+    return f"{d.month:02d}/{d.year}"

@@ -1,29 +1,80 @@
-"""The frame around every page: navigation bar, demo badge, content."""
+"""The frame around every page: navigation bar (with the red-flag count), demo badge, filters, content."""
 
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard.filters import Filters
 
-def app_shell() -> html.Div:
-    return html.Div(
-        [
-            dcc.Location(id="url"),
-            dbc.Navbar(
-                dbc.Container(
-                    [
-                        dbc.NavbarBrand("Theo dõi KPI · Nghị quyết 57 & Đề án 06", href="/"),
-                        html.Span(id="demo-badge"),
-                    ]
-                ),
-                color="primary",
-                dark=True,
-                className="mb-3",
-            ),
-            dbc.Container(
-                [html.Div(id="home-plans"), html.Div(id="home-detail", className="mt-3")],
-                fluid=True,
-            ),
-        ]
+from .formatting import vn_date
+from .i18n import t
+
+PAGES = (
+    ("/", "nav_overview"),
+    ("/don-vi", "nav_agency"),
+    ("/tien-do", "nav_timeline"),
+    ("/canh-bao", "nav_flags"),
+)
+
+
+def root() -> html.Div:
+    """The app layout: the URL and a container the router fills."""
+    return html.Div([dcc.Location(id="url", refresh="callback-nav"), html.Div(id="root")])
+
+
+def demo_badge(meta: dict[str, str], lang: str) -> dbc.Badge | None:
+    if meta.get("dataset") != "demo":
+        return None
+    return dbc.Badge(
+        f"{t('demo', lang)} · {vn_date(meta.get('demo_as_of'))}",
+        color="warning",
+        text_color="dark",
+        className="ms-2",
+        id="demo-label",
     )
+
+
+def navbar(pathname: str, f: Filters, flag_count: int, meta: dict[str, str], today_text: str) -> dbc.Navbar:
+    lang = f.lang
+    query = f.to_query()
+    links = []
+    for path, key in PAGES:
+        label: list = [t(key, lang)]
+        if path == "/canh-bao":
+            label.append(dbc.Badge(str(flag_count), color="danger", pill=True, className="ms-1", id="nav-flag-count"))
+        links.append(
+            dbc.NavItem(
+                dbc.NavLink(label, href=path + query, active=pathname == path, id=f"nav{path.replace('/', '-')}")
+            )
+        )
+    wall_query = Filters(plan=f.plan, lang=f.lang).to_query()
+    links.append(
+        dbc.NavItem(dbc.NavLink(t("nav_wall", lang), href="/wall" + wall_query, external_link=True, id="nav-wall"))
+    )
+    other = "en" if lang == "vi" else "vi"
+    links.append(
+        dbc.NavItem(
+            dbc.NavLink(t("lang_switch", lang), href=pathname + f.with_(lang=other).to_query(), id="lang-switch")
+        )
+    )
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.NavbarBrand(t("app_title", lang), href="/" + Filters(plan=f.plan, lang=lang).to_query()),
+                demo_badge(meta, lang),
+                html.Span(today_text, className="text-white-50 small ms-2 d-none d-lg-inline", id="as-of"),
+                dbc.NavbarToggler(id="nav-toggle"),
+                dbc.Collapse(dbc.Nav(links, navbar=True, className="ms-auto"), id="nav-collapse", navbar=True),
+            ],
+            fluid=True,
+        ),
+        color="primary",
+        dark=True,
+        expand="lg",
+        className="mb-3",
+    )
+
+
+def page(nav: dbc.Navbar, filter_bar, content) -> html.Div:  # noqa: ANN001
+    return html.Div([nav, dbc.Container([filter_bar, html.Div(content, id="page-content")], fluid=True)])

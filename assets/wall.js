@@ -1,0 +1,54 @@
+/* Wall screen: rotation, clock and staleness run here, in the browser, so they go on when the server
+   or the network does not. The screen heals itself: when the server answers again after the data went
+   stale, or the web code changed, the page reloads. */
+(function () {
+  "use strict";
+  var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+  var hm = function (d) { return pad(d.getHours()) + ":" + pad(d.getMinutes()); };
+
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    wall: {
+      rotate: function (n, cfg) {
+        var views = (cfg && cfg.views) || [];
+        var count = views.length || 1;
+        var active = (n || 0) % count;
+        var classes = [];
+        var dots = [];
+        for (var i = 0; i < count; i++) {
+          classes.push(i === active ? "wall-view" : "wall-view wall-hidden");
+          dots.push(i === active ? "●" : "○");
+        }
+        return classes.concat([views[active] || "", dots.join(" ")]);
+      },
+      clock: function (n, meta, cfg) {
+        var now = new Date();
+        var clock = pad(now.getHours()) + ":" + pad(now.getMinutes()) + ":" + pad(now.getSeconds()) +
+          "  " + pad(now.getDate()) + "/" + pad(now.getMonth() + 1) + "/" + now.getFullYear();
+        var at = meta && meta.refreshed_at;
+        window.__wallLastRefresh = at || 0;
+        window.__wallRefreshMs = (cfg && cfg.refresh_ms) || 300000;
+        if (!at) { return [clock, "", "", "wall-stale wall-hidden"]; }
+        var refreshed = new Date(at);
+        var label = (cfg && cfg.refreshed_label) || "";
+        var stale = now.getTime() - at > 2 * window.__wallRefreshMs + 30000;
+        var text = stale ? ((cfg && cfg.stale_text) || "").replace("{time}", hm(refreshed) + " " +
+          pad(refreshed.getDate()) + "/" + pad(refreshed.getMonth() + 1)) : "";
+        return [clock, label + " " + hm(refreshed), text, stale ? "wall-stale" : "wall-stale wall-hidden"];
+      }
+    }
+  });
+
+  var bootVersion = null;
+  function check() {
+    if (location.pathname.replace(/\/$/, "") !== "/wall") { return; }
+    fetch("/healthz", { cache: "no-store" }).then(function (r) { return r.json(); }).then(function (j) {
+      if (j.status !== "ok") { return; }
+      if (bootVersion === null) { bootVersion = j.version; }
+      var root = document.getElementById("wall-root");
+      var last = window.__wallLastRefresh || 0;
+      var stale = last && Date.now() - last > 3 * (window.__wallRefreshMs || 300000) + 60000;
+      if (!root || stale || j.version !== bootVersion) { location.reload(); }
+    }).catch(function () { /* offline: keep showing the last data */ });
+  }
+  setInterval(check, 60000);
+})();

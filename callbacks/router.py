@@ -1,0 +1,177 @@
+"""Routing: the URL (path + query) decides the page and its filters; the filter controls write the URL."""
+
+from __future__ import annotations
+
+from dash import Dash, Input, Output, State, html, no_update
+
+from dashboard.filters import Filters
+from dashboard.store import meta_dict
+from dashboard.views import (
+    agency_gauges,
+    agency_tasks,
+    agency_trends,
+    all_flags,
+    flag_counts,
+    headline,
+    load_context,
+    reporting,
+    snapshots,
+    timeline,
+)
+from layouts import pages, shell
+from layouts.filter_bar import filter_bar
+from layouts.formatting import vn_date
+from layouts.i18n import t
+from layouts.wall import wall_shell
+
+from .context import config, session, settings
+
+PATHS = {"/", "/don-vi", "/tien-do", "/canh-bao"}
+
+
+def render(pathname: str | None, search: str | None):  # noqa: ANN201
+    """The whole view for a URL."""
+    pathname = pathname or "/"
+    f = Filters.from_query(search)
+    cfg = config()
+    if pathname.rstrip("/") == "/wall":
+        rotate = _number(f.extra.get("rotate"), cfg.wall_rotate_seconds, 5, 600)
+        refresh = _number(f.extra.get("refresh"), cfg.wall_refresh_minutes, 0.1, 1440)
+        return wall_shell(f.plan, f.lang, rotate, refresh)
+    today = cfg.as_of()
+    with session() as s:
+        meta = meta_dict(s)
+        ctx = load_context(s, f, today)
+        if ctx is None:
+            nav = shell.navbar(pathname, f, 0, meta, "")
+            return shell.page(nav, None, pages.empty(t("no_plans", f.lang), "no-plans"))
+        f = f.with_(plan=ctx.plan["id"])
+        st = settings()
+        flags = all_flags(ctx, s, f, st)
+        nav = shell.navbar(pathname, f, len(flags), meta, f"{t('as_of', f.lang)} {vn_date(today)}")
+        bar = filter_bar(f, ctx.plans, list(ctx.agencies.values()), ctx.sections, pathname)
+        if pathname not in PATHS:
+            return shell.page(nav, None, pages.empty(t("not_found", f.lang), "not-found"))
+        if pathname == "/":
+            snaps = snapshots(ctx, f, st)
+            heads = headline(snaps)
+            rows = agency_gauges(ctx, heads, f.extra.get("sort", "gap"))
+            content = pages.overview(ctx.plan, today, heads, rows, snaps, f)
+        elif pathname == "/don-vi":
+            content = _agency(ctx, s, f, st, flags)
+        elif pathname == "/tien-do":
+            cells, _ = reporting(ctx, s, st)
+            data = timeline(ctx, f)
+            recurring_leads = _recurring_reporters(ctx, data["recurring"])
+            cells = [c for c in cells if c.agency_id in recurring_leads]
+            content = pages.timeline_page(
+                ctx.plan, today, data, cells, {a: v["name"] for a, v in ctx.agencies.items()}, f
+            )
+        else:
+            content = pages.flags_page(ctx.plan, today, flags, flag_counts(flags), f)
+    return shell.page(nav, bar, content)
+
+
+def _recurring_reporters(ctx, recurring: list[dict]) -> set[int]:  # noqa: ANN001
+    ids: set[int] = set()
+    for tk in recurring:
+        for aid in tk["_lead_ids"]:
+            ids |= set(ctx.members.get(aid, [aid]))
+    return ids
+
+
+def _agency(ctx, s, f: Filters, st, flags):  # noqa: ANN001, ANN202
+    if not f.agencies or f.agencies[0] not in ctx.agencies:
+        return pages.agency_chooser(list(ctx.agencies.values()), f)
+    agency = ctx.agencies[f.agencies[0]]
+    scoped = f.with_(agencies=(agency["id"],))
+    snaps = snapshots(ctx, scoped, st)
+    tasks = agency_tasks(ctx, agency["id"], ctx.tasks)
+    cells, recs = reporting(ctx, s, st)
+    own_cells = [c for c in cells if c.agency_id == agency["id"]]
+    return pages.agency_page(
+        ctx.plan,
+        ctx.today,
+        agency,
+        snaps,
+        agency_trends(ctx, agency["id"]),
+        tasks,
+        flags,
+        recs.get(agency["id"]),
+        own_cells,
+        f,
+    )
+
+
+def _number(raw: str | None, default: float, low: float, high: float) -> float:
+    try:
+        value = float(raw) if raw is not None else default
+    except ValueError:
+        return default
+    return min(high, max(low, value))
+
+
+def register(app: Dash) -> None:
+    app.callback(Output("root", "children"), Input("url", "pathname"), Input("url", "search"))(render)
+
+    @app.callback(
+        Output("url", "search"),
+        Input("f-plan", "value"),
+        Input("f-agency", "value"),
+        Input("f-section", "value"),
+        Input("f-status", "value"),
+        Input("f-quarter", "value"),
+        Input("f-q", "value"),
+        State("url", "search"),
+        prevent_initial_call=True,
+    )
+    def filters_to_url(plan, agencies, section, statuses, quarter, q, search):  # noqa: ANN001, ANN202
+        current = Filters.from_query(search)
+        changed = current.with_(
+            plan=plan,
+            agencies=tuple(agencies or ()),
+            section=section or None,
+            statuses=tuple(statuses or ()),
+            quarter=quarter or None,
+            q=(q or "").strip()[:200],
+        )
+        if changed.plan != current.plan and current.plan is not None:
+            changed = changed.with_(agencies=(), section=None)  # another province's agencies and sections
+        new = changed.to_query()
+        return no_update if new == (search or "") else new
+
+    @app.callback(
+        Output("url", "search", allow_duplicate=True),
+        Input("o-sort", "value"),
+        State("url", "search"),
+        prevent_initial_call=True,
+    )
+    def sort_to_url(sort, search):  # noqa: ANN001, ANN202
+        f = Filters.from_query(search)
+        extra = {k: v for k, v in f.extra.items() if k != "sort"}
+        if sort and sort != "gap":
+            extra["sort"] = sort
+        new = f.with_(extra=extra).to_query()
+        return no_update if new == (search or "") else new
+
+    @app.callback(
+        Output("url", "search", allow_duplicate=True),
+        Input("t-group", "value"),
+        State("url", "search"),
+        prevent_initial_call=True,
+    )
+    def group_to_url(group, search):  # noqa: ANN001, ANN202
+        new = Filters.from_query(search).with_(group_by=group or "agency").to_query()
+        return no_update if new == (search or "") else new
+
+    @app.callback(
+        Output("nav-collapse", "is_open"),
+        Input("nav-toggle", "n_clicks"),
+        State("nav-collapse", "is_open"),
+        prevent_initial_call=True,
+    )
+    def toggle_nav(n, is_open):  # noqa: ANN001, ANN202
+        return not is_open
+
+
+__all__ = ["register", "render", "html"]

@@ -1,0 +1,68 @@
+"""The wall screen: the server refreshes the data of all views; the browser rotates them and keeps time.
+
+Rotation, the clock and the staleness warning run in the browser, so a screen whose server restarts
+or whose network drops keeps rotating the last data, says how old it is, and picks up again by itself.
+"""
+
+from __future__ import annotations
+
+import time
+
+from dash import ClientsideFunction, Dash, Input, Output, State
+
+from dashboard.filters import Filters
+from dashboard.views import all_flags, flag_counts, headline, load_context, ranking, reporting, snapshots
+from layouts import wall
+from layouts.i18n import t
+
+from .context import config, session, settings
+
+
+def wall_data(_n, cfg):  # noqa: ANN001, ANN201
+    lang = cfg.get("lang", "vi")
+    f = Filters(plan=cfg.get("plan"), lang=lang)
+    today = config().as_of()
+    with session() as s:
+        ctx = load_context(s, f, today)
+        if ctx is None:
+            empty = wall.html.Div(t("no_plans", lang), className="wall-empty")
+            return empty, empty, empty, empty, t("app_title", lang), {"refreshed_at": time.time() * 1000}
+        st = settings()
+        flags = all_flags(ctx, s, f, st)
+        counts = flag_counts(flags)
+        heads = headline(snapshots(ctx, f, st))
+        _, recs = reporting(ctx, s, st)
+        views = (
+            wall.overview_view(heads, counts, ctx.tasks, lang),
+            wall.flags_view(flags, lang),
+            wall.timeline_view(ctx.tasks, ctx.plan["year"], today, lang),
+            wall.ranking_view(ranking(ctx, recs), lang),
+        )
+        title = f"{ctx.plan['province']} · {ctx.plan['year']}"
+    return (*views, title, {"refreshed_at": time.time() * 1000, "flags": len(flags)})
+
+
+def register(app: Dash) -> None:
+    app.callback(
+        [Output(f"wall-view-{i}", "children") for i in range(len(wall.VIEWS))]
+        + [Output("wall-title", "children"), Output("wall-meta", "data")],
+        Input("wall-refresh", "n_intervals"),
+        State("wall-config", "data"),
+    )(wall_data)
+    app.clientside_callback(
+        ClientsideFunction(namespace="wall", function_name="rotate"),
+        [Output(f"wall-view-{i}", "className") for i in range(len(wall.VIEWS))]
+        + [Output("wall-view-name", "children"), Output("wall-dots", "children")],
+        Input("wall-tick", "n_intervals"),
+        State("wall-config", "data"),
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="wall", function_name="clock"),
+        Output("wall-clock-text", "children"),
+        Output("wall-refreshed", "children"),
+        Output("wall-stale", "children"),
+        Output("wall-stale", "className"),
+        Input("wall-clock", "n_intervals"),
+        State("wall-meta", "data"),
+        State("wall-config", "data"),
+    )

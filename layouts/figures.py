@@ -1,0 +1,424 @@
+"""Plotly figures: gauges with the plan's own target, per-agency bullets, trends, the quarter timeline and
+the monthly report grid. Vietnamese separators (95,5) everywhere."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import plotly.graph_objects as go
+
+from dashboard.kpi_catalog import BY_CODE
+from dashboard.kpi_values import KpiSnapshot
+from dashboard.reporting import LATE, MISSING, ON_TIME, PENDING, ReportCell
+from dashboard.status import label as status_label
+
+from .formatting import month_label, vn_date, vn_number
+from .i18n import quarter_label, t
+from .theme import AMBER, BLUE, GREEN, GREY, KPI_COLOR, RED, STATUS_COLOR, STATUS_SYMBOL, kpi_label
+
+FONT = "Open Sans, Liberation Sans, Noto Sans, Arial, sans-serif"
+OPS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
+
+
+def _base(fig: go.Figure, lang: str, dark: bool = False, **layout: object) -> go.Figure:
+    settings: dict = {
+        "separators": ",." if lang != "en" else ".,",
+        "font": {"family": FONT, "color": "#f2f2f2" if dark else "#222"},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+    }
+    settings.update(layout)
+    fig.update_layout(**settings)
+    return fig
+
+
+def short_name(indicator: dict, lang: str = "vi") -> str:
+    """The catalogue label of a KPI when it has one, else its own name."""
+    cat = BY_CODE.get(indicator.get("national_code") or "")
+    if cat is not None:
+        return cat.label_en if lang == "en" else cat.label_vi
+    name = indicator["name"]
+    return name if len(name) <= 60 else name[:57] + "…"
+
+
+def target_text(indicator: dict, lang: str = "vi") -> str:
+    if indicator.get("target_value") is None:
+        return indicator.get("target_text") or ""
+    unit = " %" if (indicator.get("unit") or "").strip() == "%" else f" {indicator.get('unit') or ''}"
+    return f"{OPS.get(indicator['target_op'], '')} {vn_number(indicator['target_value'], 1, lang)}{unit}".rstrip()
+
+
+def _axis_max(snap: KpiSnapshot) -> float:
+    ind = snap.indicator
+    if (ind.get("unit") or "").strip() == "%":
+        return 100.0
+    top = max(v for v in (ind.get("target_value") or 0, snap.value or 0, 1) if v is not None)
+    return top * 1.25
+
+
+def gauge(snap: KpiSnapshot, lang: str = "vi", dark: bool = False, height: int = 260, fill: bool = False) -> go.Figure:
+    """A large gauge: the value, a threshold line at the plan's target, the bar coloured by status."""
+    ind = snap.indicator
+    is_pct = (ind.get("unit") or "").strip() == "%"
+    fig = go.Figure(
+        go.Indicator(
+            mode="gauge+number+delta" if snap.previous is not None else "gauge+number",
+            value=snap.value if snap.value is not None else 0,
+            number={"suffix": " %" if is_pct else "", "valueformat": ".1f", "font": {"size": height * 0.16}},
+            delta={
+                "reference": snap.previous,
+                "valueformat": ".1f",
+                "increasing": {"color": GREEN},
+                "decreasing": {"color": RED},
+            }
+            if snap.previous is not None
+            else None,
+            gauge={
+                "axis": {"range": [0, _axis_max(snap)], "tickfont": {"size": max(10, height * 0.045)}},
+                "bar": {"color": KPI_COLOR[snap.status], "thickness": 0.6},
+                "bgcolor": "#3a3f47" if dark else "#eef0f3",
+                "borderwidth": 0,
+                "threshold": {
+                    "line": {"color": "#f2f2f2" if dark else "#111", "width": 5},
+                    "thickness": 0.9,
+                    "value": ind.get("target_value") or 0,
+                },
+            },
+            title={
+                "text": f"{short_name(ind, lang)}<br><span style='font-size:0.75em'>{t('target', lang)} "
+                f"{target_text(ind, lang)} · {kpi_label(snap.status, lang)}</span>",
+                "font": {"size": max(12, height * 0.065)},
+            },
+        )
+    )
+    if snap.value is None:
+        fig.add_annotation(text=t("no_data", lang), showarrow=False, y=0.1, font={"size": height * 0.07})
+    # ``fill``: take the container's height (wall screen) instead of a fixed one; fonts still follow ``height``.
+    return _base(
+        fig, lang, dark, height=None if fill else height, margin={"l": 40, "r": 40, "t": height * 0.28, "b": 10}
+    )
+
+
+def agency_bullets(rows: list[dict], heads: list[KpiSnapshot], lang: str = "vi") -> go.Figure:
+    """One row of small bullet gauges per agency, one column per headline KPI, target as a line."""
+    n_rows, n_cols = max(1, len(rows)), max(1, len(heads))
+    row_h = 34
+    top = 52
+    height = top + row_h * n_rows + 10
+    fig = go.Figure()
+    label_w = 0.26
+    col_w = (1 - label_w) / n_cols
+    for c, snap in enumerate(heads):
+        ind = snap.indicator
+        x0 = label_w + c * col_w
+        fig.add_annotation(
+            text=f"<b>{short_name(ind, lang)}</b><br>{t('target', lang)} {target_text(ind, lang)}",
+            x=x0 + col_w / 2,
+            y=1,
+            xref="paper",
+            yref="paper",
+            yanchor="bottom",
+            showarrow=False,
+            font={"size": 12},
+        )
+    for r, row in enumerate(rows):
+        y1 = 1 - (r * row_h) / (row_h * n_rows)
+        y0 = 1 - ((r + 1) * row_h - 8) / (row_h * n_rows)
+        fig.add_annotation(
+            text=row["name"],
+            x=label_w - 0.01,
+            y=(y0 + y1) / 2,
+            xref="paper",
+            yref="paper",
+            xanchor="right",
+            showarrow=False,
+            font={"size": 12},
+        )
+        for c, snap in enumerate(heads):
+            av = row["values"][c]
+            x0 = label_w + c * col_w
+            ind = snap.indicator
+            has_value = av is not None and av.value is not None
+            if not has_value:  # no figure: an empty bar and a dash, never a made-up zero
+                fig.add_annotation(
+                    text="–",
+                    x=x0 + 0.035,
+                    y=(y0 + y1) / 2,
+                    xref="paper",
+                    yref="paper",
+                    showarrow=False,
+                    font={"size": 13, "color": "#777"},
+                )
+            fig.add_trace(
+                go.Indicator(
+                    mode="number+gauge" if has_value else "gauge",
+                    value=av.value if has_value else 0,
+                    number={
+                        "suffix": " %" if (ind.get("unit") or "") == "%" else "",
+                        "valueformat": ".1f",
+                        "font": {"size": 13, "color": "#222" if av is not None else "#bbb"},
+                    },
+                    domain={"x": [x0 + 0.07, x0 + col_w - 0.01], "y": [y0, y1]},
+                    gauge={
+                        "shape": "bullet",
+                        "axis": {"range": [0, _axis_max(snap)], "visible": False},
+                        "bar": {"color": KPI_COLOR[av.status] if av is not None else GREY, "thickness": 0.7},
+                        "bgcolor": "#eef0f3",
+                        "threshold": {
+                            "line": {"color": "#111", "width": 3},
+                            "thickness": 1,
+                            "value": ind.get("target_value") or 0,
+                        },
+                    },
+                )
+            )
+    return _base(fig, lang, height=height, margin={"l": 5, "r": 5, "t": top, "b": 5})
+
+
+def trend(series: list[tuple[date, float | None]], indicator: dict, lang: str = "vi") -> go.Figure:
+    """Monthly values against the target line."""
+    xs = [month_label(m) for m, _ in series]
+    ys = [v for _, v in series]
+    fig = go.Figure(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="lines+markers",
+            name=t("current", lang),
+            line={"color": BLUE, "width": 3},
+            marker={"size": 8},
+            hovertemplate="%{x}: %{y:.1f}<extra></extra>",
+        )
+    )
+    if indicator.get("target_value") is not None:
+        fig.add_hline(
+            y=indicator["target_value"],
+            line={"color": RED, "dash": "dash", "width": 2},
+            annotation_text=f"{t('target', lang)} {target_text(indicator, lang)}",
+            annotation_position="top left",
+        )
+    upper = 100 if (indicator.get("unit") or "") == "%" else None
+    return _base(
+        fig,
+        lang,
+        height=260,
+        title={"text": short_name(indicator, lang), "font": {"size": 14}},
+        yaxis={"range": [0, upper * 1.05] if upper else None, "gridcolor": "#e5e5e5"},
+        showlegend=False,
+        margin={"l": 40, "r": 10, "t": 40, "b": 30},
+    )
+
+
+def _group_of(task: dict, group_by: str) -> str:
+    if group_by == "section":
+        return (task.get("section") or "—").split(" › ")[-1][:40]
+    return (task["lead_agencies"][0] if task["lead_agencies"] else "—")[:40]
+
+
+def timeline(tasks: list[dict], year: int, today: date, group_by: str = "agency", lang: str = "vi") -> go.Figure:
+    """Tasks by due date over the plan year: quarter bands, a bar per window task, a marker per task,
+    coloured (and shaped) by status, today as a line; grouped by lead agency or plan section."""
+    ordered = sorted(tasks, key=lambda tk: (_group_of(tk, group_by), tk["due_date"] or "", tk["code"]))
+    groups = [_group_of(tk, group_by) for tk in ordered]
+    labels = [f"{tk['code']} · {tk['name'][:38]}{'…' if len(tk['name']) > 38 else ''}" for tk in ordered]
+    fig = go.Figure()
+    start_year, end_year = date(year, 1, 1), date(year, 12, 31)
+    for q in range(1, 5):
+        q0 = date(year, 3 * q - 2, 1)
+        q1 = (date(year, 3 * q, 1) + timedelta(days=31)).replace(day=1)
+        fig.add_shape(
+            type="rect",
+            x0=q0.isoformat(),
+            x1=q1.isoformat(),
+            y0=0,
+            y1=1,
+            yref="paper",
+            line_width=0,
+            fillcolor="#eef1f5" if q % 2 else "#ffffff",
+            layer="below",
+        )
+        fig.add_annotation(
+            x=(q0 + (q1 - q0) / 2).isoformat(),
+            y=1,
+            yref="paper",
+            yanchor="bottom",
+            showarrow=False,
+            text=f"<b>{quarter_label(q, lang)}</b>",
+            font={"size": 13},
+        )
+    # window tasks: a bar from start to due
+    for status_key in STATUS_COLOR:
+        idx = [i for i, tk in enumerate(ordered) if tk["status"] == status_key and tk.get("start_date")]
+        if idx:
+            fig.add_trace(
+                go.Bar(
+                    y=[[groups[i] for i in idx], [labels[i] for i in idx]],
+                    x=[
+                        (
+                            date.fromisoformat(ordered[i]["due_date"])
+                            - max(start_year, date.fromisoformat(ordered[i]["start_date"]))
+                        ).days
+                        * 86400000
+                        for i in idx
+                    ],
+                    base=[max(start_year, date.fromisoformat(ordered[i]["start_date"])).isoformat() for i in idx],
+                    orientation="h",
+                    marker={"color": STATUS_COLOR[status_key], "opacity": 0.35},
+                    showlegend=False,
+                    hoverinfo="skip",
+                )
+            )
+    for status_key, color in STATUS_COLOR.items():
+        idx = [i for i, tk in enumerate(ordered) if tk["status"] == status_key]
+        if not idx:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                y=[[groups[i] for i in idx], [labels[i] for i in idx]],
+                x=[ordered[i]["due_date"] for i in idx],
+                mode="markers",
+                name=status_label(status_key, lang),
+                marker={
+                    "color": color,
+                    "size": 12,
+                    "symbol": STATUS_SYMBOL[status_key],
+                    "line": {"width": 2, "color": color},
+                },
+                customdata=[
+                    [ordered[i]["name"], vn_date(ordered[i]["due_date"]), "; ".join(ordered[i]["lead_agencies"])]
+                    for i in idx
+                ],
+                hovertemplate="%{customdata[0]}<br>"
+                + t("due", lang)
+                + ": %{customdata[1]}<br>%{customdata[2]}<extra></extra>",
+            )
+        )
+    fig.add_shape(
+        type="line",
+        x0=today.isoformat(),
+        x1=today.isoformat(),
+        y0=0,
+        y1=1,
+        yref="paper",
+        line={"color": RED, "width": 2, "dash": "dot"},
+    )
+    fig.add_annotation(
+        x=today.isoformat(),
+        y=1,
+        yref="paper",
+        text=f"{t('today', lang)} {vn_date(today)}",
+        showarrow=False,
+        yanchor="bottom",
+        yshift=20,
+        font={"color": RED, "size": 12},
+        bgcolor="rgba(255,255,255,0.8)",
+    )
+    height = max(260, 90 + 22 * len(ordered))
+    return _base(
+        fig,
+        lang,
+        height=height,
+        barmode="overlay",
+        xaxis={
+            "range": [start_year.isoformat(), (end_year + timedelta(days=1)).isoformat()],
+            "tickformat": "%d/%m",
+            "dtick": "M1",
+            "gridcolor": "#e5e5e5",
+        },
+        yaxis={"autorange": "reversed", "tickfont": {"size": 11}},
+        legend={"orientation": "h", "y": -0.06, "yanchor": "top"},
+        margin={"l": 10, "r": 10, "t": 60, "b": 70},
+    )
+
+
+REPORT_CODE = {ON_TIME: 3, LATE: 2, MISSING: 1, PENDING: None}
+REPORT_TEXT = {ON_TIME: "✔", LATE: "◷", MISSING: "✖", PENDING: "…"}
+
+
+def report_grid(cells: list[ReportCell], names: dict[int, str], lang: str = "vi") -> go.Figure:
+    """Agencies × months: report by the 25th (✔), late (◷), missing (✖)."""
+    agencies = list(dict.fromkeys(c.agency_id for c in cells))
+    months = sorted({c.month for c in cells})
+    by_key = {(c.agency_id, c.month): c for c in cells}
+    z, text = [], []
+    for aid in agencies:
+        row_z, row_t = [], []
+        for m in months:
+            c = by_key.get((aid, m))
+            row_z.append(REPORT_CODE[c.status] if c else None)
+            row_t.append(REPORT_TEXT[c.status] if c else "")
+        z.append(row_z)
+        text.append(row_t)
+    legend = {"vi": "✔ đúng hạn · ◷ nộp muộn · ✖ chưa nộp", "en": "✔ by the 25th · ◷ late · ✖ missing"}
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[month_label(m) for m in months],
+            y=[names.get(a, str(a)) for a in agencies],
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": 13},
+            colorscale=[[0, RED], [0.33, RED], [0.34, AMBER], [0.66, AMBER], [0.67, GREEN], [1, GREEN]],
+            zmin=1,
+            zmax=3,
+            showscale=False,
+            xgap=2,
+            ygap=2,
+            hoverinfo="skip",
+        )
+    )
+    return _base(
+        fig,
+        lang,
+        height=max(200, 60 + 22 * len(agencies)),
+        title={"text": legend.get(lang, legend["vi"]), "font": {"size": 13}},
+        yaxis={"autorange": "reversed", "tickfont": {"size": 11}},
+        xaxis={"side": "top"},
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+    )
+
+
+def quarter_bars(tasks: list[dict], year: int, lang: str = "vi", dark: bool = False) -> go.Figure:
+    """For the wall: per quarter, the dated tasks due in it stacked by status."""
+    from dashboard.filters import in_quarter
+
+    fig = go.Figure()
+    xs = [quarter_label(q, lang) for q in range(1, 5)]
+    for status_key, color in STATUS_COLOR.items():
+        ys = [
+            sum(
+                1
+                for tk in tasks
+                if tk["status"] == status_key
+                and tk["deadline_kind"] == "date"
+                and tk.get("due_date")
+                and in_quarter({**tk, "start_date": None}, q, year)
+            )
+            for q in range(1, 5)
+        ]
+        if any(ys):
+            fig.add_trace(
+                go.Bar(
+                    x=xs,
+                    y=ys,
+                    name=status_label(status_key, lang),
+                    marker={"color": color},
+                    text=[y or "" for y in ys],
+                    textposition="inside",
+                    textangle=0,
+                    textfont={"size": 26},
+                )
+            )
+    return _base(
+        fig,
+        lang,
+        dark,
+        barmode="stack",
+        height=None,
+        uniformtext={"minsize": 18, "mode": "hide"},
+        legend={"orientation": "h", "y": -0.08, "font": {"size": 22}},
+        xaxis={"tickfont": {"size": 30}},
+        yaxis={"tickfont": {"size": 20}, "gridcolor": "#444" if dark else "#ddd"},
+        margin={"l": 50, "r": 20, "t": 20, "b": 60},
+    )

@@ -1,0 +1,106 @@
+"""The filter bar shared by the pages; its values come from the URL and go back into it."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc
+
+from dashboard.filters import Filters
+from dashboard.status import STATUSES
+from dashboard.status import label as status_label
+
+from .i18n import quarter_label, t
+
+KIND_ORDER = {"department": 0, "office": 1, "police": 2, "other": 3, "commune": 4, "group": 5}
+
+
+def filter_bar(f: Filters, plans: list[dict], agencies: list[dict], sections: list[str], pathname: str) -> dbc.Card:
+    lang = f.lang
+    plan_opts = [
+        {"label": f"{p['province']} · {p['year']} · {p['doc_number'] or p['code']}", "value": p["id"]} for p in plans
+    ]
+    agency_opts = [
+        {"label": a["name"], "value": a["id"]}
+        for a in sorted(agencies, key=lambda a: (KIND_ORDER.get(a["kind"], 9), a["name"]))
+    ]
+    section_opts = [{"label": s, "value": s} for s in sections]
+    status_opts = [{"label": status_label(s, lang), "value": s} for s in STATUSES]
+    quarter_opts = [{"label": quarter_label(q, lang), "value": q} for q in range(1, 5)]
+
+    def field(label: str, control, width: dict) -> dbc.Col:  # noqa: ANN001
+        return dbc.Col([dbc.Label(label, className="small mb-0"), control], **width)
+
+    return dbc.Card(
+        dbc.CardBody(
+            dbc.Row(
+                [
+                    field(
+                        t("plan", lang),
+                        dcc.Dropdown(
+                            id="f-plan",
+                            options=plan_opts,
+                            value=f.plan or (plans[0]["id"] if plans else None),
+                            clearable=False,
+                        ),
+                        {"xs": 12, "md": 6, "xl": 3},
+                    ),
+                    field(
+                        t("agencies", lang),
+                        dcc.Dropdown(
+                            id="f-agency",
+                            options=agency_opts,
+                            value=list(f.agencies),
+                            multi=True,
+                            placeholder=t("all", lang),
+                        ),
+                        {"xs": 12, "md": 6, "xl": 3},
+                    ),
+                    field(
+                        t("section", lang),
+                        dcc.Dropdown(id="f-section", options=section_opts, value=f.section, placeholder=t("all", lang)),
+                        {"xs": 12, "md": 6, "xl": 2},
+                    ),
+                    field(
+                        t("status", lang),
+                        dcc.Dropdown(
+                            id="f-status",
+                            options=status_opts,
+                            value=list(f.statuses),
+                            multi=True,
+                            placeholder=t("all", lang),
+                        ),
+                        {"xs": 12, "md": 6, "xl": 2},
+                    ),
+                    field(
+                        t("quarter", lang),
+                        dcc.Dropdown(id="f-quarter", options=quarter_opts, value=f.quarter, placeholder=t("all", lang)),
+                        {"xs": 6, "md": 3, "xl": 1},
+                    ),
+                    field(
+                        t("search", lang),
+                        dcc.Input(
+                            id="f-q",
+                            type="search",
+                            value=f.q,
+                            debounce=True,
+                            placeholder=t("search_ph", lang),
+                            className="form-control",
+                        ),
+                        {"xs": 6, "md": 6, "xl": 1},
+                    ),
+                    dbc.Col(
+                        dcc.Link(
+                            t("clear_filters", lang),
+                            href=pathname + Filters(plan=f.plan, lang=lang).to_query(),
+                            id="f-clear",
+                            className="small",
+                        ),
+                        xs=12,
+                        className="text-end",
+                    ),
+                ],
+                className="g-2",
+            )
+        ),
+        className="mb-3 filter-bar",
+    )

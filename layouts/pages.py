@@ -1,0 +1,463 @@
+"""The four pages for laptops and phones: overview, agency, timeline, red flags."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard import red_flags as rf
+from dashboard.filters import Filters
+from dashboard.kpi_values import KpiSnapshot
+from dashboard.red_flags import Flag
+from dashboard.reporting import ReportCell, ReportingRecord
+from dashboard.status import label as status_label
+
+from . import figures
+from .formatting import month_label, vn_date, vn_percent, with_unit
+from .i18n import t
+from .theme import FLAG_COLOR, FLAG_ICON, KPI_COLOR, KPI_ICON, STATUS_COLOR, STATUS_ICON, TREND_ICON, kpi_label
+
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
+
+
+def graph(fig, graph_id: str, class_name: str = "") -> dcc.Graph:  # noqa: ANN001
+    return dcc.Graph(id=graph_id, figure=fig, config=GRAPH_CONFIG, className=class_name)
+
+
+def empty(text: str, element_id: str | None = None) -> dbc.Alert:
+    return dbc.Alert(text, color="light", className="empty-state", **({"id": element_id} if element_id else {}))
+
+
+def status_badge(status: str, lang: str) -> html.Span:
+    return html.Span(
+        f"{STATUS_ICON[status]} {status_label(status, lang)}",
+        className="status-badge",
+        style={"backgroundColor": STATUS_COLOR[status]},
+        **{"data-status": status},
+    )
+
+
+def kpi_badge(state: str, lang: str) -> html.Span:
+    return html.Span(
+        f"{KPI_ICON[state]} {kpi_label(state, lang)}",
+        className="status-badge",
+        style={"backgroundColor": KPI_COLOR[state]},
+        **{"data-kpi-status": state},
+    )
+
+
+def task_table(tasks: list[dict], lang: str, table_id: str, via: set[int] | None = None) -> html.Div:
+    """Tasks with code, name, lead, deadline as written, due date, status and progress."""
+    if not tasks:
+        return empty(t("no_tasks", lang), f"{table_id}-empty")
+    head = html.Thead(
+        html.Tr([html.Th(t(k, lang)) for k in ("code", "task", "lead", "deadline", "due", "status", "progress")])
+    )
+    rows = []
+    for tk in tasks:
+        lead = "; ".join(tk["lead_agencies"])
+        if via and not via & set(tk["_lead_ids"]) and tk["_lead_ids"]:
+            lead += f" ({t('via_group', lang)})"
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(tk["code"], className="text-nowrap"),
+                    html.Td(tk["name"]),
+                    html.Td(lead),
+                    html.Td(tk["deadline_text"] or "—"),
+                    html.Td(vn_date(tk["due_date"]), className="text-nowrap"),
+                    html.Td(status_badge(tk["status"], lang)),
+                    html.Td(f"{tk['progress']} %", className="text-nowrap"),
+                ],
+                **{"data-status": tk["status"]},
+            )
+        )
+    return dbc.Table(
+        [head, html.Tbody(rows)],
+        bordered=True,
+        hover=True,
+        size="sm",
+        responsive=True,
+        id=table_id,
+        className="task-table",
+    )
+
+
+def plan_header(plan: dict, today: date, lang: str) -> html.Div:
+    return html.Div(
+        [
+            html.H1(plan["title"], className="h5 mb-1", id="plan-title"),
+            html.P(
+                f"{plan['issuer'] or plan['province']} · {plan['doc_number'] or ''} · "
+                f"{t('as_of', lang)} {vn_date(today)}",
+                className="text-muted small mb-3",
+            ),
+        ]
+    )
+
+
+# --- overview -------------------------------------------------------------------------------------
+
+
+def overview(
+    plan: dict, today: date, heads: list[KpiSnapshot], agency_rows: list[dict], snaps: list[KpiSnapshot], f: Filters
+) -> html.Div:
+    lang = f.lang
+    sort = f.extra.get("sort", "gap")
+    if heads:
+        gauges = dbc.Row(
+            [
+                dbc.Col(
+                    graph(figures.gauge(s, lang), f"gauge-{s.indicator['national_code']}", "headline-gauge"),
+                    xs=12,
+                    md=4,
+                )
+                for s in heads
+            ],
+            className="g-2",
+            id="headline-gauges",
+        )
+    else:
+        gauges = empty(t("no_headline", lang) if snaps else t("no_kpis", lang), "no-headline")
+    if heads and agency_rows:
+        per_agency = html.Div(
+            [
+                dbc.RadioItems(
+                    id="o-sort",
+                    value=sort,
+                    inline=True,
+                    className="mb-2",
+                    options=[
+                        {"label": t("sort_gap", lang), "value": "gap"},
+                        {"label": t("sort_name", lang), "value": "name"},
+                    ],
+                ),
+                graph(figures.agency_bullets(agency_rows, heads, lang), "agency-gauges"),
+            ]
+        )
+    else:
+        per_agency = empty(t("no_agency_values", lang), "no-agency-gauges")
+    return html.Div(
+        [
+            plan_header(plan, today, lang),
+            html.H2(t("headline", lang), className="h5"),
+            gauges,
+            html.H2(f"{t('by_agency', lang)} ({len(agency_rows)})", className="h5 mt-4"),
+            per_agency,
+            html.H2(t("all_kpis", lang), className="h5 mt-4"),
+            kpi_table(snaps, lang),
+        ]
+    )
+
+
+def kpi_table(snaps: list[KpiSnapshot], lang: str) -> html.Div:
+    if not snaps:
+        return empty(t("no_kpis", lang), "no-kpis")
+    head = html.Thead(
+        html.Tr([html.Th(t(k, lang)) for k in ("code", "kpi", "unit", "target", "current", "trend", "status", "lead")])
+    )
+    body = []
+    for s in snaps:
+        ind = s.indicator
+        body.append(
+            html.Tr(
+                [
+                    html.Td(ind["code"]),
+                    html.Td(ind["name"]),
+                    html.Td(ind["unit"] or ""),
+                    html.Td(figures.target_text(ind, lang), className="text-nowrap"),
+                    html.Td(with_unit(s.value, ind["unit"], lang), className="text-nowrap"),
+                    html.Td(TREND_ICON[s.trend], title=s.trend or "", className="text-center"),
+                    html.Td(kpi_badge(s.status, lang)),
+                    html.Td("; ".join(ind["lead_agencies"])),
+                ]
+            )
+        )
+    return dbc.Table([head, html.Tbody(body)], bordered=True, hover=True, size="sm", responsive=True, id="kpi-table")
+
+
+# --- agency ---------------------------------------------------------------------------------------
+
+
+def agency_chooser(agencies: list[dict], f: Filters) -> html.Div:
+    lang = f.lang
+    groups: dict[str, list[dict]] = {}
+    for a in agencies:
+        if a["kind"] != "group":
+            groups.setdefault(a["kind"], []).append(a)
+    order = ("department", "office", "police", "other", "commune")
+    return html.Div(
+        [
+            html.P(t("choose_agency", lang)),
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            dcc.Link(
+                                a["name"],
+                                href="/don-vi" + f.with_(agencies=(a["id"],)).to_query(),
+                                className="btn btn-outline-primary btn-sm m-1 agency-link",
+                            )
+                            for a in sorted(groups.get(kind, []), key=lambda a: a["name"])
+                        ],
+                        className="mb-2",
+                    )
+                    for kind in order
+                    if groups.get(kind)
+                ],
+                id="agency-chooser",
+            ),
+        ]
+    )
+
+
+def agency_page(
+    plan: dict,
+    today: date,
+    agency: dict,
+    snaps: list[KpiSnapshot],
+    trends: list[dict],
+    tasks: dict[str, list[dict]],
+    flags: list[Flag],
+    record: ReportingRecord | None,
+    cells: list[ReportCell],
+    f: Filters,
+) -> html.Div:
+    lang = f.lang
+    mine = [s for s in snaps if s.value is not None]
+    gauges = (
+        dbc.Row(
+            [
+                dbc.Col(
+                    graph(figures.gauge(s, lang, height=220), f"agency-gauge-{s.indicator['id']}", "agency-gauge"),
+                    xs=12,
+                    md=4,
+                )
+                for s in mine
+            ],
+            className="g-2",
+            id="agency-gauges-row",
+        )
+        if mine
+        else empty(t("no_data", lang), "agency-no-kpis")
+    )
+    trend_graphs = (
+        dbc.Row(
+            [
+                dbc.Col(
+                    graph(figures.trend(tr["series"], tr["indicator"], lang), f"trend-{tr['indicator']['id']}"),
+                    xs=12,
+                    lg=6,
+                )
+                for tr in trends
+            ],
+            className="g-2",
+            id="agency-trends",
+        )
+        if trends
+        else None
+    )
+    ids = {agency["id"]}
+    return html.Div(
+        [
+            plan_header(plan, today, lang),
+            html.H2(agency["name"], className="h4", id="agency-name"),
+            html.H3(t("agency_kpis", lang), className="h5 mt-3"),
+            gauges,
+            html.H3(t("monthly_trend", lang), className="h5 mt-3") if trends else None,
+            trend_graphs,
+            html.H3(t("reporting", lang), className="h5 mt-4"),
+            reporting_record(record, cells, lang),
+            html.H3(f"{t('agency_flags', lang)} ({len(flags)})", className="h5 mt-4"),
+            flag_list(flags, lang, "agency-flags"),
+            html.H3(f"{t('as_lead', lang)} ({len(tasks['lead'])})", className="h5 mt-4"),
+            task_table(tasks["lead"], lang, "agency-lead-tasks", via=ids),
+            html.H3(f"{t('as_coord', lang)} ({len(tasks['coordinating'])})", className="h5 mt-4"),
+            task_table(tasks["coordinating"], lang, "agency-coord-tasks"),
+        ]
+    )
+
+
+def reporting_record(record: ReportingRecord | None, cells: list[ReportCell], lang: str) -> html.Div:
+    if record is None or record.expected == 0:
+        return empty("—", "reporting-none")
+    missing = [month_label(c.month) for c in cells if c.status == "missing"]
+    table = dbc.Table(
+        [
+            html.Thead(
+                html.Tr(
+                    [
+                        html.Th(""),
+                        html.Th(t("expected", lang)),
+                        html.Th(t("received", lang)),
+                        html.Th(t("on_time", lang)),
+                    ]
+                )
+            ),
+            html.Tbody(
+                [
+                    html.Tr(
+                        [
+                            html.Td(t("reporting", lang)),
+                            html.Td(record.expected, id="rep-expected"),
+                            html.Td(record.received, id="rep-received"),
+                            html.Td(record.on_time, id="rep-on-time"),
+                        ]
+                    ),
+                    html.Tr(
+                        [
+                            html.Td(t("rate", lang)),
+                            html.Td("100 %"),
+                            html.Td(vn_percent(record.received_rate)),
+                            html.Td(vn_percent(record.on_time_rate)),
+                        ]
+                    ),
+                ]
+            ),
+        ],
+        bordered=True,
+        size="sm",
+        className="w-auto",
+        id="reporting-record",
+    )
+    return html.Div(
+        [
+            table,
+            html.P(t("missing_months", lang, months=", ".join(missing)), className="text-danger") if missing else None,
+        ]
+    )
+
+
+# --- timeline -------------------------------------------------------------------------------------
+
+
+def timeline_page(
+    plan: dict, today: date, data: dict, cells: list[ReportCell], names: dict[int, str], f: Filters
+) -> html.Div:
+    lang = f.lang
+    dated = data["dated"]
+    chart = (
+        graph(figures.timeline(dated, data["year"], today, f.group_by, lang), "timeline-chart")
+        if dated
+        else empty(t("no_tasks", lang), "timeline-empty")
+    )
+    return html.Div(
+        [
+            plan_header(plan, today, lang),
+            html.H2(f"{t('timeline_title', lang)} ({len(dated)})", className="h5", id="timeline-heading"),
+            dbc.RadioItems(
+                id="t-group",
+                value=f.group_by,
+                inline=True,
+                className="mb-2",
+                options=[
+                    {"label": t("group_agency", lang), "value": "agency"},
+                    {"label": t("group_section", lang), "value": "section"},
+                ],
+            ),
+            chart,
+            html.H2(f"{t('recurring_title', lang)} ({len(data['recurring'])})", className="h5 mt-4"),
+            graph(figures.report_grid(cells, names, lang), "report-grid")
+            if cells and data["recurring"]
+            else empty(t("no_tasks", lang), "report-grid-empty"),
+            html.H2(f"{t('conditional_title', lang)} ({len(data['conditional'])})", className="h5 mt-4"),
+            task_table(data["conditional"], lang, "conditional-tasks"),
+            html.Div(
+                [
+                    html.H2(f"{t('unknown_title', lang)} ({len(data['unknown'])})", className="h5 mt-4"),
+                    task_table(data["unknown"], lang, "unknown-tasks"),
+                ]
+            )
+            if data["unknown"]
+            else None,
+        ]
+    )
+
+
+# --- red flags ------------------------------------------------------------------------------------
+
+
+def flag_detail(fl: Flag, lang: str) -> str:
+    if fl.kind == rf.OVERDUE_TASK:
+        return f"{t('days_overdue', lang, n=fl.days)} · {t('due', lang)} {vn_date(fl.due)}"
+    if fl.kind == rf.DUE_SOON:
+        left = t("due_today", lang) if fl.days == 0 else t("days_left", lang, n=fl.days)
+        return f"{left} · {t('due', lang)} {vn_date(fl.due)}"
+    if fl.kind == rf.MISSING_REPORT:
+        return t("missing_months", lang, months=", ".join(month_label(m) for m in fl.months))
+    if fl.kind == rf.KPI_BELOW:
+        unit = "%"
+        return t("kpi_gap", lang, value=with_unit(fl.value, unit, lang), target=with_unit(fl.target, unit, lang))
+    if fl.kind == rf.UNCLEAR:
+        return t("lacks", lang, what=", ".join(t(f"lack_{m}", lang) for m in fl.missing))
+    return ""
+
+
+def flag_list(flags: list[Flag], lang: str, list_id: str = "flag-list", limit: int | None = None) -> html.Div:
+    if not flags:
+        return empty(t("no_flags", lang), f"{list_id}-empty")
+    shown = flags[:limit] if limit else flags
+    items = []
+    for fl in shown:
+        items.append(
+            dbc.ListGroupItem(
+                [
+                    html.Div(
+                        [
+                            html.Span(
+                                f"{FLAG_ICON[fl.kind]} {rf.label(fl.kind, lang)}",
+                                className="flag-kind",
+                                style={"backgroundColor": FLAG_COLOR[fl.kind]},
+                            ),
+                            html.Span(fl.code or "", className="text-muted small ms-2"),
+                        ]
+                    ),
+                    html.Div(fl.title, className="flag-title"),
+                    html.Div(
+                        [
+                            "; ".join(fl.agencies) if fl.kind != rf.MISSING_REPORT else "",
+                            " ",
+                            html.Strong(flag_detail(fl, lang)),
+                        ],
+                        className="small",
+                    ),
+                ],
+                className=f"flag-item flag-{fl.kind}",
+            )
+        )
+    more = (
+        html.P(t("more", lang, n=len(flags) - len(shown)), className="text-muted") if len(shown) < len(flags) else None
+    )
+    return html.Div([dbc.ListGroup(items, id=list_id), more])
+
+
+def flags_page(plan: dict, today: date, flags: list[Flag], counts: dict[str, int], f: Filters) -> html.Div:
+    lang = f.lang
+    tiles = dbc.Row(
+        [
+            dbc.Col(
+                html.Div(
+                    [
+                        html.Div(str(counts.get(kind, 0)), className="flag-count", id=f"flag-count-{kind}"),
+                        html.Div(f"{FLAG_ICON[kind]} {rf.label(kind, lang)}", className="small"),
+                    ],
+                    className="flag-tile",
+                    style={"borderColor": FLAG_COLOR[kind]},
+                ),
+                xs=6,
+                md=True,
+            )
+            for kind in rf.KINDS
+        ],
+        className="g-2 mb-3",
+    )
+    return html.Div(
+        [
+            plan_header(plan, today, lang),
+            html.H2(f"{t('flags_title', lang)} ({len(flags)})", className="h5", id="flags-heading"),
+            tiles,
+            flag_list(flags, lang),
+        ]
+    )

@@ -1,0 +1,63 @@
+"""Colours and icons. Okabe-Ito colours stay apart for colour-blind viewers; an icon or word always goes
+with a colour, never the colour alone."""
+
+from __future__ import annotations
+
+from dashboard import kpi, status
+from dashboard import red_flags as rf
+
+GREEN = "#009E73"
+AMBER = "#E69F00"
+RED = "#D55E00"
+BLUE = "#0072B2"
+SKY = "#56B4E9"
+PURPLE = "#CC79A7"
+GREY = "#8C8C8C"
+
+STATUS_COLOR = {
+    status.DONE: GREEN,
+    status.DONE_LATE: SKY,
+    status.IN_PROGRESS: BLUE,
+    status.NOT_STARTED: GREY,
+    status.OVERDUE: RED,
+    status.WAITING: PURPLE,
+}
+STATUS_ICON = {
+    status.DONE: "✔",
+    status.DONE_LATE: "✔",
+    status.IN_PROGRESS: "▶",
+    status.NOT_STARTED: "○",
+    status.OVERDUE: "⚠",
+    status.WAITING: "‖",
+}
+STATUS_SYMBOL = {  # plotly marker symbols, so status reads without colour too
+    status.DONE: "circle",
+    status.DONE_LATE: "circle-open",
+    status.IN_PROGRESS: "triangle-right",
+    status.NOT_STARTED: "circle-open-dot",
+    status.OVERDUE: "x",
+    status.WAITING: "hourglass",
+}
+KPI_COLOR = {kpi.ON_TARGET: GREEN, kpi.NEAR_TARGET: AMBER, kpi.BELOW_TARGET: RED, kpi.NO_DATA: GREY}
+KPI_ICON = {kpi.ON_TARGET: "✔", kpi.NEAR_TARGET: "◐", kpi.BELOW_TARGET: "✖", kpi.NO_DATA: "—"}
+KPI_LABEL = {
+    "vi": {
+        kpi.ON_TARGET: "Đạt",
+        kpi.NEAR_TARGET: "Gần đạt",
+        kpi.BELOW_TARGET: "Chưa đạt",
+        kpi.NO_DATA: "Chưa có số liệu",
+    },
+    "en": {
+        kpi.ON_TARGET: "On target",
+        kpi.NEAR_TARGET: "Near target",
+        kpi.BELOW_TARGET: "Below target",
+        kpi.NO_DATA: "No data",
+    },
+}
+TREND_ICON = {"up": "▲", "down": "▼", "flat": "▶", None: ""}
+FLAG_COLOR = {rf.OVERDUE_TASK: RED, rf.MISSING_REPORT: AMBER, rf.KPI_BELOW: RED, rf.DUE_SOON: BLUE, rf.UNCLEAR: GREY}
+FLAG_ICON = {rf.OVERDUE_TASK: "⚠", rf.MISSING_REPORT: "✉", rf.KPI_BELOW: "✖", rf.DUE_SOON: "◷", rf.UNCLEAR: "?"}
+
+
+def kpi_label(state: str, lang: str = "vi") -> str:
+    return KPI_LABEL.get(lang, KPI_LABEL["vi"])[state]
