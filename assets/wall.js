@@ -30,7 +30,7 @@
         if (!at) { return [clock, "", "", "wall-stale wall-hidden"]; }
         var refreshed = new Date(at);
         var label = (cfg && cfg.refreshed_label) || "";
-        var stale = now.getTime() - at > 2 * window.__wallRefreshMs + 30000;
+        var stale = now.getTime() - at > 2 * window.__wallRefreshMs + 5000;
         var text = stale ? ((cfg && cfg.stale_text) || "").replace("{time}", hm(refreshed) + " " +
           pad(refreshed.getDate()) + "/" + pad(refreshed.getMonth() + 1)) : "";
         return [clock, label + " " + hm(refreshed), text, stale ? "wall-stale" : "wall-stale wall-hidden"];

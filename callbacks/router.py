@@ -35,8 +35,8 @@ def render(pathname: str | None, search: str | None):  # noqa: ANN201
     f = Filters.from_query(search)
     cfg = config()
     if pathname.rstrip("/") == "/wall":
-        rotate = _number(f.extra.get("rotate"), cfg.wall_rotate_seconds, 5, 600)
-        refresh = _number(f.extra.get("refresh"), cfg.wall_refresh_minutes, 0.1, 1440)
+        rotate = _number(f.extra.get("rotate"), cfg.wall_rotate_seconds, 2, 3600)
+        refresh = _number(f.extra.get("refresh"), cfg.wall_refresh_minutes, 0.05, 1440)
         return wall_shell(f.plan, f.lang, rotate, refresh)
     today = cfg.as_of()
     with session() as s:

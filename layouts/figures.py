@@ -227,17 +227,18 @@ def timeline(tasks: list[dict], year: int, today: date, group_by: str = "agency"
     for q in range(1, 5):
         q0 = date(year, 3 * q - 2, 1)
         q1 = (date(year, 3 * q, 1) + timedelta(days=31)).replace(day=1)
-        fig.add_shape(
-            type="rect",
-            x0=q0.isoformat(),
-            x1=q1.isoformat(),
-            y0=0,
-            y1=1,
-            yref="paper",
-            line_width=0,
-            fillcolor="#eef1f5" if q % 2 else "#ffffff",
-            layer="below",
-        )
+        if q % 2:  # quarters I and III shaded, II and IV plain: the bands read at a glance
+            fig.add_shape(
+                type="rect",
+                x0=q0.isoformat(),
+                x1=q1.isoformat(),
+                y0=0,
+                y1=1,
+                yref="paper",
+                line_width=0,
+                fillcolor="#e8edf3",
+                layer="below",
+            )
         fig.add_annotation(
             x=(q0 + (q1 - q0) / 2).isoformat(),
             y=1,
@@ -247,28 +248,31 @@ def timeline(tasks: list[dict], year: int, today: date, group_by: str = "agency"
             text=f"<b>{quarter_label(q, lang)}</b>",
             font={"size": 13},
         )
-    # window tasks: a bar from start to due
+    # window tasks ("Quý III-IV/2026"): a thick line from the start of the window to the due date
     for status_key in STATUS_COLOR:
         idx = [i for i, tk in enumerate(ordered) if tk["status"] == status_key and tk.get("start_date")]
-        if idx:
-            fig.add_trace(
-                go.Bar(
-                    y=[[groups[i] for i in idx], [labels[i] for i in idx]],
-                    x=[
-                        (
-                            date.fromisoformat(ordered[i]["due_date"])
-                            - max(start_year, date.fromisoformat(ordered[i]["start_date"]))
-                        ).days
-                        * 86400000
-                        for i in idx
-                    ],
-                    base=[max(start_year, date.fromisoformat(ordered[i]["start_date"])).isoformat() for i in idx],
-                    orientation="h",
-                    marker={"color": STATUS_COLOR[status_key], "opacity": 0.35},
-                    showlegend=False,
-                    hoverinfo="skip",
-                )
+        if not idx:
+            continue
+        xs: list = []
+        ys_group: list = []
+        ys_label: list = []
+        for i in idx:
+            start = max(start_year, date.fromisoformat(ordered[i]["start_date"])).isoformat()
+            xs += [start, ordered[i]["due_date"], None]
+            ys_group += [groups[i], groups[i], None]
+            ys_label += [labels[i], labels[i], None]
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=[ys_group, ys_label],
+                mode="lines",
+                line={"color": STATUS_COLOR[status_key], "width": 9},
+                opacity=0.35,
+                showlegend=False,
+                hoverinfo="skip",
+                connectgaps=False,
             )
+        )
     for status_key, color in STATUS_COLOR.items():
         idx = [i for i, tk in enumerate(ordered) if tk["status"] == status_key]
         if not idx:
@@ -305,14 +309,14 @@ def timeline(tasks: list[dict], year: int, today: date, group_by: str = "agency"
     )
     fig.add_annotation(
         x=today.isoformat(),
-        y=1,
+        y=0,
         yref="paper",
         text=f"{t('today', lang)} {vn_date(today)}",
         showarrow=False,
-        yanchor="bottom",
-        yshift=20,
+        yanchor="top",
+        yshift=-24,
         font={"color": RED, "size": 12},
-        bgcolor="rgba(255,255,255,0.8)",
+        bgcolor="rgba(255,255,255,0.9)",
     )
     height = max(260, 90 + 22 * len(ordered))
     return _base(
@@ -321,14 +325,14 @@ def timeline(tasks: list[dict], year: int, today: date, group_by: str = "agency"
         height=height,
         barmode="overlay",
         xaxis={
-            "range": [start_year.isoformat(), (end_year + timedelta(days=1)).isoformat()],
+            "range": [(start_year - timedelta(days=4)).isoformat(), (end_year + timedelta(days=6)).isoformat()],
             "tickformat": "%d/%m",
             "dtick": "M1",
             "gridcolor": "#e5e5e5",
         },
         yaxis={"autorange": "reversed", "tickfont": {"size": 11}},
-        legend={"orientation": "h", "y": -0.06, "yanchor": "top"},
-        margin={"l": 10, "r": 10, "t": 60, "b": 70},
+        legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom"},
+        margin={"l": 10, "r": 10, "t": 40, "b": 90},
     )
 
 

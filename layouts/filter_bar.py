@@ -53,7 +53,7 @@ def filter_bar(f: Filters, plans: list[dict], agencies: list[dict], sections: li
                             multi=True,
                             placeholder=t("all", lang),
                         ),
-                        {"xs": 12, "md": 6, "xl": 3},
+                        {"xs": 12, "md": 6, "xl": 2},
                     ),
                     field(
                         t("section", lang),
@@ -86,7 +86,7 @@ def filter_bar(f: Filters, plans: list[dict], agencies: list[dict], sections: li
                             placeholder=t("search_ph", lang),
                             className="form-control",
                         ),
-                        {"xs": 6, "md": 6, "xl": 1},
+                        {"xs": 6, "md": 6, "xl": 2},
                     ),
                     dbc.Col(
                         dcc.Link(

@@ -1,4 +1,4 @@
-"""The web app on the embedded default: first run fills the demo, the first page lists plans, KPIs, tasks."""
+"""The web app without a browser: first run fills the demo, every page renders from its URL, health check."""
 
 import json
 from datetime import date
@@ -16,42 +16,59 @@ def app(tmp_path: Path):  # noqa: ANN201
     return create_app(config)
 
 
-def callback(client, output: str, outputs: list[dict] | dict, inputs: list[dict]):  # noqa: ANN001, ANN201
-    body = {"output": output, "outputs": outputs, "inputs": inputs, "changedPropIds": [], "state": []}
+def render(client, path: str, search: str = "") -> str:  # noqa: ANN001
+    body = {
+        "output": "root.children",
+        "outputs": {"id": "root", "property": "children"},
+        "inputs": [
+            {"id": "url", "property": "pathname", "value": path},
+            {"id": "url", "property": "search", "value": search},
+        ],
+        "changedPropIds": ["url.pathname"],
+        "state": [],
+    }
     resp = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
     assert resp.status_code == 200, resp.data[:500]
-    return resp.get_json()["response"]
+    return json.dumps(resp.get_json()["response"], ensure_ascii=False)
 
 
-def test_first_run_builds_the_demo_and_serves_pages(app) -> None:  # noqa: ANN001
+def test_first_run_builds_the_demo_and_serves_the_app(app) -> None:  # noqa: ANN001
     client = app.server.test_client()
     assert client.get("/").status_code == 200
-    layout = client.get("/_dash-layout")
-    assert layout.status_code == 200
-    assert "Theo dõi KPI" in json.dumps(layout.get_json(), ensure_ascii=False)
+    assert client.get("/_dash-layout").status_code == 200
     assert client.get("/_dash-dependencies").status_code == 200
-    resp = callback(
-        client,
-        "..home-plans.children...demo-badge.children..",
-        [{"id": "home-plans", "property": "children"}, {"id": "demo-badge", "property": "children"}],
-        [{"id": "url", "property": "pathname", "value": "/"}],
-    )
-    text = json.dumps(resp, ensure_ascii=False)
-    assert "Dữ liệu mẫu (demo)" in text
-    for province in ("Thái Nguyên", "Đồng Tháp", "Lào Cai"):
-        assert province in text
-    assert "136 nhiệm vụ" in text and "17 chỉ tiêu" in text
+    health = client.get("/healthz").get_json()
+    assert health["status"] == "ok" and health["database"] is True and health["version"]
 
 
-def test_plan_detail_lists_kpis_and_tasks(app) -> None:  # noqa: ANN001
-    client = app.server.test_client()
-    resp = callback(
-        client,
-        "home-detail.children",
-        {"id": "home-detail", "property": "children"},
-        [{"id": "plan-select", "property": "value", "value": 1}],
-    )
-    text = json.dumps(resp, ensure_ascii=False)
-    assert "Chỉ tiêu (17)" in text and "Nhiệm vụ (10)" in text
-    assert "30/06/2026" in text  # dates as dd/mm/yyyy
-    assert "Quá hạn" in text or "Hoàn thành" in text
+@pytest.mark.parametrize(
+    ("path", "search", "expected"),
+    [
+        (
+            "/",
+            "?plan=1",
+            ["Chỉ tiêu chủ yếu", "Dữ liệu mẫu (demo)", "DVC trực tuyến toàn trình", "Tình hình đến ngày 27/11/2026"],
+        ),
+        ("/", "?plan=1&lang=en", ["Headline KPIs", "Demo data", "Full online public services"]),
+        ("/don-vi", "?plan=1", ["Chọn một đơn vị để xem chi tiết"]),
+        ("/tien-do", "?plan=2", ["Thời hạn nhiệm vụ theo quý", "Chờ hướng dẫn (nhiệm vụ theo điều kiện) (6)"]),
+        ("/canh-bao", "?plan=3", ["Cảnh báo cần Chủ tịch quan tâm", "quá hạn"]),
+        ("/khong-co", "", ["Không tìm thấy trang này."]),
+    ],
+)
+def test_pages_render_from_the_url(app, path: str, search: str, expected: list[str]) -> None:  # noqa: ANN001
+    text = render(app.server.test_client(), path, search)
+    for snippet in expected:
+        assert snippet in text
+
+
+def test_bad_query_values_never_break_a_page(app) -> None:  # noqa: ANN001
+    text = render(app.server.test_client(), "/canh-bao", "?plan=999&agency=abc&quarter=7&status=%3Cscript%3E&lang=xx")
+    assert "Cảnh báo cần Chủ tịch quan tâm" in text
+
+
+def test_wall_shell_takes_rotation_and_refresh_from_the_url(app) -> None:  # noqa: ANN001
+    text = render(app.server.test_client(), "/wall", "?plan=1&rotate=30&refresh=2")
+    assert '"rotate_ms": 30000' in text and '"refresh_ms": 120000' in text
+    text = render(app.server.test_client(), "/wall", "?rotate=abc&refresh=-5")
+    assert '"rotate_ms": 20000' in text and '"refresh_ms": 3000' in text

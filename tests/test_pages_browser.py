@@ -1,0 +1,203 @@
+"""Every page in headless Chromium on the demo data: content, counts, filters in the URL, no console error."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from dash.testing.wait import until
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from dashboard.config import Config
+from dashboard.filters import Filters
+from dashboard.store import make_engine, transaction
+from dashboard.views import Settings, all_flags, flag_counts, load_context, timeline
+from webapp import create_app
+
+pytestmark = pytest.mark.browser
+TODAY = date(2026, 11, 27)
+TN = 1  # plan ids in the demo: Thái Nguyên, Đồng Tháp, Lào Cai
+DT = 2
+LC = 3
+
+
+@pytest.fixture
+def demo(tmp_path: Path):  # noqa: ANN201
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    app = create_app(Config(database_url=url, secret_key="test", today=TODAY))
+    return app, make_engine(url)
+
+
+def core(engine, plan: int, f: Filters | None = None):  # noqa: ANN001, ANN201
+    f = (f or Filters()).with_(plan=plan)
+    with transaction(engine) as s:
+        ctx = load_context(s, f, TODAY)
+        return ctx, all_flags(ctx, s, f, Settings()), timeline(ctx, f)
+
+
+def open_page(dash_duo, path: str, wait_for: str) -> None:  # noqa: ANN001
+    dash_duo.driver.get(dash_duo.server_url + path)
+    dash_duo.wait_for_element(wait_for, timeout=30)
+
+
+def no_console_errors(dash_duo) -> None:  # noqa: ANN001
+    errors = [e for e in dash_duo.get_logs() or [] if e.get("level") == "SEVERE"]
+    assert errors == []
+
+
+def test_overview(dash_duo, demo) -> None:  # noqa: ANN001
+    app, engine = demo
+    dash_duo.start_server(app)
+    open_page(dash_duo, f"/?plan={TN}", "#headline-gauges")
+    for code in ("online_services", "satisfaction", "digital_skills"):
+        dash_duo.wait_for_element(f"#gauge-{code} .indicatorlayer .trace", timeout=20)
+    dash_duo.wait_for_element("#agency-gauges .indicatorlayer .trace", timeout=20)
+    assert len(dash_duo.find_elements("#kpi-table tbody tr")) == 17
+    assert "Theo đơn vị (39)" in dash_duo.find_element("#page-content").text
+    _, flags, _ = core(engine, TN)
+    assert dash_duo.find_element("#nav-flag-count").text == str(len(flags))
+    # statuses carry an icon and a word, not colour alone
+    badges = [b.text for b in dash_duo.find_elements("#kpi-table .status-badge")]
+    assert all(b[0] in "✔◐✖—" and len(b) > 2 for b in badges)
+    no_console_errors(dash_duo)
+
+
+def test_filter_by_agency_changes_the_url_and_the_content(dash_duo, demo) -> None:  # noqa: ANN001
+    app, engine = demo
+    dash_duo.start_server(app)
+    open_page(dash_duo, f"/canh-bao?plan={LC}", "#flags-heading")
+    before = dash_duo.find_element("#flags-heading").text
+    ctx, _, _ = core(engine, LC)
+    police = next(a for a in ctx.agencies.values() if a["name"] == "Công an tỉnh")
+    dash_duo.select_dcc_dropdown("#f-agency", value="Công an tỉnh")
+    dash_duo.wait_for_contains_text("#flags-heading", "(", timeout=10)
+    until(lambda: f"agency={police['id']}" in dash_duo.driver.current_url, timeout=10)
+    _, flags, _ = core(engine, LC, Filters(agencies=(police["id"],)))
+    dash_duo.wait_for_text_to_equal("#flags-heading", f"Cảnh báo cần Chủ tịch quan tâm ({len(flags)})", timeout=10)
+    assert dash_duo.find_element("#flags-heading").text != before
+    # the back button returns to the unfiltered view
+    dash_duo.driver.back()
+    dash_duo.wait_for_text_to_equal("#flags-heading", before, timeout=10)
+    no_console_errors(dash_duo)
+
+
+def test_accent_insensitive_search_on_the_timeline(dash_duo, demo) -> None:  # noqa: ANN001
+    app, engine = demo
+    dash_duo.start_server(app)
+    open_page(dash_duo, f"/tien-do?plan={LC}", "#timeline-heading")
+    _, _, all_tasks = core(engine, LC)
+    heading = dash_duo.find_element("#timeline-heading")
+    assert heading.text.endswith(f"({len(all_tasks['dated'])})")
+    dash_duo.wait_for_element("#timeline-chart .scatterlayer", timeout=20)
+    dash_duo.wait_for_element("#report-grid .heatmaplayer", timeout=20)
+    box = dash_duo.find_element("#f-q")
+    box.send_keys("an ninh mang")
+    box.send_keys(Keys.ENTER)
+    _, _, found = core(engine, LC, Filters(q="an ninh mang"))
+    assert 0 < len(found["dated"]) < len(all_tasks["dated"])
+    dash_duo.wait_for_text_to_equal(
+        "#timeline-heading", f"Thời hạn nhiệm vụ theo quý ({len(found['dated'])})", timeout=10
+    )
+    assert "q=an+ninh+mang" in dash_duo.driver.current_url
+    conditional = len(dash_duo.find_elements("#conditional-tasks tbody tr"))
+    assert conditional == len(found["conditional"])
+    no_console_errors(dash_duo)
+
+
+def test_timeline_grouping_and_quarter(dash_duo, demo) -> None:  # noqa: ANN001
+    app, engine = demo
+    dash_duo.start_server(app)
+    open_page(dash_duo, f"/tien-do?plan={DT}&quarter=3", "#timeline-heading")
+    _, _, q3 = core(engine, DT, Filters(quarter=3))
+    assert dash_duo.find_element("#timeline-heading").text.endswith(f"({len(q3['dated'])})")
+    dash_duo.find_element('#t-group input[value="section"]').click()
+    until(lambda: "group=section" in dash_duo.driver.current_url, timeout=10)
+    dash_duo.wait_for_contains_text("#timeline-chart", "Quý III năm 2026", timeout=10)
+    no_console_errors(dash_duo)
+
+
+def test_red_flags_page_counts_and_phone_width(dash_duo, demo) -> None:  # noqa: ANN001
+    app, engine = demo
+    dash_duo.start_server(app)
+    dash_duo.driver.set_window_size(390, 844)
+    open_page(dash_duo, f"/canh-bao?plan={TN}", "#flag-list")
+    _, flags, _ = core(engine, TN)
+    counts = flag_counts(flags)
+    assert dash_duo.find_element("#flags-heading").text.endswith(f"({len(flags)})")
+    for kind, n in counts.items():
+        assert dash_duo.find_element(f"#flag-count-{kind}").text == str(n)
+    items = dash_duo.find_elements("#flag-list .flag-item")
+    assert len(items) == len(flags)
+    assert "quá hạn" in items[0].text  # worst first: an overdue task
+    width = dash_duo.driver.execute_script(
+        "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert width[0] <= width[1]  # no sideways scrolling on a phone
+    no_console_errors(dash_duo)
+
+
+def test_agency_page(dash_duo, demo) -> None:  # noqa: ANN001
+    app, engine = demo
+    dash_duo.start_server(app)
+    open_page(dash_duo, f"/don-vi?plan={TN}", "#agency-chooser")
+    dash_duo.find_element("#agency-chooser").find_element(By.LINK_TEXT, "Sở Nội vụ").click()
+    dash_duo.wait_for_text_to_equal("#agency-name", "Sở Nội vụ", timeout=10)
+    dash_duo.wait_for_element("#agency-gauges-row .indicatorlayer .trace", timeout=20)
+    dash_duo.wait_for_element("#agency-trends .scatterlayer", timeout=20)
+    assert int(dash_duo.find_element("#rep-expected").text) == 11  # January..November: all due by 25/11
+    received = int(dash_duo.find_element("#rep-received").text)
+    on_time = int(dash_duo.find_element("#rep-on-time").text)
+    assert 0 < on_time <= received <= 11
+    assert dash_duo.find_elements("#agency-lead-tasks tbody tr")  # tasks of "Các sở, ban, ngành" are its too
+    no_console_errors(dash_duo)
+
+
+def test_english_switch(dash_duo, demo) -> None:  # noqa: ANN001
+    app, _ = demo
+    dash_duo.start_server(app)
+    open_page(dash_duo, f"/?plan={TN}", "#headline-gauges")
+    dash_duo.find_element("#lang-switch").click()
+    dash_duo.wait_for_contains_text("#nav-", "Overview", timeout=10)
+    assert "lang=en" in dash_duo.driver.current_url
+    dash_duo.wait_for_contains_text("#page-content", "Headline KPIs", timeout=10)
+    no_console_errors(dash_duo)
+
+
+def test_plan_without_kpis_has_an_empty_state(dash_duo, demo) -> None:  # noqa: ANN001
+    app, _ = demo
+    dash_duo.start_server(app)
+    open_page(dash_duo, f"/?plan={DT}", "#no-headline")
+    assert dash_duo.find_element("#no-headline").text == "Kế hoạch này không có bảng chỉ tiêu."
+    open_page(dash_duo, f"/tien-do?plan={DT}&q=khong+co+viec+nay", "#timeline-empty")
+    assert dash_duo.find_element("#timeline-empty").text == "Không có nhiệm vụ nào khớp bộ lọc."
+    no_console_errors(dash_duo)
+
+
+def test_wall_rotates_without_scrollbars(dash_duo, demo) -> None:  # noqa: ANN001
+    app, engine = demo
+    dash_duo.start_server(app)
+    dash_duo.driver.set_window_size(1920, 1080)
+    open_page(dash_duo, f"/wall?plan={TN}&rotate=2", "#wall-root")
+    dash_duo.wait_for_text_to_equal("#wall-view-name", "Tổng quan", timeout=10)
+    for code in ("online_services", "satisfaction", "digital_skills"):
+        dash_duo.wait_for_element(f"#wall-gauge-{code} .indicatorlayer .trace", timeout=20)
+    _, flags, _ = core(engine, TN)
+    counts = flag_counts(flags)
+    assert dash_duo.find_element("#wall-count-overdue").text == str(counts["overdue"])
+    dash_duo.wait_for_text_to_equal("#wall-view-name", "Cảnh báo", timeout=10)
+    shown = dash_duo.find_elements("#wall-flag-list .wall-flag")
+    assert len(shown) == min(4, len(flags))
+    dash_duo.wait_for_text_to_equal("#wall-view-name", "Tiến độ theo quý", timeout=10)
+    dash_duo.wait_for_text_to_equal("#wall-view-name", "Xếp hạng đơn vị", timeout=10)
+    assert dash_duo.find_elements("#wall-ranking-table tbody tr")
+    clock = dash_duo.find_element("#wall-clock-text").text
+    assert clock.endswith(TODAY.strftime("%d/%m/%Y")) or "/" in clock
+    sizes = dash_duo.driver.execute_script(
+        "var r = document.getElementById('wall-root');"
+        "return [document.documentElement.scrollHeight, window.innerHeight, document.documentElement.scrollWidth,"
+        " window.innerWidth, r.scrollHeight, r.clientHeight];"
+    )
+    assert sizes[0] <= sizes[1] and sizes[2] <= sizes[3]  # no scrollbars
+    assert sizes[4] <= sizes[5]  # nothing cut off at the bottom
+    assert "wall-hidden" in dash_duo.find_element("#wall-stale").get_attribute("class")
+    no_console_errors(dash_duo)
