@@ -14,6 +14,7 @@ from flask import Flask, jsonify
 from sqlalchemy import text
 
 import callbacks
+from dashboard.auth import init_auth
 from dashboard.config import Config
 from dashboard.demo import ensure_database
 from dashboard.store import make_engine
@@ -49,6 +50,7 @@ def create_app(config: Config | None = None) -> Dash:
     server: Flask = app.server
     server.config.update(SECRET_KEY=config.secret_key)
     server.extensions["kpi"] = {"engine": engine, "config": config}
+    init_auth(server, engine, secure_cookies=config.secure_cookies, ratelimit_storage=config.redis_url)
     version = code_version()
 
     @server.get("/healthz")

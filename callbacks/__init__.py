@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dash import Dash
 
-from . import router, wall
+from . import admin, mywork, router, wall
 
 
 def register(app: Dash) -> None:
     """Attach every callback to ``app``."""
     router.register(app)
     wall.register(app)
+    mywork.register(app)
+    admin.register(app)

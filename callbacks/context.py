@@ -9,6 +9,8 @@ from flask import current_app
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from dashboard.accounts import Actor
+from dashboard.auth import current_actor
 from dashboard.config import Config
 from dashboard.store import transaction
 from dashboard.views import Settings
@@ -31,3 +33,11 @@ def settings() -> Settings:
 def session() -> Iterator[Session]:
     with transaction(engine()) as s:
         yield s
+
+
+def actor() -> Actor:
+    """Who is calling; the request guard has already refused anonymous callers."""
+    who = current_actor()
+    if who is None:  # defence in depth: never act for nobody
+        raise PermissionError("not signed in")
+    return who

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dash import Dash, Input, Output, State, html, no_update
+from flask_login import current_user
+from sqlalchemy import select
 
 from dashboard.filters import Filters
+from dashboard.models import Agency, Province
+from dashboard.queries import plan_rows
 from dashboard.store import meta_dict
 from dashboard.views import (
     agency_gauges,
@@ -18,15 +22,15 @@ from dashboard.views import (
     snapshots,
     timeline,
 )
-from layouts import pages, shell
+from layouts import admin, mywork, pages, shell
 from layouts.filter_bar import filter_bar
 from layouts.formatting import vn_date
 from layouts.i18n import t
 from layouts.wall import wall_shell
 
-from .context import config, session, settings
+from .context import actor, config, session, settings
 
-PATHS = {"/", "/don-vi", "/tien-do", "/canh-bao"}
+PATHS = {"/", "/don-vi", "/tien-do", "/canh-bao", "/viec-cua-toi", "/quan-tri"}
 
 
 def render(pathname: str | None, search: str | None):  # noqa: ANN201
@@ -34,6 +38,9 @@ def render(pathname: str | None, search: str | None):  # noqa: ANN201
     pathname = pathname or "/"
     f = Filters.from_query(search)
     cfg = config()
+    who = actor()
+    if who.is_kiosk and pathname.rstrip("/") != "/wall":
+        return pages.empty(t("forbidden", f.lang), "forbidden")  # a wall-screen token sees the wall only
     if pathname.rstrip("/") == "/wall":
         rotate = _number(f.extra.get("rotate"), cfg.wall_rotate_seconds, 2, 3600)
         refresh = _number(f.extra.get("refresh"), cfg.wall_refresh_minutes, 0.05, 1440)
@@ -41,14 +48,17 @@ def render(pathname: str | None, search: str | None):  # noqa: ANN201
     today = cfg.as_of()
     with session() as s:
         meta = meta_dict(s)
+        user = _user_info()
+        if who.role == "agency" and who.agency_id is not None:
+            f = _own_province_plan(s, f, who.agency_id)
         ctx = load_context(s, f, today)
         if ctx is None:
-            nav = shell.navbar(pathname, f, 0, meta, "")
+            nav = shell.navbar(pathname, f, 0, meta, "", user)
             return shell.page(nav, None, pages.empty(t("no_plans", f.lang), "no-plans"))
         f = f.with_(plan=ctx.plan["id"])
         st = settings()
         flags = all_flags(ctx, s, f, st)
-        nav = shell.navbar(pathname, f, len(flags), meta, f"{t('as_of', f.lang)} {vn_date(today)}")
+        nav = shell.navbar(pathname, f, len(flags), meta, f"{t('as_of', f.lang)} {vn_date(today)}", user)
         bar = filter_bar(f, ctx.plans, list(ctx.agencies.values()), ctx.sections, pathname)
         if pathname not in PATHS:
             return shell.page(nav, None, pages.empty(t("not_found", f.lang), "not-found"))
@@ -59,6 +69,13 @@ def render(pathname: str | None, search: str | None):  # noqa: ANN201
             content = pages.overview(ctx.plan, today, heads, rows, snaps, f)
         elif pathname == "/don-vi":
             content = _agency(ctx, s, f, st, flags)
+        elif pathname == "/viec-cua-toi":
+            content = _mywork(ctx, f, who)
+        elif pathname == "/quan-tri":
+            if who.role != "admin":
+                content = pages.empty(t("forbidden", f.lang), "forbidden")
+            else:
+                content = admin.admin_page(_all_agencies(s))
         elif pathname == "/tien-do":
             cells, _ = reporting(ctx, s, st)
             data = timeline(ctx, f)
@@ -70,6 +87,51 @@ def render(pathname: str | None, search: str | None):  # noqa: ANN201
         else:
             content = pages.flags_page(ctx.plan, today, flags, flag_counts(flags), f)
     return shell.page(nav, bar, content)
+
+
+def _user_info() -> dict | None:
+    if not current_user.is_authenticated:
+        return None
+    return {
+        "username": current_user.username,
+        "name": current_user.full_name,
+        "role": current_user.role,
+        "agency": current_user.agency_name,
+    }
+
+
+def _own_province_plan(s, f: Filters, agency_id: int) -> Filters:  # noqa: ANN001
+    """An agency user works on its own province's plans."""
+    province_id = s.scalar(select(Agency.province_id).where(Agency.id == agency_id))
+    plans = [p for p in plan_rows(s) if p["province_id"] == province_id]
+    if plans and f.plan not in {p["id"] for p in plans}:
+        return f.with_(plan=plans[0]["id"], agencies=(), section=None)
+    return f
+
+
+def _all_agencies(s) -> list[dict]:  # noqa: ANN001
+    rows = s.execute(
+        select(Agency.id, Agency.name, Province.name)
+        .join(Province)
+        .where(Agency.kind != "group")
+        .order_by(Province.name, Agency.name)
+    ).all()
+    return [{"id": i, "name": n, "province": p} for i, n, p in rows]
+
+
+def _mywork(ctx, f: Filters, who):  # noqa: ANN001, ANN202
+    if who.role == "agency":
+        if who.agency_id not in ctx.agencies:
+            return pages.empty("Tài khoản chưa gắn với đơn vị của tỉnh này.", "mw-no-agency")
+        agency = ctx.agencies[who.agency_id]
+    elif who.role == "admin":
+        if not f.agencies or f.agencies[0] not in ctx.agencies:
+            return pages.agency_chooser(list(ctx.agencies.values()), f, "/viec-cua-toi")
+        agency = ctx.agencies[f.agencies[0]]
+    else:
+        return pages.empty("Trang này dành cho tài khoản đơn vị; tài khoản của bạn chỉ được xem.", "forbidden")
+    months = ctx.months or [ctx.today.replace(day=1)]
+    return mywork.mywork_page(agency, ctx.plan, months, months[-1], read_only=False)
 
 
 def _recurring_reporters(ctx, recurring: list[dict]) -> set[int]:  # noqa: ANN001

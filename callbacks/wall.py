@@ -15,10 +15,11 @@ from dashboard.views import all_flags, flag_counts, headline, load_context, rank
 from layouts import wall
 from layouts.i18n import t
 
-from .context import config, session, settings
+from .context import actor, config, session, settings
 
 
 def wall_data(_n, cfg):  # noqa: ANN001, ANN201
+    actor()  # signed in, or a live kiosk token (the request guard enforces it; this is defence in depth)
     lang = cfg.get("lang", "vi")
     f = Filters(plan=cfg.get("plan"), lang=lang)
     today = config().as_of()

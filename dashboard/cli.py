@@ -65,6 +65,59 @@ def cmd_demo(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def cmd_create_user(args: argparse.Namespace, config: Config) -> int:
+    import getpass
+
+    from sqlalchemy import select as sql_select
+
+    from .accounts import SYSTEM, AccountError, create_user
+    from .models import Agency, Province
+
+    engine = _engine(config)
+    upgrade(engine)
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Mật khẩu: ")
+        if password != getpass.getpass("Nhập lại: "):
+            print("error: the two passwords differ", file=sys.stderr)
+            return 1
+    try:
+        with transaction(engine) as session:
+            agency_id = None
+            if args.role == "agency":
+                if not args.agency or not args.province:
+                    raise AccountError("an agency user needs --agency NAME and --province NAME")
+                agency_id = session.scalar(
+                    sql_select(Agency.id)
+                    .join(Province)
+                    .where(Province.name == args.province, Agency.name == args.agency)
+                )
+                if agency_id is None:
+                    raise AccountError(f"no agency '{args.agency}' in province '{args.province}'")
+            user = create_user(session, SYSTEM, args.username, password, args.role, agency_id, args.name or "")
+            print(f"created user {user.username} ({user.role})")
+    except AccountError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_kiosk_token(args: argparse.Namespace, config: Config) -> int:
+    from .accounts import SYSTEM, AccountError, create_kiosk_token
+
+    engine = _engine(config)
+    upgrade(engine)
+    try:
+        with transaction(engine) as session:
+            token, plain = create_kiosk_token(session, SYSTEM, args.name)
+            print(f"wall screen '{token.name}': open /wall?token={plain} once on the TV (shown only now)")
+    except AccountError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, config: Config) -> int:
     # The web layer is imported here only: the core never depends on Dash.
     from webapp import create_app
@@ -145,6 +198,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--force", action="store_true", help="replace imported (non-demo) data too")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser(
+        "create-user",
+        help="create a user account",
+        description="Create a user. The password is asked for (or read from standard input with "
+        "--password-stdin); at least 8 characters.",
+    )
+    p.add_argument("username")
+    p.add_argument("--role", required=True, choices=("admin", "leader", "agency", "viewer"))
+    p.add_argument("--agency", help="agency name, for --role agency (e.g. 'Sở Y tế')")
+    p.add_argument("--province", help="province of the agency (e.g. 'Lào Cai')")
+    p.add_argument("--name", help="full name shown in the interface")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(func=cmd_create_user)
+
+    p = sub.add_parser("kiosk-token", help="create a read-only token for a wall screen")
+    p.add_argument("name", help="which screen, e.g. 'Phòng điều hành UBND tỉnh'")
+    p.set_defaults(func=cmd_kiosk_token)
 
     p = sub.add_parser("serve", help="run the web dashboard (development server)")
     p.add_argument("--host", default=None, help="address to listen on (default: HOST or 127.0.0.1)")

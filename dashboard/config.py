@@ -69,6 +69,8 @@ class Config:
     report_day: int = 25  # monthly reports are due by this day of the month
     wall_rotate_seconds: float = 20.0
     wall_refresh_minutes: float = 5.0
+    secure_cookies: bool = False  # set when the site is served over HTTPS
+    redis_url: str | None = None  # shared store for rate limits (and caches) across workers
 
     @classmethod
     def from_env(cls) -> Config:
@@ -84,6 +86,8 @@ class Config:
             report_day=_int_env("REPORT_DAY", 25),
             wall_rotate_seconds=_float_env("WALL_ROTATE_SECONDS", 20.0),
             wall_refresh_minutes=_float_env("WALL_REFRESH_MINUTES", 5.0),
+            secure_cookies=os.environ.get("HTTPS", "").lower() in ("1", "true", "yes", "on"),
+            redis_url=os.environ.get("REDIS_URL") or None,
         )
 
     def as_of(self) -> date:

@@ -16,19 +16,47 @@ from pathlib import Path
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
+from .accounts import ADMIN, AGENCY, LEADER, SYSTEM, VIEWER, create_user, token_hash
 from .agencies import COMMUNE, GROUP, GROUP_SCOPES
 from .config import ROOT
 from .deadlines import CONDITIONAL, DATE, RECURRING
 from .directory import StoredDirectory, expand, get_or_create_province, group_members
 from .importers import ImportReport, read_plan
 from .importers.loader import load_plan
-from .models import Agency, Base, Indicator, IndicatorLead, Measurement, Plan, Task, TaskAgency, TaskUpdate
+from .models import (
+    Agency,
+    Base,
+    Indicator,
+    IndicatorLead,
+    KioskToken,
+    Measurement,
+    Plan,
+    Province,
+    Task,
+    TaskAgency,
+    TaskUpdate,
+)
 from .store import get_meta, is_empty, set_meta, transaction, upgrade
 
 DATA = ROOT / "data"
 PLANS = ("thai-nguyen-kh-2026.txt", "dong-thap-qd07-bcd-2026.txt", "lao-cai-kh-bcd-2026.txt")
 SEED = 57
 DEMO_SOURCE = "demo"
+# One account per role, with demo passwords (documented in the README; never use them for real data).
+DEMO_USERS = (
+    ("admin", "admin-demo-2026", ADMIN, None, "Văn phòng thường trực BCĐ (demo)"),
+    ("lanhdao", "lanhdao-demo-2026", LEADER, None, "Chủ tịch UBND tỉnh (demo)"),
+    (
+        "sokhcn.thainguyen",
+        "donvi-demo-2026",
+        AGENCY,
+        ("Thái Nguyên", "Sở Khoa học và Công nghệ"),
+        "Giám đốc Sở KH&CN Thái Nguyên (demo)",
+    ),
+    ("congan.laocai", "donvi-demo-2026", AGENCY, ("Lào Cai", "Công an tỉnh"), "Giám đốc Công an tỉnh Lào Cai (demo)"),
+    ("xem", "xem-demo-2026", VIEWER, None, "Người xem (demo)"),
+)
+DEMO_KIOSK_TOKEN = "man-hinh-demo-2026"
 
 
 class DemoRefused(Exception):
@@ -311,6 +339,19 @@ def _task_updates(session: Session, rng: random.Random, as_of: date, sent: _Repo
     return rows
 
 
+def _demo_accounts(session: Session) -> None:
+    for username, password, role, where, name in DEMO_USERS:
+        agency_id = None
+        if where is not None:
+            agency_id = session.scalar(
+                select(Agency.id).join(Province).where(Province.name == where[0], Agency.name == where[1])
+            )
+        create_user(session, SYSTEM, username, password, role, agency_id, name)
+    session.add(
+        KioskToken(name="Phòng điều hành UBND tỉnh (demo)", token_hash=token_hash(DEMO_KIOSK_TOKEN), created_by="demo")
+    )
+
+
 def clear(engine: Engine) -> None:
     """Delete every row, keeping the schema (children first)."""
     with transaction(engine) as session:
@@ -341,6 +382,7 @@ def build_demo(engine: Engine, as_of: date, *, force: bool = False) -> DemoSumma
         updates = _task_updates(session, rng, as_of, sent)
         if updates:
             session.execute(insert(TaskUpdate), updates)
+        _demo_accounts(session)
         set_meta(session, "dataset", "demo")
         set_meta(session, "demo_as_of", as_of.isoformat())
     return DemoSummary(reports, agencies, len(measurements), len(updates), as_of)

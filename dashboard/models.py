@@ -153,6 +153,7 @@ class Measurement(Base):
     source: Mapped[str] = mapped_column(String(80), default="form")
     recorded_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
     recorded_by: Mapped[str | None] = mapped_column(String(120))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Task(Base):
@@ -176,6 +177,8 @@ class Task(Base):
     basis: Mapped[str | None] = mapped_column(Text)
     source_line: Mapped[int | None] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped by every change an agency makes, so a second editor working on a stale copy is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     plan: Mapped[Plan] = relationship(back_populates="tasks")
     agencies: Mapped[list[TaskAgency]] = relationship(cascade="all, delete-orphan", order_by="TaskAgency.position")
@@ -203,6 +206,7 @@ class TaskUpdate(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), index=True)
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10), default="update", server_default="update")  # or "note"
     status: Mapped[str] = mapped_column(String(20))
     progress: Mapped[int] = mapped_column(Integer, default=0)
     note: Mapped[str | None] = mapped_column(Text)
@@ -213,3 +217,48 @@ class TaskUpdate(Base):
     created_by: Mapped[str | None] = mapped_column(String(120))
 
     task: Mapped[Task] = relationship(back_populates="updates")
+
+
+class User(Base):
+    """A person who signs in: admin (secretariat), leader, agency (bound to one agency) or viewer."""
+
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+    agency: Mapped[Agency | None] = relationship()
+
+
+class KioskToken(Base):
+    """A named, revocable read-only token that signs a wall screen in (only the hash is stored)."""
+
+    __tablename__ = "kiosk_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class AuditLog(Base):
+    """Who changed what, when, from what to what; written in the same transaction as the change."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now(), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    username: Mapped[str | None] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(20), index=True)
+    entity_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    agency_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)

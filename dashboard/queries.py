@@ -98,8 +98,10 @@ def task_rows(session: Session, today: date, plan_id: int | None = None) -> list
             reports[u.task_id].append(u)
     rows = []
     for t in tasks:
-        ups = sorted(reports.get(t.id, []), key=lambda u: (u.month, u.created_at or u.month))
+        everything = sorted(reports.get(t.id, []), key=lambda u: (u.month, u.created_at or u.month, u.id))
+        ups = [u for u in everything if u.kind != "note"]  # a coordinator's note never changes the status
         latest = ups[-1] if ups else None
+        last_note = next((u for u in reversed(everything) if u.note), None)
         status = task_status(
             t.deadline_kind,
             t.due_date,
@@ -127,8 +129,11 @@ def task_rows(session: Session, today: date, plan_id: int | None = None) -> list
                 "basis": t.basis,
                 "status": status,
                 "progress": 100 if status in ("done", "done_late") else (latest.progress if latest else 0),
-                "last_note": latest.note if latest else None,
+                "last_note": last_note.note if last_note else None,
                 "last_update": _iso(latest.month) if latest else None,
+                "completed_on": _iso(latest.completed_on) if latest else None,
+                "evidence_url": latest.evidence_url if latest else None,
+                "_version": t.version,
             }
         )
     return rows

@@ -181,7 +181,7 @@ def kpi_table(snaps: list[KpiSnapshot], lang: str) -> html.Div:
 # --- agency ---------------------------------------------------------------------------------------
 
 
-def agency_chooser(agencies: list[dict], f: Filters) -> html.Div:
+def agency_chooser(agencies: list[dict], f: Filters, path: str = "/don-vi") -> html.Div:
     lang = f.lang
     groups: dict[str, list[dict]] = {}
     for a in agencies:
@@ -197,7 +197,7 @@ def agency_chooser(agencies: list[dict], f: Filters) -> html.Div:
                         [
                             dcc.Link(
                                 a["name"],
-                                href="/don-vi" + f.with_(agencies=(a["id"],)).to_query(),
+                                href=path + f.with_(agencies=(a["id"],)).to_query(),
                                 className="btn btn-outline-primary btn-sm m-1 agency-link",
                             )
                             for a in sorted(groups.get(kind, []), key=lambda a: a["name"])

@@ -35,10 +35,24 @@ def demo_badge(meta: dict[str, str], lang: str) -> dbc.Badge | None:
     )
 
 
-def navbar(pathname: str, f: Filters, flag_count: int, meta: dict[str, str], today_text: str) -> dbc.Navbar:
+def navbar(
+    pathname: str, f: Filters, flag_count: int, meta: dict[str, str], today_text: str, user: dict | None = None
+) -> dbc.Navbar:
     lang = f.lang
     query = f.to_query()
     links = []
+    role = (user or {}).get("role")
+    if role in ("agency", "admin"):
+        links.append(
+            dbc.NavItem(
+                dbc.NavLink(
+                    t("nav_mywork", lang),
+                    href="/viec-cua-toi" + query,
+                    active=pathname == "/viec-cua-toi",
+                    id="nav-mywork",
+                )
+            )
+        )
     for path, key in PAGES:
         label: list = [t(key, lang)]
         if path == "/canh-bao":
@@ -52,12 +66,35 @@ def navbar(pathname: str, f: Filters, flag_count: int, meta: dict[str, str], tod
     links.append(
         dbc.NavItem(dbc.NavLink(t("nav_wall", lang), href="/wall" + wall_query, external_link=True, id="nav-wall"))
     )
+    if role == "admin":
+        links.append(
+            dbc.NavItem(
+                dbc.NavLink(
+                    t("nav_admin", lang), href="/quan-tri" + query, active=pathname == "/quan-tri", id="nav-admin"
+                )
+            )
+        )
     other = "en" if lang == "vi" else "vi"
     links.append(
         dbc.NavItem(
             dbc.NavLink(t("lang_switch", lang), href=pathname + f.with_(lang=other).to_query(), id="lang-switch")
         )
     )
+    if user:
+        links.append(
+            dbc.DropdownMenu(
+                [
+                    dbc.DropdownMenuItem(user.get("agency") or t(f"role_{role}", lang), header=True),
+                    dbc.DropdownMenuItem(t("change_password", lang), href="/doi-mat-khau", external_link=True),
+                    dbc.DropdownMenuItem(t("logout", lang), href="/logout", external_link=True, id="logout-link"),
+                ],
+                label=user.get("name") or user.get("username"),
+                nav=True,
+                in_navbar=True,
+                align_end=True,
+                id="user-menu",
+            )
+        )
     return dbc.Navbar(
         dbc.Container(
             [

@@ -1,0 +1,171 @@
+"""'Quản trị': users and kiosk tokens. Every change re-checks on the server that the caller is an admin."""
+
+from __future__ import annotations
+
+import time
+
+import dash_bootstrap_components as dbc
+from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
+from sqlalchemy import select
+
+from dashboard import accounts
+from dashboard.audit import history
+from dashboard.models import KioskToken, User
+from dashboard.permissions import require_admin
+from layouts import admin, mywork
+
+from .context import actor, session
+from .mywork import PROBLEMS, alert, ok
+
+
+def register(app: Dash) -> None:
+    @app.callback(
+        Output("adm-users", "children"),
+        Output("adm-kiosks", "children"),
+        Output("adm-history", "children"),
+        Output("adm-reset-user", "options"),
+        Input("adm-saved", "data"),
+    )
+    def fill(_saved):  # noqa: ANN001, ANN202
+        who = actor()
+        require_admin(who)
+        with session() as s:
+            users = [
+                {
+                    "id": u.id,
+                    "username": u.username,
+                    "full_name": u.full_name,
+                    "role": u.role,
+                    "active": u.active,
+                    "agency": u.agency.name if u.agency else None,
+                }
+                for u in s.scalars(select(User).order_by(User.role, User.username))
+            ]
+            tokens = [
+                {
+                    "id": k.id,
+                    "name": k.name,
+                    "created_at": k.created_at,
+                    "last_used_at": k.last_used_at,
+                    "revoked": k.revoked_at is not None,
+                }
+                for k in s.scalars(select(KioskToken).order_by(KioskToken.created_at.desc()))
+            ]
+            entries = [e for e in history(s, limit=300) if e["entity"] in ("user", "kiosk")][:50]
+        names = {("user", u["id"]): u["username"] for u in users} | {("kiosk", k["id"]): k["name"] for k in tokens}
+        options = [{"label": u["username"], "value": u["id"]} for u in users]
+        return (
+            admin.users_table(users, who.user_id),
+            admin.kiosks_table(tokens),
+            mywork.history_table(entries, names),
+            options,
+        )
+
+    @app.callback(
+        Output("adm-create-feedback", "children"),
+        Output("adm-saved", "data", allow_duplicate=True),
+        Input("adm-create", "n_clicks"),
+        State("adm-username", "value"),
+        State("adm-fullname", "value"),
+        State("adm-role", "value"),
+        State("adm-agency", "value"),
+        State("adm-password", "value"),
+        prevent_initial_call=True,
+    )
+    def create(_n, username, full_name, role, agency_id, password):  # noqa: ANN001, ANN202
+        try:
+            who = actor()
+            require_admin(who)
+            with session() as s:
+                user = accounts.create_user(
+                    s, who, username or "", password or "", role or "", agency_id, full_name or ""
+                )
+                name = user.username
+        except PROBLEMS as exc:
+            return alert(exc), no_update
+        return ok(f"Đã tạo tài khoản {name}."), time.time()
+
+    @app.callback(
+        Output("adm-user-feedback", "children"),
+        Output("adm-saved", "data", allow_duplicate=True),
+        Input({"type": "adm-toggle", "index": ALL}, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def toggle(_clicks):  # noqa: ANN001, ANN202
+        trigger = ctx.triggered_id
+        if not isinstance(trigger, dict) or not (ctx.triggered and ctx.triggered[0]["value"]):
+            return no_update, no_update
+        try:
+            who = actor()
+            require_admin(who)
+            with session() as s:
+                user = s.get(User, int(trigger["index"]))
+                if user is None:
+                    raise accounts.AccountError("Không tìm thấy tài khoản.")
+                user = accounts.set_active(s, who, user.id, not user.active)
+                text = f"Đã {'mở khóa' if user.active else 'khóa'} tài khoản {user.username}."
+        except PROBLEMS as exc:
+            return alert(exc), no_update
+        return ok(text), time.time()
+
+    @app.callback(
+        Output("adm-reset-feedback", "children"),
+        Output("adm-saved", "data", allow_duplicate=True),
+        Input("adm-reset", "n_clicks"),
+        State("adm-reset-user", "value"),
+        State("adm-reset-password", "value"),
+        prevent_initial_call=True,
+    )
+    def reset(_n, user_id, password):  # noqa: ANN001, ANN202
+        try:
+            who = actor()
+            require_admin(who)
+            if user_id is None:
+                raise accounts.AccountError("Hãy chọn tài khoản.")
+            with session() as s:
+                user = accounts.reset_password(s, who, int(user_id), password or "")
+                name = user.username
+        except PROBLEMS as exc:
+            return alert(exc), no_update
+        return ok(f"Đã đặt lại mật khẩu cho {name}."), time.time()
+
+    @app.callback(
+        Output("adm-kiosk-feedback", "children"),
+        Output("adm-saved", "data", allow_duplicate=True),
+        Input("adm-kiosk-create", "n_clicks"),
+        State("adm-kiosk-name", "value"),
+        prevent_initial_call=True,
+    )
+    def create_kiosk(_n, name):  # noqa: ANN001, ANN202
+        try:
+            who = actor()
+            require_admin(who)
+            with session() as s:
+                token, plain = accounts.create_kiosk_token(s, who, name or "")
+                label = token.name
+        except PROBLEMS as exc:
+            return alert(exc), no_update
+        link = f"/wall?token={plain}"
+        return dbc.Alert(
+            [f"Mã cho màn hình “{label}” (chỉ hiện một lần): ", html.Code(link, id="adm-kiosk-link")], color="success"
+        ), time.time()
+
+    @app.callback(
+        Output("adm-kiosk-feedback", "children", allow_duplicate=True),
+        Output("adm-saved", "data", allow_duplicate=True),
+        Input({"type": "adm-revoke", "index": ALL}, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def revoke(_clicks):  # noqa: ANN001, ANN202
+        trigger = ctx.triggered_id
+        if not isinstance(trigger, dict) or not (ctx.triggered and ctx.triggered[0]["value"]):
+            return no_update, no_update
+        try:
+            who = actor()
+            require_admin(who)
+            with session() as s:
+                token = accounts.revoke_kiosk_token(s, who, int(trigger["index"]))
+                name = token.name
+        except PROBLEMS as exc:
+            return alert(exc), no_update
+        return ok(f"Đã thu hồi mã của màn hình “{name}”."), time.time()

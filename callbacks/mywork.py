@@ -1,0 +1,380 @@
+"""'Việc của tôi': reads and changes go through the core, which checks who may do what."""
+
+from __future__ import annotations
+
+import base64
+import time
+from datetime import date
+
+import dash_bootstrap_components as dbc
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, no_update
+from sqlalchemy import select
+
+from dashboard.accounts import AccountError
+from dashboard.audit import history
+from dashboard.figures_template import build_template, read_upload
+from dashboard.filters import Filters
+from dashboard.models import Indicator, Measurement, Task
+from dashboard.permissions import PermissionDenied, task_relation
+from dashboard.text import slug
+from dashboard.updates import (
+    Conflict,
+    FigureInput,
+    TaskChange,
+    ValidationFailed,
+    add_task_note,
+    reported_indicators,
+    save_figures,
+    task_state,
+    update_task,
+)
+from dashboard.views import agency_tasks, load_context
+from layouts import mywork
+
+from .context import actor, config, session
+
+PROBLEMS = (PermissionDenied, ValidationFailed, Conflict, AccountError, PermissionError)
+
+
+def alert(exc: Exception) -> dbc.Alert:
+    """A problem, told plainly; a conflict also shows what is stored now."""
+    if isinstance(exc, ValidationFailed):
+        return dbc.Alert([html_list(exc.errors.values())], color="danger", className="feedback-error")
+    if isinstance(exc, Conflict):
+        cur = exc.current
+        shown = ", ".join(f"{mywork.FIELD_LABELS.get(k, k)}: {v}" for k, v in cur.items() if v not in (None, ""))
+        return dbc.Alert(
+            [str(exc), dcc.Markdown(f"**Hiện tại:** {shown}")], color="warning", className="feedback-conflict"
+        )
+    return dbc.Alert(str(exc) or "Không được phép.", color="danger", className="feedback-denied")
+
+
+def html_list(items) -> object:  # noqa: ANN001
+    from dash import html
+
+    return html.Ul([html.Li(i) for i in items], className="mb-0")
+
+
+def ok(text: str) -> dbc.Alert:
+    return dbc.Alert(text, color="success", className="feedback-ok")
+
+
+def _month(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def register(app: Dash) -> None:
+    @app.callback(Output("mw-tasks", "children"), Input("mw-saved", "data"), Input("mw-context", "data"))
+    def fill_tasks(_saved, context):  # noqa: ANN001, ANN202
+        who = actor()
+        today = config().as_of()
+        agency_id, plan_id = context["agency_id"], context["plan_id"]
+        with session() as s:
+            c = load_context(s, Filters(plan=plan_id), today)
+            mine = agency_tasks(c, agency_id, c.tasks)
+            relation = {t["id"]: task_relation(s, agency_id, t["id"]) for t in mine["lead"] + mine["coordinating"]}
+        read_only = who.role not in ("admin", "agency") or (who.role == "agency" and who.agency_id != agency_id)
+        lead = [t for t in mine["lead"] if relation.get(t["id"]) == "lead"]
+        others = [t for t in mine["lead"] + mine["coordinating"] if relation.get(t["id"]) != "lead"]
+        return mywork.tasks_table(lead, others, relation, read_only)
+
+    @app.callback(
+        Output("mw-modal", "is_open"),
+        Output("mw-modal-title", "children"),
+        Output("mw-modal-task", "children"),
+        Output("mw-edit", "data"),
+        Output("mw-status", "value"),
+        Output("mw-progress", "value"),
+        Output("mw-completed", "date"),
+        Output("mw-evidence", "value"),
+        Output("mw-note", "value"),
+        Output("mw-status", "disabled"),
+        Output("mw-progress", "disabled"),
+        Output("mw-completed", "disabled"),
+        Output("mw-evidence", "disabled"),
+        Output("mw-task-feedback", "children"),
+        Input({"type": "mw-edit", "index": ALL}, "n_clicks"),
+        Input({"type": "mw-note", "index": ALL}, "n_clicks"),
+        Input("mw-cancel", "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def open_modal(_edits, _notes, _cancel):  # noqa: ANN001, ANN202
+        trigger = ctx.triggered_id
+        if trigger == "mw-cancel" or not isinstance(trigger, dict) or not (ctx.triggered and ctx.triggered[0]["value"]):
+            return (False,) + (no_update,) * 13
+        mode = "update" if trigger["type"] == "mw-edit" else "note"
+        with session() as s:
+            task = s.get(Task, trigger["index"])
+            if task is None:
+                return (False,) + (no_update,) * 13
+            state = task_state(s, task)
+            name = f"{task.code} · {task.name}"
+        note_only = mode == "note"
+        title = "Ghi chú cho nhiệm vụ (đơn vị phối hợp)" if note_only else "Cập nhật nhiệm vụ"
+        return (
+            True,
+            title,
+            name,
+            {"task_id": trigger["index"], "version": state["version"], "mode": mode},
+            state["status"],
+            state["progress"],
+            state["completed_on"],
+            state["evidence_url"] or "",
+            "",
+            note_only,
+            note_only,
+            note_only,
+            note_only,
+            None,
+        )
+
+    @app.callback(
+        Output("mw-task-feedback", "children", allow_duplicate=True),
+        Output("mw-saved", "data", allow_duplicate=True),
+        Output("mw-modal", "is_open", allow_duplicate=True),
+        Output("mw-edit", "data", allow_duplicate=True),
+        Input("mw-save-task", "n_clicks"),
+        State("mw-edit", "data"),
+        State("mw-status", "value"),
+        State("mw-progress", "value"),
+        State("mw-completed", "date"),
+        State("mw-evidence", "value"),
+        State("mw-note", "value"),
+        prevent_initial_call=True,
+    )
+    def save_task(_n, edit, status, progress, completed, evidence, note):  # noqa: ANN001, ANN202
+        edit = edit or {}
+        today = config().as_of()
+        try:
+            who = actor()
+            task_id = int(edit.get("task_id"))
+            with session() as s:
+                if edit.get("mode") == "note":
+                    add_task_note(s, who, task_id, edit.get("version"), note or "", today)
+                else:
+                    change = TaskChange(
+                        status=status,
+                        progress=progress,
+                        month=today,
+                        completed_on=_month(completed) if completed else None,
+                        note=note or "",
+                        evidence_url=evidence or "",
+                    )
+                    update_task(s, who, task_id, edit.get("version"), change, today)
+        except Conflict as exc:
+            return alert(exc), no_update, True, {**edit, "version": exc.current.get("version")}
+        except (*PROBLEMS, TypeError, ValueError) as exc:
+            if isinstance(exc, (TypeError, ValueError)) and not isinstance(exc, ValidationFailed):
+                exc = ValidationFailed({"form": "Dữ liệu gửi lên không hợp lệ."})
+            return alert(exc), no_update, True, no_update
+        return ok("Đã lưu."), time.time(), False, {}
+
+    @app.callback(
+        Output("mw-figures", "children"),
+        Output("mw-fig-versions", "data"),
+        Input("mw-month", "value"),
+        Input("mw-saved", "data"),
+        State("mw-context", "data"),
+    )
+    def fill_figures(month_value, _saved, context):  # noqa: ANN001, ANN202
+        who = actor()
+        month = _month(month_value)
+        agency_id, plan_id = context["agency_id"], context["plan_id"]
+        with session() as s:
+            inds = reported_indicators(s, agency_id, plan_id)
+            existing = (
+                {
+                    m.indicator_id: {
+                        "numerator": m.numerator,
+                        "denominator": m.denominator,
+                        "value": m.value,
+                        "version": m.version,
+                    }
+                    for m in s.scalars(
+                        select(Measurement).where(
+                            Measurement.agency_id == agency_id,
+                            Measurement.month == month,
+                            Measurement.indicator_id.in_([i.id for i in inds]),
+                        )
+                    )
+                }
+                if month
+                else {}
+            )
+            rows = [{"id": i.id, "code": i.code, "name": i.name, "unit": i.unit, "is_ratio": i.is_ratio} for i in inds]
+        read_only = who.role not in ("admin", "agency") or (who.role == "agency" and who.agency_id != agency_id)
+        return mywork.figures_form(rows, existing, read_only), {str(k): v["version"] for k, v in existing.items()}
+
+    @app.callback(
+        Output("mw-figures-feedback", "children"),
+        Output("mw-saved", "data", allow_duplicate=True),
+        Input("mw-save-figures", "n_clicks"),
+        State({"type": "fig-num", "index": ALL}, "value"),
+        State({"type": "fig-den", "index": ALL}, "value"),
+        State({"type": "fig-val", "index": ALL}, "value"),
+        State({"type": "fig-num", "index": ALL}, "id"),
+        State("mw-month", "value"),
+        State("mw-context", "data"),
+        State("mw-fig-versions", "data"),
+        prevent_initial_call=True,
+    )
+    def save_form(_n, nums, dens, vals, ids, month_value, context, versions):  # noqa: ANN001, ANN202
+        today = config().as_of()
+        try:
+            who = actor()
+            figures = [
+                FigureInput(
+                    int(i["index"]),
+                    _float(n),
+                    _float(d),
+                    _float(v),
+                    (versions or {}).get(str(i["index"])),
+                    row=f"Chỉ tiêu {i['index']}",
+                )
+                for i, n, d, v in zip(ids or [], nums or [], dens or [], vals or [], strict=False)
+            ]
+            with session() as s:
+                codes = {
+                    i.id: i.code
+                    for i in s.scalars(select(Indicator).where(Indicator.id.in_([f.indicator_id for f in figures])))
+                }
+                for f in figures:
+                    f.row = f"Chỉ tiêu {codes.get(f.indicator_id, f.indicator_id)}"
+                result = save_figures(s, who, int(context["agency_id"]), _month(month_value), figures, today, "form")
+        except (*PROBLEMS, TypeError, ValueError, KeyError) as exc:
+            if not isinstance(exc, PROBLEMS):
+                exc = ValidationFailed({"form": "Dữ liệu gửi lên không hợp lệ."})
+            return alert(exc), no_update
+        return ok(f"Đã lưu: {result.created} mới, {result.updated} sửa, {result.unchanged} không đổi."), time.time()
+
+    @app.callback(
+        Output("mw-template", "data"),
+        Input("mw-template-btn", "n_clicks"),
+        State("mw-month", "value"),
+        State("mw-context", "data"),
+        prevent_initial_call=True,
+    )
+    def template(_n, month_value, context):  # noqa: ANN001, ANN202
+        actor()
+        month = _month(month_value) or config().as_of().replace(day=1)
+        agency_id, plan_id = context["agency_id"], context["plan_id"]
+        with session() as s:
+            from dashboard.models import Agency
+
+            agency = s.get(Agency, agency_id)
+            inds = reported_indicators(s, agency_id, plan_id)
+            existing = {
+                m.indicator_id: m
+                for m in s.scalars(
+                    select(Measurement).where(Measurement.agency_id == agency_id, Measurement.month == month)
+                )
+            }
+            data = build_template(inds, agency_id, agency.name if agency else "", month, existing)
+            name = f"so-lieu-{slug(agency.name if agency else 'don-vi')}-{month.month:02d}-{month.year}.xlsx"
+        return dcc.send_bytes(data, name)
+
+    @app.callback(
+        Output("mw-preview", "children"),
+        Output("mw-upload-data", "data"),
+        Output("mw-upload-save", "disabled"),
+        Input("mw-upload", "contents"),
+        State("mw-upload", "filename"),
+        State("mw-month", "value"),
+        State("mw-context", "data"),
+        prevent_initial_call=True,
+    )
+    def preview_upload(contents, filename, month_value, context):  # noqa: ANN001, ANN202
+        actor()
+        month = _month(month_value)
+        try:
+            data = base64.b64decode((contents or "").split(",", 1)[-1], validate=False)
+        except (ValueError, TypeError):
+            data = b""
+        agency_id, plan_id = context["agency_id"], context["plan_id"]
+        with session() as s:
+            inds = reported_indicators(s, agency_id, plan_id)
+            upload = read_upload(data, filename or "tệp", inds, agency_id, month)
+            by_code = {i.code: i for i in inds}
+            figures = upload.figures(by_code) if upload.ok else []
+        stored = (
+            {
+                "agency_id": agency_id,
+                "month": month_value,
+                "rows": [
+                    {
+                        "indicator_id": f.indicator_id,
+                        "numerator": f.numerator,
+                        "denominator": f.denominator,
+                        "value": f.value,
+                        "row": f.row,
+                    }
+                    for f in figures
+                ],
+            }
+            if upload.ok
+            else None
+        )
+        return mywork.preview(upload), stored, not upload.ok
+
+    @app.callback(
+        Output("mw-upload-feedback", "children"),
+        Output("mw-saved", "data", allow_duplicate=True),
+        Output("mw-upload-save", "disabled", allow_duplicate=True),
+        Input("mw-upload-save", "n_clicks"),
+        State("mw-upload-data", "data"),
+        prevent_initial_call=True,
+    )
+    def save_upload(_n, stored):  # noqa: ANN001, ANN202
+        today = config().as_of()
+        try:
+            who = actor()
+            if not stored:
+                raise ValidationFailed({"file": "Chưa có tệp hợp lệ để lưu."})
+            figures = [
+                FigureInput(
+                    int(r["indicator_id"]),
+                    _float(r.get("numerator")),
+                    _float(r.get("denominator")),
+                    _float(r.get("value")),
+                    row=str(r.get("row", "")),
+                )
+                for r in stored["rows"]
+            ]
+            with session() as s:
+                result = save_figures(
+                    s, who, int(stored["agency_id"]), _month(stored["month"]), figures, today, "excel"
+                )
+        except (*PROBLEMS, TypeError, ValueError, KeyError) as exc:
+            if not isinstance(exc, PROBLEMS):
+                exc = ValidationFailed({"file": "Dữ liệu gửi lên không hợp lệ."})
+            return alert(exc), no_update, no_update
+        return (
+            ok(f"Đã lưu từ tệp: {result.created} mới, {result.updated} sửa, {result.unchanged} không đổi."),
+            time.time(),
+            True,
+        )
+
+    @app.callback(Output("mw-history", "children"), Input("mw-saved", "data"), State("mw-context", "data"))
+    def fill_history(_saved, context):  # noqa: ANN001, ANN202
+        actor()
+        agency_id = context["agency_id"]
+        with session() as s:
+            entries = history(s, agency_id=agency_id, limit=100)
+            task_ids = [e["entity_id"] for e in entries if e["entity"] == "task"]
+            fig_ids = [e["entity_id"] for e in entries if e["entity"] == "measurement"]
+            names = {
+                ("task", t.id): f"{t.code} · {t.name[:60]}"
+                for t in s.scalars(select(Task).where(Task.id.in_(task_ids)))
+            }
+            for m, ind in s.execute(select(Measurement, Indicator).join(Indicator).where(Measurement.id.in_(fig_ids))):
+                names[("measurement", m.id)] = f"Chỉ tiêu {ind.code} · tháng {m.month.month:02d}/{m.month.year}"
+        return mywork.history_table(entries, names)
+
+
+def _float(value: object) -> float | None:
+    if value in (None, ""):
+        return None
+    return float(value)  # raises ValueError for text, which the callers report as bad input

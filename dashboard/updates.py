@@ -1,0 +1,361 @@
+"""Changes agencies make: task updates and notes, monthly KPI figures.
+
+Each function validates (messages in Vietnamese), checks permission, refuses a stale edit (version
+numbers), writes the change and its audit record in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .accounts import Actor
+from .audit import record
+from .models import Indicator, IndicatorLead, Measurement, Task, TaskUpdate
+from .permissions import groups_of, require_figures, require_task_note, require_task_update
+from .status import DONE, REPORTED
+
+MAX_NOTE = 2000
+
+
+class ValidationFailed(ValueError):
+    """Input that breaks a rule; ``errors`` maps each field (or row) to a message in Vietnamese."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+class Conflict(Exception):
+    """Someone saved a newer version first; ``current`` holds what is stored now."""
+
+    def __init__(self, message: str, current: dict) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+@dataclass
+class TaskChange:
+    """What the lead agency reports on a task for a month."""
+
+    status: str
+    progress: int | float | None
+    month: date
+    completed_on: date | None = None
+    note: str = ""
+    evidence_url: str = ""
+
+
+def _month_start(d: date) -> date:
+    return d.replace(day=1)
+
+
+def _check_month(month: date | None, today: date, errors: dict[str, str], key: str = "month") -> None:
+    if month is None:
+        errors[key] = "Hãy chọn tháng báo cáo."
+    elif _month_start(month) > _month_start(today):
+        errors[key] = f"Không được báo cáo cho tháng chưa đến ({month.month:02d}/{month.year})."
+
+
+def check_evidence(url: str | None) -> str | None:
+    """An error message for an evidence link that is not http(s), else None."""
+    url = (url or "").strip()
+    if not url:
+        return None
+    low = url.lower()
+    if not (low.startswith("http://") or low.startswith("https://")) or " " in url or len(url) > 500:
+        return "Đường dẫn minh chứng phải là địa chỉ web bắt đầu bằng http:// hoặc https://."
+    return None
+
+
+def validate_task_change(change: TaskChange, today: date) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if change.status not in REPORTED:
+        errors["status"] = "Trạng thái không hợp lệ (chỉ: chưa triển khai, đang thực hiện, hoàn thành)."
+    try:
+        progress = float(change.progress) if change.progress is not None else None
+    except (TypeError, ValueError):
+        progress = None
+        errors["progress"] = "Tiến độ phải là một số từ 0 đến 100."
+    if progress is not None and not 0 <= progress <= 100:
+        errors["progress"] = "Tiến độ phải từ 0 đến 100 (%)."
+    _check_month(change.month, today, errors)
+    if change.completed_on is not None and change.completed_on > today:
+        errors["completed_on"] = "Ngày hoàn thành không được sau ngày hôm nay."
+    if change.status != DONE and change.completed_on is not None:
+        errors["completed_on"] = "Chỉ ghi ngày hoàn thành khi nhiệm vụ đã hoàn thành."
+    if (message := check_evidence(change.evidence_url)) is not None:
+        errors["evidence_url"] = message
+    if len(change.note or "") > MAX_NOTE:
+        errors["note"] = f"Ghi chú dài quá {MAX_NOTE} ký tự."
+    return errors
+
+
+def _latest_update(session: Session, task_id: int) -> TaskUpdate | None:
+    return session.scalar(
+        select(TaskUpdate)
+        .where(TaskUpdate.task_id == task_id, TaskUpdate.kind != "note")
+        .order_by(TaskUpdate.month.desc(), TaskUpdate.created_at.desc(), TaskUpdate.id.desc())
+        .limit(1)
+    )
+
+
+def task_state(session: Session, task: Task) -> dict:
+    """What is stored for a task now: its version and latest reported status."""
+    latest = _latest_update(session, task.id)
+    return {
+        "version": task.version,
+        "status": latest.status if latest else "not_started",
+        "progress": latest.progress if latest else 0,
+        "completed_on": latest.completed_on.isoformat() if latest and latest.completed_on else None,
+        "note": latest.note if latest else None,
+        "evidence_url": latest.evidence_url if latest else None,
+        "updated_by": latest.created_by if latest else None,
+    }
+
+
+def _lock(session: Session, task_id: int, expected_version: int | None) -> Task:
+    task = session.get(Task, task_id, with_for_update=True)
+    if task is None or not task.active:
+        raise ValidationFailed({"task": "Không tìm thấy nhiệm vụ."})
+    if expected_version is None or int(expected_version) != task.version:
+        state = task_state(session, task)
+        by = f" bởi {state['updated_by']}" if state["updated_by"] else ""
+        raise Conflict(
+            f"Nhiệm vụ này vừa được cập nhật{by} trong lúc bạn sửa. Dữ liệu hiện tại đã được tải lại; "
+            "hãy xem và lưu lại nếu vẫn muốn thay đổi.",
+            state,
+        )
+    return task
+
+
+def update_task(
+    session: Session, actor: Actor, task_id: int, expected_version: int | None, change: TaskChange, today: date
+) -> TaskUpdate:
+    """Record the lead agency's report on a task (a new update row); audit it; bump the version."""
+    require_task_update(session, actor, task_id)
+    errors = validate_task_change(change, today)
+    if errors:
+        raise ValidationFailed(errors)
+    task = _lock(session, task_id, expected_version)
+    before = task_state(session, task)
+    progress = 100 if change.status == DONE else int(round(float(change.progress or 0)))
+    completed = change.completed_on or (today if change.status == DONE else None)
+    upd = TaskUpdate(
+        task_id=task.id,
+        agency_id=actor.agency_id,
+        kind="update",
+        status=change.status,
+        progress=progress,
+        note=(change.note or "").strip() or None,
+        evidence_url=(change.evidence_url or "").strip() or None,
+        month=_month_start(change.month),
+        completed_on=completed,
+        created_at=datetime.now(),
+        created_by=actor.username,
+    )
+    session.add(upd)
+    task.version += 1
+    session.flush()
+    after = task_state(session, task)
+    record(session, actor, "task.update", "task", task.id, before, after, agency_id=actor.agency_id)
+    return upd
+
+
+def add_task_note(
+    session: Session, actor: Actor, task_id: int, expected_version: int | None, note: str, today: date
+) -> TaskUpdate:
+    """A note from an agency taking part in a task; it never changes the status."""
+    require_task_note(session, actor, task_id)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationFailed({"note": "Hãy nhập nội dung ghi chú."})
+    if len(note) > MAX_NOTE:
+        raise ValidationFailed({"note": f"Ghi chú dài quá {MAX_NOTE} ký tự."})
+    task = _lock(session, task_id, expected_version)
+    latest = _latest_update(session, task.id)
+    upd = TaskUpdate(
+        task_id=task.id,
+        agency_id=actor.agency_id,
+        kind="note",
+        status=latest.status if latest else "not_started",
+        progress=latest.progress if latest else 0,
+        note=note,
+        month=_month_start(today),
+        created_at=datetime.now(),
+        created_by=actor.username,
+    )
+    session.add(upd)
+    task.version += 1
+    session.flush()
+    record(
+        session,
+        actor,
+        "task.note",
+        "task",
+        task.id,
+        None,
+        {"note": note, "version": task.version},
+        agency_id=actor.agency_id,
+    )
+    return upd
+
+
+# --- monthly KPI figures --------------------------------------------------------------------------
+
+
+@dataclass
+class FigureInput:
+    """One KPI's figure for the month as typed or uploaded; ``row`` locates it for messages."""
+
+    indicator_id: int
+    numerator: float | None = None
+    denominator: float | None = None
+    value: float | None = None
+    version: int | None = None  # the stored measurement's version the form was built from
+    row: str = ""
+
+
+@dataclass
+class FiguresResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    changed_ids: list[int] = field(default_factory=list)
+
+
+def reported_indicators(session: Session, agency_id: int, plan_id: int | None = None) -> list[Indicator]:
+    """KPIs an agency reports: those it leads directly or through a collective group."""
+    ids = {agency_id} | groups_of(session, agency_id)
+    led = select(IndicatorLead.indicator_id).where(IndicatorLead.agency_id.in_(ids))
+    stmt = select(Indicator).where(Indicator.id.in_(led)).order_by(Indicator.plan_id, Indicator.position)
+    if plan_id is not None:
+        stmt = stmt.where(Indicator.plan_id == plan_id)
+    return list(session.scalars(stmt))
+
+
+def validate_figure(ind: Indicator, f: FigureInput) -> str | None:
+    """An error message for one figure, else None."""
+    if ind.is_ratio:
+        if f.numerator is None or f.denominator is None:
+            return "Cần nhập cả tử số và mẫu số."
+        if f.denominator <= 0:
+            return "Mẫu số phải lớn hơn 0."
+        if not 0 <= f.numerator <= f.denominator:
+            return "Tử số phải từ 0 đến mẫu số."
+        if f.numerator != int(f.numerator) or f.denominator != int(f.denominator):
+            return "Tử số và mẫu số là số đếm (số nguyên)."
+        return None
+    if f.value is None:
+        return "Cần nhập giá trị."
+    if f.value < 0:
+        return "Giá trị không được âm."
+    if (ind.unit or "").strip() == "%" and f.value > 100:
+        return "Giá trị phần trăm phải từ 0 đến 100."
+    return None
+
+
+def save_figures(
+    session: Session,
+    actor: Actor,
+    agency_id: int,
+    month: date,
+    figures: list[FigureInput],
+    today: date,
+    source: str = "form",
+) -> FiguresResult:
+    """Upsert an agency's figures for a month: all rows valid, or nothing is written."""
+    require_figures(actor, agency_id)
+    errors: dict[str, str] = {}
+    _check_month(month, today, errors)
+    allowed = {i.id: i for i in reported_indicators(session, agency_id)}
+    filled = [f for f in figures if any(v is not None for v in (f.numerator, f.denominator, f.value))]
+    if not filled and not errors:
+        errors["figures"] = "Chưa nhập số liệu nào."
+    for f in filled:
+        key = f.row or f"indicator-{f.indicator_id}"
+        ind = allowed.get(f.indicator_id)
+        if ind is None:
+            errors[key] = "Chỉ tiêu này không do đơn vị của bạn báo cáo."
+            continue
+        if (message := validate_figure(ind, f)) is not None:
+            errors[key] = message
+    if errors:
+        raise ValidationFailed(errors)
+    month = _month_start(month)
+    result = FiguresResult()
+    for f in filled:
+        m = session.scalar(
+            select(Measurement)
+            .where(
+                Measurement.indicator_id == f.indicator_id,
+                Measurement.agency_id == agency_id,
+                Measurement.month == month,
+            )
+            .with_for_update()
+        )
+        ind = allowed[f.indicator_id]
+        new = {"numerator": f.numerator, "denominator": f.denominator} if ind.is_ratio else {"value": f.value}
+        if m is None:
+            m = Measurement(
+                indicator_id=f.indicator_id,
+                agency_id=agency_id,
+                month=month,
+                source=source,
+                recorded_at=datetime.now(),
+                recorded_by=actor.username,
+                version=1,
+                **new,
+            )
+            session.add(m)
+            session.flush()
+            result.created += 1
+            record(
+                session,
+                actor,
+                "figure.create",
+                "measurement",
+                m.id,
+                None,
+                {**new, "indicator": ind.code, "month": month},
+                agency_id=agency_id,
+            )
+            result.changed_ids.append(m.id)
+            continue
+        if f.version is not None and f.version != m.version:
+            current = {
+                "numerator": m.numerator,
+                "denominator": m.denominator,
+                "value": m.value,
+                "version": m.version,
+                "recorded_by": m.recorded_by,
+            }
+            raise Conflict(
+                f"Số liệu chỉ tiêu {ind.code} tháng {month.month:02d}/{month.year} vừa được {m.recorded_by} "
+                "cập nhật trong lúc bạn nhập. Số liệu hiện tại đã được tải lại; hãy kiểm tra rồi lưu lại.",
+                current,
+            )
+        before = {"numerator": m.numerator, "denominator": m.denominator} if ind.is_ratio else {"value": m.value}
+        if before == new:
+            result.unchanged += 1
+            continue
+        for k, v in new.items():
+            setattr(m, k, v)
+        m.source, m.recorded_at, m.recorded_by = source, datetime.now(), actor.username
+        m.version += 1
+        result.updated += 1
+        result.changed_ids.append(m.id)
+        record(
+            session,
+            actor,
+            "figure.update",
+            "measurement",
+            m.id,
+            {**before, "month": month},
+            {**new, "indicator": ind.code, "month": month},
+            agency_id=agency_id,
+        )
+    return result

@@ -1,0 +1,177 @@
+"""'Quản trị': users and wall-screen tokens (admins only)."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.accounts import ROLE_LABELS, ROLES
+
+from .pages import empty
+
+
+def admin_page(agencies: list[dict]) -> html.Div:
+    """The frame; the lists are filled by their callback."""
+    agency_opts = [{"label": f"{a['province']} · {a['name']}", "value": a["id"]} for a in agencies]
+    role_opts = [{"label": ROLE_LABELS[r], "value": r} for r in ROLES]
+    return html.Div(
+        [
+            dcc.Store(id="adm-saved", data=0),
+            html.H1("Quản trị", className="h4"),
+            html.H2("Tài khoản", className="h5 mt-3"),
+            html.Div(id="adm-users"),
+            html.Div(id="adm-user-feedback"),
+            dbc.Card(
+                dbc.CardBody(
+                    [
+                        html.H3("Tạo tài khoản", className="h6"),
+                        dbc.Row(
+                            [
+                                dbc.Col(
+                                    [dbc.Label("Tên đăng nhập", html_for="adm-username"), dbc.Input(id="adm-username")],
+                                    md=3,
+                                ),
+                                dbc.Col(
+                                    [dbc.Label("Họ tên", html_for="adm-fullname"), dbc.Input(id="adm-fullname")], md=3
+                                ),
+                                dbc.Col(
+                                    [
+                                        dbc.Label("Vai trò", html_for="adm-role"),
+                                        dcc.Dropdown(id="adm-role", options=role_opts, value="agency", clearable=False),
+                                    ],
+                                    md=3,
+                                ),
+                                dbc.Col(
+                                    [
+                                        dbc.Label("Đơn vị (với tài khoản đơn vị)", html_for="adm-agency"),
+                                        dcc.Dropdown(id="adm-agency", options=agency_opts),
+                                    ],
+                                    md=3,
+                                ),
+                                dbc.Col(
+                                    [
+                                        dbc.Label("Mật khẩu (ít nhất 8 ký tự)", html_for="adm-password"),
+                                        dbc.Input(id="adm-password", type="password", autoComplete="new-password"),
+                                    ],
+                                    md=3,
+                                ),
+                            ],
+                            className="g-2",
+                        ),
+                        dbc.Button("Tạo tài khoản", id="adm-create", color="primary", className="mt-2"),
+                        html.Div(id="adm-create-feedback", className="mt-2"),
+                    ]
+                ),
+                className="mt-3",
+            ),
+            dbc.Card(
+                dbc.CardBody(
+                    [
+                        html.H3("Đặt lại mật khẩu", className="h6"),
+                        dbc.Row(
+                            [
+                                dbc.Col(
+                                    [
+                                        dbc.Label("Tài khoản", html_for="adm-reset-user"),
+                                        dcc.Dropdown(id="adm-reset-user"),
+                                    ],
+                                    md=4,
+                                ),
+                                dbc.Col(
+                                    [
+                                        dbc.Label("Mật khẩu mới", html_for="adm-reset-password"),
+                                        dbc.Input(
+                                            id="adm-reset-password", type="password", autoComplete="new-password"
+                                        ),
+                                    ],
+                                    md=4,
+                                ),
+                            ],
+                            className="g-2",
+                        ),
+                        dbc.Button("Đặt lại", id="adm-reset", color="warning", className="mt-2"),
+                        html.Div(id="adm-reset-feedback", className="mt-2"),
+                    ]
+                ),
+                className="mt-3",
+            ),
+            html.H2("Mã màn hình lớn (kiosk)", className="h5 mt-4"),
+            html.P(
+                "Mỗi màn hình TV dùng một mã riêng: mở /wall?token=… một lần, màn hình tự đăng nhập, chỉ xem được "
+                "màn hình lớn. Thu hồi mã khi không dùng nữa.",
+                className="small text-muted",
+            ),
+            html.Div(id="adm-kiosks"),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        dbc.Input(id="adm-kiosk-name", placeholder="Tên màn hình, vd. Phòng điều hành UBND tỉnh"), md=6
+                    ),
+                    dbc.Col(dbc.Button("Tạo mã", id="adm-kiosk-create", color="primary"), md=2),
+                ],
+                className="g-2 mt-2",
+            ),
+            html.Div(id="adm-kiosk-feedback", className="mt-2"),
+            html.H2("Lịch sử quản trị", className="h5 mt-4"),
+            html.Div(id="adm-history"),
+        ],
+        id="admin",
+    )
+
+
+def users_table(users: list[dict], me: int | None) -> html.Div:
+    if not users:
+        return empty("Chưa có tài khoản.")
+    rows = []
+    for u in users:
+        toggle = (
+            None
+            if u["id"] == me
+            else dbc.Button(
+                "Khóa" if u["active"] else "Mở khóa",
+                id={"type": "adm-toggle", "index": u["id"]},
+                size="sm",
+                color="danger" if u["active"] else "success",
+                outline=True,
+            )
+        )
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(u["username"]),
+                    html.Td(u["full_name"]),
+                    html.Td(ROLE_LABELS.get(u["role"], u["role"])),
+                    html.Td(u["agency"] or ""),
+                    html.Td("Hoạt động" if u["active"] else "Đã khóa"),
+                    html.Td(toggle),
+                ],
+                id=f"adm-user-{u['username']}",
+            )
+        )
+    head = html.Thead(html.Tr([html.Th(h) for h in ("Tên đăng nhập", "Họ tên", "Vai trò", "Đơn vị", "Trạng thái", "")]))
+    return dbc.Table([head, html.Tbody(rows)], size="sm", bordered=True, responsive=True, id="adm-users-table")
+
+
+def kiosks_table(tokens: list[dict]) -> html.Div:
+    if not tokens:
+        return empty("Chưa có mã màn hình nào.")
+    rows = [
+        html.Tr(
+            [
+                html.Td(k["name"]),
+                html.Td(k["created_at"].strftime("%d/%m/%Y") if k["created_at"] else ""),
+                html.Td(k["last_used_at"].strftime("%d/%m/%Y %H:%M") if k["last_used_at"] else "chưa dùng"),
+                html.Td("Đã thu hồi" if k["revoked"] else "Đang dùng"),
+                html.Td(
+                    None
+                    if k["revoked"]
+                    else dbc.Button(
+                        "Thu hồi", id={"type": "adm-revoke", "index": k["id"]}, size="sm", color="danger", outline=True
+                    )
+                ),
+            ]
+        )
+        for k in tokens
+    ]
+    head = html.Thead(html.Tr([html.Th(h) for h in ("Màn hình", "Tạo ngày", "Dùng lần cuối", "Trạng thái", "")]))
+    return dbc.Table([head, html.Tbody(rows)], size="sm", bordered=True, responsive=True, id="adm-kiosks-table")

@@ -1,0 +1,336 @@
+"""'Việc của tôi': an agency's own tasks and monthly KPI figures, with forms, the Excel template and history."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.status import REPORTED
+from dashboard.status import label as status_label
+
+from .formatting import month_label, vn_date
+from .pages import empty, status_badge
+
+ACTION_LABELS = {
+    "task.update": "Cập nhật nhiệm vụ",
+    "task.note": "Ghi chú nhiệm vụ",
+    "figure.create": "Nhập số liệu",
+    "figure.update": "Sửa số liệu",
+    "user.create": "Tạo tài khoản",
+    "user.disable": "Khóa tài khoản",
+    "user.enable": "Mở khóa tài khoản",
+    "user.reset_password": "Đặt lại mật khẩu",
+    "user.change_password": "Đổi mật khẩu",
+    "kiosk.create": "Tạo mã màn hình",
+    "kiosk.revoke": "Thu hồi mã màn hình",
+}
+FIELD_LABELS = {
+    "status": "trạng thái",
+    "progress": "tiến độ",
+    "completed_on": "ngày hoàn thành",
+    "note": "ghi chú",
+    "evidence_url": "minh chứng",
+    "numerator": "tử số",
+    "denominator": "mẫu số",
+    "value": "giá trị",
+    "active": "hoạt động",
+    "version": "phiên bản",
+}
+
+
+def mywork_page(agency: dict, plan: dict, months: list[date], month: date, read_only: bool) -> html.Div:
+    """The frame; tasks, figures and history are filled by their callbacks."""
+    month_opts = [{"label": month_label(m), "value": m.isoformat()} for m in reversed(months)]
+    return html.Div(
+        [
+            dcc.Store(id="mw-context", data={"agency_id": agency["id"], "plan_id": plan["id"]}),
+            dcc.Store(id="mw-saved", data=0),
+            dcc.Store(id="mw-edit", data={}),
+            dcc.Store(id="mw-fig-versions", data={}),
+            dcc.Store(id="mw-upload-data", data=None),
+            html.H1(f"Việc của tôi · {agency['name']}", className="h4", id="mywork-title"),
+            html.P(plan["title"], className="text-muted small"),
+            dbc.Alert("Tài khoản này chỉ được xem.", color="secondary", id="mw-read-only") if read_only else None,
+            html.H2("Nhiệm vụ", className="h5 mt-3"),
+            html.Div(id="mw-tasks"),
+            task_modal(),
+            html.H2("Số liệu chỉ tiêu hằng tháng", className="h5 mt-4"),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            dbc.Label("Tháng báo cáo", html_for="mw-month"),
+                            dcc.Dropdown(id="mw-month", options=month_opts, value=month.isoformat(), clearable=False),
+                        ],
+                        xs=12,
+                        md=3,
+                    ),
+                ],
+                className="mb-2",
+            ),
+            html.Div(id="mw-figures"),
+            dbc.Button("Lưu số liệu", id="mw-save-figures", color="primary", className="mt-2", disabled=read_only),
+            html.Div(id="mw-figures-feedback", className="mt-2"),
+            html.H3("Nhập bằng tệp Excel", className="h6 mt-4"),
+            html.P(
+                "Tải mẫu của đơn vị cho tháng đang chọn, điền số liệu, rồi tải lên: trang sẽ kiểm tra từng dòng "
+                "trước khi lưu.",
+                className="small text-muted",
+            ),
+            dbc.Button("Tải mẫu Excel", id="mw-template-btn", color="secondary", outline=True, className="me-2"),
+            dcc.Download(id="mw-template"),
+            dcc.Upload(
+                id="mw-upload",
+                children=html.Div(["Kéo thả hoặc ", html.A("chọn tệp .xlsx", href="#")]),
+                className="upload-box mt-2",
+                accept=".xlsx",
+                max_size=5 * 1024 * 1024,
+                disabled=read_only,
+            ),
+            html.Div(id="mw-preview", className="mt-2"),
+            dbc.Button("Lưu số liệu từ tệp", id="mw-upload-save", color="primary", disabled=True, className="mt-2"),
+            html.Div(id="mw-upload-feedback", className="mt-2"),
+            html.H2("Lịch sử thay đổi", className="h5 mt-4"),
+            html.Div(id="mw-history"),
+        ],
+        id="mywork",
+    )
+
+
+def task_modal() -> dbc.Modal:
+    status_opts = [{"label": status_label(s), "value": s} for s in REPORTED]
+    return dbc.Modal(
+        [
+            dbc.ModalHeader(dbc.ModalTitle(id="mw-modal-title")),
+            dbc.ModalBody(
+                [
+                    html.Div(id="mw-modal-task", className="small text-muted mb-2"),
+                    dbc.Label("Trạng thái", html_for="mw-status"),
+                    dcc.Dropdown(id="mw-status", options=status_opts, clearable=False),
+                    dbc.Label("Tiến độ (%)", html_for="mw-progress", className="mt-2"),
+                    dbc.Input(id="mw-progress", type="number", min=0, max=100, step=1),
+                    dbc.Label("Ngày hoàn thành", html_for="mw-completed", className="mt-2"),
+                    dcc.DatePickerSingle(
+                        id="mw-completed", display_format="DD/MM/YYYY", clearable=True, placeholder="dd/mm/yyyy"
+                    ),
+                    html.Br(),
+                    dbc.Label("Đường dẫn minh chứng (http/https)", html_for="mw-evidence", className="mt-2"),
+                    dbc.Input(id="mw-evidence", type="url", placeholder="https://..."),
+                    dbc.Label("Ghi chú", html_for="mw-note", className="mt-2"),
+                    dbc.Textarea(id="mw-note", rows=3, maxLength=2000),
+                    html.Div(id="mw-task-feedback", className="mt-2"),
+                ]
+            ),
+            dbc.ModalFooter(
+                [
+                    dbc.Button("Đóng", id="mw-cancel", color="secondary", outline=True),
+                    dbc.Button("Lưu", id="mw-save-task", color="primary"),
+                ]
+            ),
+        ],
+        id="mw-modal",
+        is_open=False,
+        size="lg",
+    )
+
+
+def tasks_table(lead: list[dict], others: list[dict], relation: dict[int, str], read_only: bool) -> html.Div:
+    """The agency's tasks: those it leads with an update button, the others with a note button."""
+
+    def rows(tasks: list[dict]) -> list:
+        out = []
+        for tk in tasks:
+            rel = relation.get(tk["id"])
+            if read_only or rel is None:
+                action = None
+            elif rel == "lead":
+                action = dbc.Button(
+                    "Cập nhật",
+                    id={"type": "mw-edit", "index": tk["id"]},
+                    size="sm",
+                    color="primary",
+                    className="mw-edit-btn",
+                )
+            else:
+                action = dbc.Button(
+                    "Ghi chú",
+                    id={"type": "mw-note", "index": tk["id"]},
+                    size="sm",
+                    color="secondary",
+                    outline=True,
+                    className="mw-note-btn",
+                )
+            out.append(
+                html.Tr(
+                    [
+                        html.Td(tk["code"], className="text-nowrap"),
+                        html.Td([tk["name"], html.Div(tk["last_note"] or "", className="small text-muted")]),
+                        html.Td(tk["deadline_text"] or "—"),
+                        html.Td(vn_date(tk["due_date"]), className="text-nowrap"),
+                        html.Td(status_badge(tk["status"], "vi")),
+                        html.Td(f"{tk['progress']} %", className="text-nowrap"),
+                        html.Td(action),
+                    ],
+                    id=f"mw-task-row-{tk['id']}",
+                )
+            )
+        return out
+
+    head = html.Thead(html.Tr([html.Th(h) for h in ("Mã", "Nhiệm vụ", "Thời hạn", "Hạn", "Trạng thái", "Tiến độ", "")]))
+    parts = [
+        html.H3(f"Chủ trì ({len(lead)})", className="h6"),
+        dbc.Table([head, html.Tbody(rows(lead))], size="sm", bordered=True, responsive=True, id="mw-lead-table")
+        if lead
+        else empty("Đơn vị không chủ trì nhiệm vụ nào của kế hoạch này.", "mw-no-lead"),
+        html.H3(f"Phối hợp hoặc thực hiện chung ({len(others)})", className="h6 mt-3"),
+        dbc.Table([head, html.Tbody(rows(others))], size="sm", bordered=True, responsive=True, id="mw-other-table")
+        if others
+        else empty("Không có.", "mw-no-other"),
+    ]
+    return html.Div(parts)
+
+
+def figures_form(indicators: list[dict], existing: dict[int, dict], read_only: bool) -> html.Div:
+    """One row per KPI the agency reports: numerator and denominator, or a value."""
+    if not indicators:
+        return empty("Đơn vị không báo cáo chỉ tiêu nào của kế hoạch này.", "mw-no-figures")
+    body = []
+    for ind in indicators:
+        m = existing.get(ind["id"], {})
+        if ind["is_ratio"]:
+            inputs = [
+                html.Td(
+                    dbc.Input(
+                        id={"type": "fig-num", "index": ind["id"]},
+                        type="number",
+                        min=0,
+                        step=1,
+                        value=m.get("numerator"),
+                        disabled=read_only,
+                        placeholder="tử số",
+                    )
+                ),
+                html.Td(
+                    dbc.Input(
+                        id={"type": "fig-den", "index": ind["id"]},
+                        type="number",
+                        min=0,
+                        step=1,
+                        value=m.get("denominator"),
+                        disabled=read_only,
+                        placeholder="mẫu số",
+                    )
+                ),
+                html.Td(
+                    dbc.Input(
+                        id={"type": "fig-val", "index": ind["id"]},
+                        type="number",
+                        disabled=True,
+                        style={"display": "none"},
+                    )
+                ),
+            ]
+        else:
+            inputs = [
+                html.Td(
+                    dbc.Input(
+                        id={"type": "fig-num", "index": ind["id"]},
+                        type="number",
+                        disabled=True,
+                        style={"display": "none"},
+                    )
+                ),
+                html.Td(
+                    dbc.Input(
+                        id={"type": "fig-den", "index": ind["id"]},
+                        type="number",
+                        disabled=True,
+                        style={"display": "none"},
+                    )
+                ),
+                html.Td(
+                    dbc.Input(
+                        id={"type": "fig-val", "index": ind["id"]},
+                        type="number",
+                        min=0,
+                        value=m.get("value"),
+                        disabled=read_only,
+                        placeholder="giá trị",
+                    )
+                ),
+            ]
+        body.append(
+            html.Tr(
+                [html.Td(ind["code"]), html.Td(ind["name"]), html.Td(ind["unit"] or ""), *inputs],
+                id=f"mw-fig-row-{ind['id']}",
+            )
+        )
+    head = html.Thead(html.Tr([html.Th(h) for h in ("Mã", "Chỉ tiêu", "Đơn vị", "Tử số", "Mẫu số", "Giá trị")]))
+    return dbc.Table([head, html.Tbody(body)], size="sm", bordered=True, responsive=True, id="mw-figures-table")
+
+
+def preview(upload) -> html.Div:  # noqa: ANN001
+    """The parsed upload, row by row, with what is wrong."""
+    problems = [dbc.Alert(e, color="danger", className="py-1 mb-1") for e in upload.errors]
+    if not upload.rows:
+        return html.Div(problems, id="mw-preview-errors")
+    head = html.Thead(
+        html.Tr([html.Th(h) for h in ("Dòng", "Mã", "Chỉ tiêu", "Tử số", "Mẫu số", "Giá trị", "Kiểm tra")])
+    )
+    body = [
+        html.Tr(
+            [
+                html.Td(r.row),
+                html.Td(r.code),
+                html.Td(r.name),
+                html.Td("" if r.numerator is None else f"{r.numerator:g}"),
+                html.Td("" if r.denominator is None else f"{r.denominator:g}"),
+                html.Td("" if r.value is None else f"{r.value:g}"),
+                html.Td(r.error or "✔ hợp lệ", className="text-danger" if r.error else "text-success"),
+            ],
+            className="table-danger" if r.error else "",
+        )
+        for r in upload.rows
+    ]
+    summary = (
+        dbc.Alert(f"{len(upload.rows)} dòng hợp lệ. Bấm “Lưu số liệu từ tệp” để lưu.", color="success")
+        if upload.ok
+        else dbc.Alert("Tệp có lỗi: sửa các dòng đánh dấu đỏ rồi tải lên lại. Chưa có gì được lưu.", color="danger")
+    )
+    return html.Div(
+        [*problems, summary, dbc.Table([head, html.Tbody(body)], size="sm", bordered=True, id="mw-preview-table")]
+    )
+
+
+def _describe(values: dict) -> str:
+    return ", ".join(
+        f"{FIELD_LABELS.get(k, k)}: {v if v not in (None, '') else '—'}"
+        for k, v in values.items()
+        if k not in ("updated_by", "indicator", "month")
+    )
+
+
+def history_table(entries: list[dict], names: dict[tuple[str, int], str]) -> html.Div:
+    """Who changed what, when, from what to what."""
+    if not entries:
+        return empty("Chưa có thay đổi nào.", "mw-no-history")
+    rows = []
+    for e in entries:
+        before, after = e["before"], e["after"]
+        changed = {k: v for k, v in after.items() if before.get(k) != v} if before else after
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(e["at"].strftime("%d/%m/%Y %H:%M"), className="text-nowrap"),
+                    html.Td(e["username"]),
+                    html.Td(ACTION_LABELS.get(e["action"], e["action"])),
+                    html.Td(names.get((e["entity"], e["entity_id"]), "")),
+                    html.Td(_describe({k: before.get(k) for k in changed}) if before else ""),
+                    html.Td(_describe(changed)),
+                ]
+            )
+        )
+    head = html.Thead(html.Tr([html.Th(h) for h in ("Lúc", "Người thực hiện", "Việc", "Đối tượng", "Trước", "Sau")]))
+    return dbc.Table([head, html.Tbody(rows)], size="sm", bordered=True, responsive=True, id="history-table")

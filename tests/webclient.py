@@ -1,0 +1,102 @@
+"""Helpers for tests that talk to the app over HTTP like a browser (Flask test client)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from dashboard.config import Config
+from webapp import create_app
+
+TODAY = date(2026, 11, 27)
+PASSWORDS = {
+    "admin": "admin-demo-2026",
+    "lanhdao": "lanhdao-demo-2026",
+    "sokhcn.thainguyen": "donvi-demo-2026",
+    "congan.laocai": "donvi-demo-2026",
+    "xem": "xem-demo-2026",
+}
+
+
+def demo_app(tmp: Path, **config: object):  # noqa: ANN201
+    return create_app(Config(database_url=f"sqlite:///{tmp / 'app.db'}", secret_key="test", today=TODAY, **config))
+
+
+def login(app, username: str):  # noqa: ANN001, ANN201
+    client = app.server.test_client()
+    resp = client.post("/login", data={"username": username, "password": PASSWORDS[username]})
+    assert resp.status_code == 302, resp.data[:300]
+    return client
+
+
+def kiosk(app, token: str = "man-hinh-demo-2026"):  # noqa: ANN001, ANN201
+    client = app.server.test_client()
+    resp = client.get(f"/wall?token={token}&plan=1")
+    assert resp.status_code == 302 and resp.headers["Location"] == "/wall?plan=1"
+    return client
+
+
+def _spec_id(spec: str) -> str | dict:
+    return json.loads(spec) if spec.startswith("{") else spec
+
+
+def call(app, client, first_input: str, values: dict, trigger: dict | None = None):  # noqa: ANN001, ANN201
+    """POST a Dash callback the way the browser would, found by the id of its first input.
+
+    ``values`` maps "id.property" to a value; for a pattern-matching ALL input it maps to a list of
+    (index, value) pairs. ``trigger`` is the id of the component that fired (for pattern inputs).
+    Returns the HTTP response.
+    """
+    key, entry = next(
+        (k, v)
+        for k, v in app.callback_map.items()
+        if v["inputs"][0]["id"] == first_input or _spec_id(v["inputs"][0]["id"]) == _spec_id(first_input)
+    )
+    if key.startswith(".."):
+        outputs = [
+            {"id": o.split("@")[0].rsplit(".", 1)[0], "property": o.split("@")[0].rsplit(".", 1)[1]}
+            for o in key.strip(".").split("...")
+        ]
+    else:
+        outputs = {"id": key.rsplit(".", 1)[0], "property": key.rsplit(".", 1)[1]}
+
+    def fill(specs: list[dict]) -> list:
+        out = []
+        for spec in specs:
+            cid = _spec_id(spec["id"])
+            name = f"{spec['id']}.{spec['property']}"
+            if isinstance(cid, dict):
+                pairs = values.get(name, [])
+                out.append(
+                    [
+                        {
+                            "id": {**{k: v for k, v in cid.items() if k != "index"}, "index": i},
+                            "property": spec["property"],
+                            "value": v,
+                        }
+                        for i, v in pairs
+                    ]
+                )
+            else:
+                out.append({"id": cid, "property": spec["property"], "value": values.get(name)})
+        return out
+
+    first = entry["inputs"][0]
+    changed = (
+        (json.dumps(trigger, separators=(",", ":"), sort_keys=True) if trigger else first["id"])
+        + "."
+        + first["property"]
+    )
+    body = {
+        "output": key,
+        "outputs": outputs,
+        "inputs": fill(entry["inputs"]),
+        "state": fill(entry.get("state", [])),
+        "changedPropIds": [changed],
+    }
+    return client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+
+
+def response_text(resp) -> str:  # noqa: ANN001
+    return json.dumps(resp.get_json(), ensure_ascii=False) if resp.is_json else resp.get_data(as_text=True)
