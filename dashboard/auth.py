@@ -26,7 +26,6 @@ GENERIC_ERROR = "Tên đăng nhập hoặc mật khẩu không đúng."
 LOGIN_LIMIT = "10 per minute;60 per hour"
 
 
-
 class LoginUser(UserMixin):
     """The signed-in user as flask-login sees it (a detached copy, no session needed)."""
 

@@ -99,7 +99,6 @@ def build_template(
                 ws.write_number(r, c, v)
         ws.write_number(r, 7, ind.id)
     ws.freeze_panes(1, 0)
-    wb.activate()
     ws.activate()
     wb.close()
     return out.getvalue()

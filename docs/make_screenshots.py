@@ -25,7 +25,12 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
 SHOTS = [  # (file, path, window size, element to wait for)
     ("overview.png", "/?plan=1", (1400, 1500), "#agency-gauges .indicatorlayer .trace"),
-    ("wall.png", "/wall?plan=1&rotate=3600", (1920, 1080), "#wall-gauge-digital_skills .indicatorlayer .trace"),
+    (
+        "wall.png",
+        "/wall?token=man-hinh-demo-2026&plan=1&rotate=3600",
+        (1920, 1080),
+        "#wall-gauge-digital_skills .indicatorlayer .trace",
+    ),
     ("timeline.png", "/tien-do?plan=2", (1400, 1300), "#timeline-chart .scatterlayer"),
     ("red-flags-phone.png", "/canh-bao?plan=3", (390, 844), "#flag-list"),
 ]
@@ -56,6 +61,9 @@ def main() -> int:
                 except OSError:
                     time.sleep(0.5)
             OUT.mkdir(parents=True, exist_ok=True)
+            from webclient import browser_login
+
+            browser_login(driver, f"http://127.0.0.1:{port}", "lanhdao")
             for name, path, (w, h), wait_for in SHOTS:
                 driver.set_window_size(w, h)
                 driver.get(f"http://127.0.0.1:{port}{path}")

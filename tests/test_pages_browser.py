@@ -7,6 +7,7 @@ import pytest
 from dash.testing.wait import until
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from webclient import browser_login
 
 from dashboard.config import Config
 from dashboard.filters import Filters
@@ -35,8 +36,10 @@ def core(engine, plan: int, f: Filters | None = None):  # noqa: ANN001, ANN201
         return ctx, all_flags(ctx, s, f, Settings()), timeline(ctx, f)
 
 
-def open_page(dash_duo, path: str, wait_for: str) -> None:  # noqa: ANN001
-    dash_duo.driver.get(dash_duo.server_url + path)
+def open_page(dash_duo, path: str, wait_for: str, username: str = "lanhdao") -> None:  # noqa: ANN001
+    if not dash_duo.driver.get_cookies():
+        browser_login(dash_duo.driver, dash_duo.server.url, username)
+    dash_duo.driver.get(dash_duo.server.url + path)
     dash_duo.wait_for_element(wait_for, timeout=30)
 
 
@@ -47,7 +50,7 @@ def no_console_errors(dash_duo) -> None:  # noqa: ANN001
 
 def test_overview(dash_duo, demo) -> None:  # noqa: ANN001
     app, engine = demo
-    dash_duo.start_server(app)
+    dash_duo.start_server(app, navigate=False)  # the login page comes first
     open_page(dash_duo, f"/?plan={TN}", "#headline-gauges")
     for code in ("online_services", "satisfaction", "digital_skills"):
         dash_duo.wait_for_element(f"#gauge-{code} .indicatorlayer .trace", timeout=20)
@@ -64,7 +67,7 @@ def test_overview(dash_duo, demo) -> None:  # noqa: ANN001
 
 def test_filter_by_agency_changes_the_url_and_the_content(dash_duo, demo) -> None:  # noqa: ANN001
     app, engine = demo
-    dash_duo.start_server(app)
+    dash_duo.start_server(app, navigate=False)  # the login page comes first
     open_page(dash_duo, f"/canh-bao?plan={LC}", "#flags-heading")
     before = dash_duo.find_element("#flags-heading").text
     ctx, _, _ = core(engine, LC)
@@ -83,7 +86,7 @@ def test_filter_by_agency_changes_the_url_and_the_content(dash_duo, demo) -> Non
 
 def test_accent_insensitive_search_on_the_timeline(dash_duo, demo) -> None:  # noqa: ANN001
     app, engine = demo
-    dash_duo.start_server(app)
+    dash_duo.start_server(app, navigate=False)  # the login page comes first
     open_page(dash_duo, f"/tien-do?plan={LC}", "#timeline-heading")
     _, _, all_tasks = core(engine, LC)
     heading = dash_duo.find_element("#timeline-heading")
@@ -106,7 +109,7 @@ def test_accent_insensitive_search_on_the_timeline(dash_duo, demo) -> None:  # n
 
 def test_timeline_grouping_and_quarter(dash_duo, demo) -> None:  # noqa: ANN001
     app, engine = demo
-    dash_duo.start_server(app)
+    dash_duo.start_server(app, navigate=False)  # the login page comes first
     open_page(dash_duo, f"/tien-do?plan={DT}&quarter=3", "#timeline-heading")
     _, _, q3 = core(engine, DT, Filters(quarter=3))
     assert dash_duo.find_element("#timeline-heading").text.endswith(f"({len(q3['dated'])})")
@@ -118,7 +121,7 @@ def test_timeline_grouping_and_quarter(dash_duo, demo) -> None:  # noqa: ANN001
 
 def test_red_flags_page_counts_and_phone_width(dash_duo, demo) -> None:  # noqa: ANN001
     app, engine = demo
-    dash_duo.start_server(app)
+    dash_duo.start_server(app, navigate=False)  # the login page comes first
     dash_duo.driver.set_window_size(390, 844)
     open_page(dash_duo, f"/canh-bao?plan={TN}", "#flag-list")
     _, flags, _ = core(engine, TN)
@@ -138,7 +141,7 @@ def test_red_flags_page_counts_and_phone_width(dash_duo, demo) -> None:  # noqa:
 
 def test_agency_page(dash_duo, demo) -> None:  # noqa: ANN001
     app, engine = demo
-    dash_duo.start_server(app)
+    dash_duo.start_server(app, navigate=False)  # the login page comes first
     open_page(dash_duo, f"/don-vi?plan={TN}", "#agency-chooser")
     dash_duo.find_element("#agency-chooser").find_element(By.LINK_TEXT, "Sở Nội vụ").click()
     dash_duo.wait_for_text_to_equal("#agency-name", "Sở Nội vụ", timeout=10)
@@ -154,7 +157,7 @@ def test_agency_page(dash_duo, demo) -> None:  # noqa: ANN001
 
 def test_english_switch(dash_duo, demo) -> None:  # noqa: ANN001
     app, _ = demo
-    dash_duo.start_server(app)
+    dash_duo.start_server(app, navigate=False)  # the login page comes first
     open_page(dash_duo, f"/?plan={TN}", "#headline-gauges")
     dash_duo.find_element("#lang-switch").click()
     dash_duo.wait_for_contains_text("#nav-", "Overview", timeout=10)
@@ -165,7 +168,7 @@ def test_english_switch(dash_duo, demo) -> None:  # noqa: ANN001
 
 def test_plan_without_kpis_has_an_empty_state(dash_duo, demo) -> None:  # noqa: ANN001
     app, _ = demo
-    dash_duo.start_server(app)
+    dash_duo.start_server(app, navigate=False)  # the login page comes first
     open_page(dash_duo, f"/?plan={DT}", "#no-headline")
     assert dash_duo.find_element("#no-headline").text == "Kế hoạch này không có bảng chỉ tiêu."
     open_page(dash_duo, f"/tien-do?plan={DT}&q=khong+co+viec+nay", "#timeline-empty")
@@ -175,9 +178,10 @@ def test_plan_without_kpis_has_an_empty_state(dash_duo, demo) -> None:  # noqa: 
 
 def test_wall_rotates_without_scrollbars(dash_duo, demo) -> None:  # noqa: ANN001
     app, engine = demo
-    dash_duo.start_server(app)
+    dash_duo.start_server(app, navigate=False)  # the login page comes first
     dash_duo.driver.set_window_size(1920, 1080)
-    open_page(dash_duo, f"/wall?plan={TN}&rotate=2", "#wall-root")
+    dash_duo.driver.get(dash_duo.server.url + f"/wall?token=man-hinh-demo-2026&plan={TN}&rotate=2")
+    dash_duo.wait_for_element("#wall-root", timeout=30)
     dash_duo.wait_for_text_to_equal("#wall-view-name", "Tổng quan", timeout=10)
     for code in ("online_services", "satisfaction", "digital_skills"):
         dash_duo.wait_for_element(f"#wall-gauge-{code} .indicatorlayer .trace", timeout=20)

@@ -71,7 +71,9 @@ def test_wall_keeps_last_data_while_the_server_is_down_and_recovers(tmp_path: Pa
     driver = webdriver.Chrome(options=pytest_setup_options())
     try:
         driver.set_window_size(1920, 1080)
-        driver.get(f"http://127.0.0.1:{port}/wall?plan=1&rotate=2&refresh=0.05")  # refresh every 3 s
+        driver.get(
+            f"http://127.0.0.1:{port}/wall?token=man-hinh-demo-2026&plan=1&rotate=2&refresh=0.05"
+        )  # refresh every 3 s
         find = lambda css: driver.find_element(By.CSS_SELECTOR, css)  # noqa: E731
         until(lambda: find("#wall-count-overdue").text.isdigit(), timeout=30)
         overdue = find("#wall-count-overdue").text

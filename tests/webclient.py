@@ -100,3 +100,16 @@ def call(app, client, first_input: str, values: dict, trigger: dict | None = Non
 
 def response_text(resp) -> str:  # noqa: ANN001
     return json.dumps(resp.get_json(), ensure_ascii=False) if resp.is_json else resp.get_data(as_text=True)
+
+
+def browser_login(driver, base_url: str, username: str, next_path: str = "/") -> None:  # noqa: ANN001
+    """Sign in through the login form, as a person would."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(f"{base_url}/login?next={next_path}")
+    driver.find_element(By.ID, "username").send_keys(username)
+    driver.find_element(By.ID, "password").send_keys(PASSWORDS[username])
+    driver.find_element(By.ID, "login-submit").click()
+    WebDriverWait(driver, 20).until(ec.presence_of_element_located((By.ID, "root")))
