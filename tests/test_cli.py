@@ -105,3 +105,31 @@ def test_demo_command(tmp_path: Path) -> None:
     out = run(other, "demo")
     assert out.returncode == 1 and "--force" in out.stderr
     assert run(other, "demo", "--force").returncode == 0
+
+
+def test_create_user_and_kiosk_token(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'u.db'}"
+    run(url, "import-plan", str(LC))
+    env = {**os.environ, "DATABASE_URL": url}
+
+    def create(*args: str, password: str = "mat-khau-du-dai") -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "dashboard", "create-user", *args, "--password-stdin"],
+            cwd=ROOT,
+            env=env,
+            input=password + "\n",
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    ok = create("giamdoc.soyte", "--role", "agency", "--province", "Lào Cai", "--agency", "Sở Y tế")
+    assert ok.returncode == 0 and "created user giamdoc.soyte (agency)" in ok.stdout
+    dup = create("giamdoc.soyte", "--role", "viewer")
+    assert dup.returncode == 1 and "đã có" in dup.stderr
+    short = create("ngan", "--role", "viewer", password="123")
+    assert short.returncode == 1 and "ít nhất 8 ký tự" in short.stderr
+    nowhere = create("x.y", "--role", "agency", "--province", "Lào Cai", "--agency", "Sở Không Có")
+    assert nowhere.returncode == 1 and "no agency" in nowhere.stderr
+    token = run(url, "kiosk-token", "TV phòng họp")
+    assert token.returncode == 0 and "/wall?token=" in token.stdout
