@@ -5,6 +5,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from webclient import login
 
 from dashboard.config import Config
 from webapp import create_app
@@ -33,7 +34,8 @@ def render(client, path: str, search: str = "") -> str:  # noqa: ANN001
 
 
 def test_first_run_builds_the_demo_and_serves_the_app(app) -> None:  # noqa: ANN001
-    client = app.server.test_client()
+    assert app.server.test_client().get("/").status_code == 302  # to the login page
+    client = login(app, "lanhdao")
     assert client.get("/").status_code == 200
     assert client.get("/_dash-layout").status_code == 200
     assert client.get("/_dash-dependencies").status_code == 200
@@ -57,18 +59,18 @@ def test_first_run_builds_the_demo_and_serves_the_app(app) -> None:  # noqa: ANN
     ],
 )
 def test_pages_render_from_the_url(app, path: str, search: str, expected: list[str]) -> None:  # noqa: ANN001
-    text = render(app.server.test_client(), path, search)
+    text = render(login(app, "lanhdao"), path, search)
     for snippet in expected:
         assert snippet in text
 
 
 def test_bad_query_values_never_break_a_page(app) -> None:  # noqa: ANN001
-    text = render(app.server.test_client(), "/canh-bao", "?plan=999&agency=abc&quarter=7&status=%3Cscript%3E&lang=xx")
+    text = render(login(app, "lanhdao"), "/canh-bao", "?plan=999&agency=abc&quarter=7&status=%3Cscript%3E&lang=xx")
     assert "Cảnh báo cần Chủ tịch quan tâm" in text
 
 
 def test_wall_shell_takes_rotation_and_refresh_from_the_url(app) -> None:  # noqa: ANN001
-    text = render(app.server.test_client(), "/wall", "?plan=1&rotate=30&refresh=2")
+    text = render(login(app, "lanhdao"), "/wall", "?plan=1&rotate=30&refresh=2")
     assert '"rotate_ms": 30000' in text and '"refresh_ms": 120000' in text
-    text = render(app.server.test_client(), "/wall", "?rotate=abc&refresh=-5")
+    text = render(login(app, "lanhdao"), "/wall", "?rotate=abc&refresh=-5")
     assert '"rotate_ms": 20000' in text and '"refresh_ms": 3000' in text
