@@ -11,12 +11,14 @@ from pathlib import Path
 
 from dash import Dash
 from flask import Flask, jsonify
+from flask_caching import Cache
 from sqlalchemy import text
 
 import callbacks
 from dashboard.auth import init_auth
 from dashboard.config import Config
 from dashboard.demo import ensure_database
+from dashboard.scheduler import KpiScheduler
 from dashboard.store import make_engine
 from layouts.shell import root
 
@@ -38,7 +40,15 @@ def create_app(config: Config | None = None) -> Dash:
     """Build the dashboard. An empty embedded (SQLite) database is migrated and filled with the demo."""
     config = config or Config.from_env()
     engine = make_engine(config.database_url)
-    ensure_database(engine, config.as_of(), fill_demo=config.auto_demo and engine.dialect.name == "sqlite")
+    sources = config.sources()
+    ensure_database(
+        engine,
+        config.as_of(),
+        fill_demo=config.auto_demo and engine.dialect.name == "sqlite",
+        sources_url=config.demo_sources(),
+        sources=sources,
+        source_scale=config.demo_source_scale,
+    )
     app = Dash(
         __name__,
         title="Theo dõi KPI - Nghị quyết 57 & Đề án 06",
@@ -49,7 +59,8 @@ def create_app(config: Config | None = None) -> Dash:
     )
     server: Flask = app.server
     server.config.update(SECRET_KEY=config.secret_key)
-    server.extensions["kpi"] = {"engine": engine, "config": config}
+    cache = Cache(server, config=cache_config(config.redis_url))
+    server.extensions["kpi"] = {"engine": engine, "config": config, "cache": cache, "sources": sources}
     init_auth(server, engine, secure_cookies=config.secure_cookies, ratelimit_storage=config.redis_url)
     version = code_version()
 
@@ -65,7 +76,23 @@ def create_app(config: Config | None = None) -> Dash:
 
     app.layout = root
     callbacks.register(app)
+    if config.run_scheduler and sources:
+        scheduler = KpiScheduler(engine, sources)
+        scheduler.start()
+        server.extensions["kpi"]["scheduler"] = scheduler
     return app
+
+
+def cache_config(redis_url: str | None) -> dict:
+    """Redis when REDIS_URL is set (shared by all workers), else a cache in this process."""
+    if redis_url:
+        return {
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": redis_url,
+            "CACHE_DEFAULT_TIMEOUT": 3600,
+            "CACHE_KEY_PREFIX": "kpi:",
+        }
+    return {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 3600, "CACHE_THRESHOLD": 2000}
 
 
 def create_server() -> Flask:

@@ -24,6 +24,15 @@ def config() -> Config:
     return current_app.extensions["kpi"]["config"]
 
 
+def cache():  # noqa: ANN201
+    """The page cache (flask-caching: Redis when REDIS_URL is set)."""
+    return current_app.extensions["kpi"]["cache"]
+
+
+def config_sources() -> list:
+    return current_app.extensions["kpi"].get("sources", [])
+
+
 def settings() -> Settings:
     cfg = config()
     return Settings(due_soon_days=cfg.due_soon_days, kpi_margin=cfg.kpi_margin, report_day=cfg.report_day)

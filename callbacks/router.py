@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
+
 from dash import Dash, Input, Output, State, html, no_update
 from flask_login import current_user
+from plotly.utils import PlotlyJSONEncoder
 from sqlalchemy import select
 
 from dashboard.filters import Filters
 from dashboard.models import Agency, Province
 from dashboard.queries import plan_rows
-from dashboard.store import meta_dict
+from dashboard.refresh import source_health
+from dashboard.store import data_version, meta_dict
 from dashboard.views import (
     agency_gauges,
     agency_tasks,
@@ -28,13 +33,16 @@ from layouts.formatting import vn_date
 from layouts.i18n import t
 from layouts.wall import wall_shell
 
-from .context import actor, config, session, settings
+from .context import actor, cache, config, config_sources, session, settings
 
 PATHS = {"/", "/don-vi", "/tien-do", "/canh-bao", "/viec-cua-toi", "/quan-tri"}
 
 
-def render(pathname: str | None, search: str | None):  # noqa: ANN201
-    """The whole view for a URL."""
+CACHED_PATHS = {"/", "/don-vi", "/tien-do", "/canh-bao"}  # read-only pages, the same for every user
+
+
+def render(pathname: str | None, search: str | None, _version: int | None = None):  # noqa: ANN201
+    """The whole view for a URL. Read-only pages come from the cache while the data version is unchanged."""
     pathname = pathname or "/"
     f = Filters.from_query(search)
     cfg = config()
@@ -51,42 +59,70 @@ def render(pathname: str | None, search: str | None):  # noqa: ANN201
         user = _user_info()
         if who.role == "agency" and who.agency_id is not None:
             f = _own_province_plan(s, f, who.agency_id)
-        ctx = load_context(s, f, today)
-        if ctx is None:
-            nav = shell.navbar(pathname, f, 0, meta, "", user)
-            return shell.page(nav, None, pages.empty(t("no_plans", f.lang), "no-plans"))
-        f = f.with_(plan=ctx.plan["id"])
-        st = settings()
-        flags = all_flags(ctx, s, f, st)
-        nav = shell.navbar(pathname, f, len(flags), meta, f"{t('as_of', f.lang)} {vn_date(today)}", user)
-        bar = filter_bar(f, ctx.plans, list(ctx.agencies.values()), ctx.sections, pathname)
-        if pathname not in PATHS:
-            return shell.page(nav, None, pages.empty(t("not_found", f.lang), "not-found"))
-        if pathname == "/":
-            snaps = snapshots(ctx, f, st)
-            heads = headline(snaps)
-            rows = agency_gauges(ctx, heads, f.extra.get("sort", "gap"))
-            content = pages.overview(ctx.plan, today, heads, rows, snaps, f)
-        elif pathname == "/don-vi":
-            content = _agency(ctx, s, f, st, flags)
-        elif pathname == "/viec-cua-toi":
-            content = _mywork(ctx, f, who)
-        elif pathname == "/quan-tri":
-            if who.role != "admin":
-                content = pages.empty(t("forbidden", f.lang), "forbidden")
-            else:
-                content = admin.admin_page(_all_agencies(s))
-        elif pathname == "/tien-do":
-            cells, _ = reporting(ctx, s, st)
-            data = timeline(ctx, f)
-            recurring_leads = _recurring_reporters(ctx, data["recurring"])
-            cells = [c for c in cells if c.agency_id in recurring_leads]
-            content = pages.timeline_page(
-                ctx.plan, today, data, cells, {a: v["name"] for a, v in ctx.agencies.items()}, f
-            )
-        else:
-            content = pages.flags_page(ctx.plan, today, flags, flag_counts(flags), f)
-    return shell.page(nav, bar, content)
+        freshness = data_freshness(s, f.lang)
+        key = f"page:{data_version(s)}:{today}:{pathname}:{f.to_query()}"
+        built = cache().get(key) if pathname in CACHED_PATHS else None
+        if built is None:
+            built = _build(s, pathname, f, who, today)
+            if pathname in CACHED_PATHS:
+                cache().set(key, built)
+    f = f.with_(plan=built["plan"])
+    nav = shell.navbar(pathname, f, built["flags"], meta, f"{t('as_of', f.lang)} {vn_date(today)}", user)
+    return shell.page(nav, built["bar"], [freshness, built["content"]])
+
+
+def _build(s, pathname: str, f: Filters, who, today) -> dict:  # noqa: ANN001
+    """Navigation count, filter bar and page content, as plain JSON (so any cache can hold them)."""
+    ctx = load_context(s, f, today)
+    if ctx is None:
+        return {
+            "plan": f.plan,
+            "flags": 0,
+            "bar": None,
+            "content": plain(pages.empty(t("no_plans", f.lang), "no-plans")),
+        }
+    f = f.with_(plan=ctx.plan["id"])
+    st = settings()
+    flags = all_flags(ctx, s, f, st)
+    bar = filter_bar(f, ctx.plans, list(ctx.agencies.values()), ctx.sections, pathname)
+    if pathname not in PATHS:
+        content = pages.empty(t("not_found", f.lang), "not-found")
+        bar = None
+    elif pathname == "/":
+        snaps = snapshots(ctx, f, st)
+        heads = headline(snaps)
+        rows = agency_gauges(ctx, heads, f.extra.get("sort", "gap"))
+        content = pages.overview(ctx.plan, today, heads, rows, snaps, f)
+    elif pathname == "/don-vi":
+        content = _agency(ctx, s, f, st, flags)
+    elif pathname == "/viec-cua-toi":
+        content = _mywork(ctx, f, who)
+    elif pathname == "/quan-tri":
+        content = (
+            pages.empty(t("forbidden", f.lang), "forbidden")
+            if who.role != "admin"
+            else admin.admin_page(_all_agencies(s))
+        )
+    elif pathname == "/tien-do":
+        cells, _ = reporting(ctx, s, st)
+        data = timeline(ctx, f)
+        recurring_leads = _recurring_reporters(ctx, data["recurring"])
+        cells = [c for c in cells if c.agency_id in recurring_leads]
+        content = pages.timeline_page(ctx.plan, today, data, cells, {a: v["name"] for a, v in ctx.agencies.items()}, f)
+    else:
+        content = pages.flags_page(ctx.plan, today, flags, flag_counts(flags), f)
+    return {"plan": ctx.plan["id"], "flags": len(flags), "bar": plain(bar), "content": plain(content)}
+
+
+def plain(component) -> object:  # noqa: ANN001
+    """A component tree as plain JSON data: what Dash sends anyway, and what a Redis cache can store."""
+    return json.loads(json.dumps(component, cls=PlotlyJSONEncoder)) if component is not None else None
+
+
+def data_freshness(s, lang: str):  # noqa: ANN001, ANN201
+    """When the data was last refreshed, and a warning for every source whose data is too old."""
+    health = source_health(s, config_sources(), datetime.now())
+    return pages.freshness(health, lang)
 
 
 def _user_info() -> dict | None:
@@ -174,7 +210,21 @@ def _number(raw: str | None, default: float, low: float, high: float) -> float:
 
 
 def register(app: Dash) -> None:
-    app.callback(Output("root", "children"), Input("url", "pathname"), Input("url", "search"))(render)
+    app.callback(
+        Output("root", "children"), Input("url", "pathname"), Input("url", "search"), Input("data-version", "data")
+    )(render)
+
+    @app.callback(
+        Output("data-version", "data"),
+        Input("poll", "n_intervals"),
+        State("data-version", "data"),
+        prevent_initial_call=True,
+    )
+    def poll(_n, known):  # noqa: ANN001, ANN202
+        """Open pages pick up new data by themselves: re-render when the data version moves."""
+        with session() as s:
+            version = data_version(s)
+        return no_update if version == known else version
 
     @app.callback(
         Output("url", "search"),

@@ -51,7 +51,14 @@ def cmd_demo(args: argparse.Namespace, config: Config) -> int:
     engine = _engine(config)
     started = time.perf_counter()
     try:
-        summary = build_demo(engine, config.as_of(), force=args.force)
+        summary = build_demo(
+            engine,
+            config.as_of(),
+            force=args.force,
+            sources_url=config.demo_sources(),
+            sources=config.sources(),
+            source_scale=config.demo_source_scale,
+        )
     except DemoRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -118,10 +125,54 @@ def cmd_kiosk_token(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def cmd_scheduler(args: argparse.Namespace, config: Config) -> int:
+    import signal
+
+    from .scheduler import KpiScheduler
+
+    engine = _engine(config)
+    upgrade(engine)
+    sources = config.sources()
+    scheduler = KpiScheduler(engine, sources)
+    scheduler.start()
+    print(f"scheduler {scheduler.holder}: {len(sources)} sources from {config.sources_path()}", flush=True)
+    stop = {"now": False}
+    signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+    started = time.monotonic()
+    try:
+        while not stop["now"] and (args.run_for is None or time.monotonic() - started < args.run_for):
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        pass
+    scheduler.shutdown()
+    return 0
+
+
+def cmd_refresh(args: argparse.Namespace, config: Config) -> int:
+    from .refresh import run_source
+
+    engine = _engine(config)
+    upgrade(engine)
+    sources = [s for s in config.sources() if not args.source or s.name in args.source]
+    if not sources:
+        print(f"error: no such source; sources are read from {config.sources_path()}", file=sys.stderr)
+        return 1
+    status = 0
+    for src in sources:
+        r = run_source(engine, src, trigger="manual")
+        print(
+            f"{src.name}: {r.status}, {r.rows_read} rows read, {r.rows_changed} changed, {r.rows_skipped} skipped"
+            + (f" ({r.error})" if r.error else "")
+        )
+        status |= r.status != "ok"
+    return status
+
+
 def cmd_serve(args: argparse.Namespace, config: Config) -> int:
     # The web layer is imported here only: the core never depends on Dash.
     from webapp import create_app
 
+    config.run_scheduler = True  # the embedded default pulls its sources itself
     app = create_app(config)
     print(f"serving on http://{args.host}:{args.port}/  (Ctrl+C to stop)")
     app.run(host=args.host, port=args.port, debug=args.debug)
@@ -216,6 +267,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("kiosk-token", help="create a read-only token for a wall screen")
     p.add_argument("name", help="which screen, e.g. 'Phòng điều hành UBND tỉnh'")
     p.set_defaults(func=cmd_kiosk_token)
+
+    p = sub.add_parser(
+        "scheduler",
+        help="pull the SQL sources on their schedules (one process for the site)",
+        description="Run the scheduler: every source on its own interval, a recompute every "
+        "5 minutes. Several scheduler processes may run: each job runs once per tick.",
+    )
+    p.add_argument("--run-for", type=float, help="stop after this many seconds (tests)")
+    p.set_defaults(func=cmd_scheduler)
+
+    p = sub.add_parser("refresh", help="pull SQL sources now")
+    p.add_argument("source", nargs="*", help="source names (default: all)")
+    p.set_defaults(func=cmd_refresh)
 
     p = sub.add_parser("serve", help="run the web dashboard (development server)")
     p.add_argument("--host", default=None, help="address to listen on (default: HOST or 127.0.0.1)")

@@ -69,6 +69,10 @@ class Config:
     report_day: int = 25  # monthly reports are due by this day of the month
     wall_rotate_seconds: float = 20.0
     wall_refresh_minutes: float = 5.0
+    sources_file: str | None = None  # TOML file of SQL sources; None: instance/sources.toml, else the demo's
+    demo_sources_url: str | None = None  # where the demo's raw source records live
+    demo_source_scale: float = 1.0  # size of the demo's raw records (1.0: about 200,000 applications)
+    run_scheduler: bool = False  # pull sources in this process (serve); production uses a worker process
     secure_cookies: bool = False  # set when the site is served over HTTPS
     redis_url: str | None = None  # shared store for rate limits (and caches) across workers
 
@@ -86,9 +90,32 @@ class Config:
             report_day=_int_env("REPORT_DAY", 25),
             wall_rotate_seconds=_float_env("WALL_ROTATE_SECONDS", 20.0),
             wall_refresh_minutes=_float_env("WALL_REFRESH_MINUTES", 5.0),
+            sources_file=os.environ.get("SOURCES_FILE") or None,
+            demo_sources_url=os.environ.get("DEMO_SOURCES_URL") or None,
+            demo_source_scale=_float_env("DEMO_SOURCE_SCALE", 1.0),
             secure_cookies=os.environ.get("HTTPS", "").lower() in ("1", "true", "yes", "on"),
             redis_url=os.environ.get("REDIS_URL") or None,
         )
+
+    def sources_path(self) -> Path:
+        if self.sources_file:
+            return Path(self.sources_file)
+        own = INSTANCE / "sources.toml"
+        return own if own.exists() else ROOT / "data" / "sources.demo.toml"
+
+    def demo_sources(self) -> str:
+        """The demo source database: beside a SQLite store, else under instance/."""
+        if self.demo_sources_url:
+            return self.demo_sources_url
+        if self.database_url.startswith("sqlite:///") and ":memory:" not in self.database_url:
+            return f"sqlite:///{Path(self.database_url.removeprefix('sqlite:///')).with_name('demo_sources.db')}"
+        return f"sqlite:///{INSTANCE / 'demo_sources.db'}"
+
+    def sources(self) -> list:
+        """The configured SQL sources (see dashboard.sources)."""
+        from .sources import load_sources
+
+        return load_sources(self.sources_path(), {"DEMO_SOURCES_URL": self.demo_sources()})
 
     def as_of(self) -> date:
         """The date statuses are computed for."""

@@ -20,6 +20,7 @@ from .accounts import ADMIN, AGENCY, LEADER, SYSTEM, VIEWER, create_user, token_
 from .agencies import COMMUNE, GROUP, GROUP_SCOPES
 from .config import ROOT
 from .deadlines import CONDITIONAL, DATE, RECURRING
+from .demo_sources import build_source_db
 from .directory import StoredDirectory, expand, get_or_create_province, group_members
 from .importers import ImportReport, read_plan
 from .importers.loader import load_plan
@@ -36,7 +37,8 @@ from .models import (
     TaskAgency,
     TaskUpdate,
 )
-from .store import get_meta, is_empty, set_meta, transaction, upgrade
+from .refresh import run_source
+from .store import get_meta, is_empty, make_engine, set_meta, transaction, upgrade
 
 DATA = ROOT / "data"
 PLANS = ("thai-nguyen-kh-2026.txt", "dong-thap-qd07-bcd-2026.txt", "lao-cai-kh-bcd-2026.txt")
@@ -359,7 +361,15 @@ def clear(engine: Engine) -> None:
             session.execute(table.delete())
 
 
-def build_demo(engine: Engine, as_of: date, *, force: bool = False) -> DemoSummary:
+def build_demo(
+    engine: Engine,
+    as_of: date,
+    *,
+    force: bool = False,
+    sources_url: str | None = None,
+    sources: list | None = None,
+    source_scale: float = 1.0,
+) -> DemoSummary:
     """Create the schema if needed and (re)fill it with the demo; real data is never overwritten unless forced."""
     upgrade(engine)
     with transaction(engine) as session:
@@ -385,10 +395,25 @@ def build_demo(engine: Engine, as_of: date, *, force: bool = False) -> DemoSumma
         _demo_accounts(session)
         set_meta(session, "dataset", "demo")
         set_meta(session, "demo_as_of", as_of.isoformat())
+        if sources_url:
+            # The raw records behind the headline KPIs: the refresh turns them into figures below.
+            raw = build_source_db(make_engine(sources_url), session, as_of, source_scale)
+            set_meta(session, "demo_source_rows", str(sum(raw.values())))
+    if sources_url:
+        for src in sources or []:
+            run_source(engine, src, trigger="demo")
     return DemoSummary(reports, agencies, len(measurements), len(updates), as_of)
 
 
-def ensure_database(engine: Engine, as_of: date, *, fill_demo: bool) -> bool:
+def ensure_database(
+    engine: Engine,
+    as_of: date,
+    *,
+    fill_demo: bool,
+    sources_url: str | None = None,
+    sources: list | None = None,
+    source_scale: float = 1.0,
+) -> bool:
     """Migrate the schema; fill an empty database with the demo when asked. True if the demo was built."""
     empty = is_empty(engine)
     upgrade(engine)
@@ -397,7 +422,7 @@ def ensure_database(engine: Engine, as_of: date, *, fill_demo: bool) -> bool:
     with transaction(engine) as session:
         has_plans = session.scalar(select(Plan.id).limit(1)) is not None
     if empty or not has_plans:
-        build_demo(engine, as_of)
+        build_demo(engine, as_of, sources_url=sources_url, sources=sources, source_scale=source_scale)
         return True
     return False
 

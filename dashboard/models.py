@@ -262,3 +262,29 @@ class AuditLog(Base):
     agency_id: Mapped[int | None] = mapped_column(Integer, index=True)
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
+
+
+class RefreshRun(Base):
+    """One pull of a SQL source: when, how many rows, and the error if it failed."""
+
+    __tablename__ = "refresh_run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(80), index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(10))  # running, ok, error
+    rows_read: Mapped[int] = mapped_column(Integer, default=0)
+    rows_changed: Mapped[int] = mapped_column(Integer, default=0)
+    rows_skipped: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    trigger: Mapped[str] = mapped_column(String(20), default="schedule")
+
+
+class JobClaim(Base):
+    """A scheduled job's tick, claimed by the first scheduler process that inserts it (the others skip)."""
+
+    __tablename__ = "job_claim"
+    job: Mapped[str] = mapped_column(String(120), primary_key=True)
+    tick: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claimed_at: Mapped[datetime] = mapped_column(DateTime)
+    holder: Mapped[str] = mapped_column(String(120))

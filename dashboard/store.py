@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 from alembic import command
@@ -95,3 +96,19 @@ def set_meta(session: Session, key: str, value: str) -> None:
 
 def meta_dict(session: Session) -> dict[str, str]:
     return {m.key: m.value for m in session.scalars(select(Meta))}
+
+
+def data_version(session: Session) -> int:
+    """A number that grows with every change of the data the pages show (cache keys carry it)."""
+    try:
+        return int(get_meta(session, "data_version") or 0)
+    except ValueError:
+        return 0
+
+
+def bump_data_version(session: Session) -> int:
+    """Mark the data as changed: cached pages built from older data are no longer used."""
+    version = data_version(session) + 1
+    set_meta(session, "data_version", str(version))
+    set_meta(session, "data_changed_at", datetime.now().isoformat(timespec="seconds"))
+    return version

@@ -17,6 +17,7 @@ from .audit import record
 from .models import Indicator, IndicatorLead, Measurement, Task, TaskUpdate
 from .permissions import groups_of, require_figures, require_task_note, require_task_update
 from .status import DONE, REPORTED
+from .store import bump_data_version
 
 MAX_NOTE = 2000
 
@@ -162,6 +163,7 @@ def update_task(
     session.flush()
     after = task_state(session, task)
     record(session, actor, "task.update", "task", task.id, before, after, agency_id=actor.agency_id)
+    bump_data_version(session)
     return upd
 
 
@@ -201,6 +203,7 @@ def add_task_note(
         {"note": note, "version": task.version},
         agency_id=actor.agency_id,
     )
+    bump_data_version(session)
     return upd
 
 
@@ -358,4 +361,6 @@ def save_figures(
             {**new, "indicator": ind.code, "month": month},
             agency_id=agency_id,
         )
+    if result.changed_ids:
+        bump_data_version(session)
     return result

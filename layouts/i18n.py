@@ -103,6 +103,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "wall_ranking": ("Xếp hạng đơn vị", "Agency ranking"),
     "last_refresh": ("Cập nhật dữ liệu", "Data refreshed"),
     "stale": ("Dữ liệu chưa được cập nhật từ {time}", "Data not refreshed since {time}"),
+    "source_stale": ("Dữ liệu từ {source} đã cũ {hours} giờ", "Data from {source} is {hours} hours old"),
+    "source_never": ("Chưa lấy được dữ liệu từ {source}", "No data from {source} yet"),
     "rank": ("Hạng", "Rank"),
     "overdue_tasks": ("Nhiệm vụ quá hạn", "Overdue tasks"),
     "on_time_rate": ("Báo cáo đúng hạn", "On-time reports"),

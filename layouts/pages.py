@@ -15,7 +15,7 @@ from dashboard.reporting import ReportCell, ReportingRecord
 from dashboard.status import label as status_label
 
 from . import figures
-from .formatting import month_label, vn_date, vn_percent, with_unit
+from .formatting import month_label, vn_date, vn_number, vn_percent, with_unit
 from .i18n import t
 from .theme import FLAG_COLOR, FLAG_ICON, KPI_COLOR, KPI_ICON, STATUS_COLOR, STATUS_ICON, TREND_ICON, kpi_label
 
@@ -461,3 +461,29 @@ def flags_page(plan: dict, today: date, flags: list[Flag], counts: dict[str, int
             flag_list(flags, lang),
         ]
     )
+
+
+def freshness(health: list[dict], lang: str) -> html.Div:
+    """The time of the last data refresh, and a warning for each source whose data is older than it should be."""
+    if not health:
+        return html.Div(id="freshness")
+    good = [h["last_ok"] for h in health if h["last_ok"]]
+    last = max(good) if good else None
+    parts = []
+    if last:
+        parts.append(
+            html.Div(
+                f"{t('last_refresh', lang)}: {last:%H:%M %d/%m/%Y}", className="small text-muted", id="last-refresh"
+            )
+        )
+    for h in health:
+        if not h["stale"]:
+            continue
+        if h["age_hours"] is None:
+            text = t("source_never", lang, source=h["title"])
+        else:
+            text = t("source_stale", lang, source=h["title"], hours=vn_number(h["age_hours"], 0, lang))
+        if h["last_error"] and h["last_status"] == "error":
+            text += f" ({h['last_error'][:160]})"
+        parts.append(dbc.Alert(text, color="warning", className="py-1 mb-2 stale-source"))
+    return html.Div(parts, id="freshness", className="mb-2")

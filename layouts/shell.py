@@ -20,7 +20,14 @@ PAGES = (
 
 def root() -> html.Div:
     """The app layout: the URL and a container the router fills."""
-    return html.Div([dcc.Location(id="url", refresh="callback-nav"), html.Div(id="root")])
+    return html.Div(
+        [
+            dcc.Location(id="url", refresh="callback-nav"),
+            dcc.Interval(id="poll", interval=60_000),  # open pages look for new data every minute
+            dcc.Store(id="data-version"),
+            html.Div(id="root"),
+        ]
+    )
 
 
 def demo_badge(meta: dict[str, str], lang: str) -> dbc.Badge | None:

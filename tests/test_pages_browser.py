@@ -25,7 +25,7 @@ LC = 3
 @pytest.fixture
 def demo(tmp_path: Path):  # noqa: ANN201
     url = f"sqlite:///{tmp_path / 'demo.db'}"
-    app = create_app(Config(database_url=url, secret_key="test", today=TODAY))
+    app = create_app(Config(database_url=url, secret_key="test", today=TODAY, demo_source_scale=0.05))
     return app, make_engine(url)
 
 

@@ -22,7 +22,11 @@ TODAY = date(2026, 11, 27)
 
 @pytest.fixture
 def app(tmp_path: Path):  # noqa: ANN201
-    return create_app(Config(database_url=f"sqlite:///{tmp_path / 'roles.db'}", secret_key="test", today=TODAY))
+    return create_app(
+        Config(
+            database_url=f"sqlite:///{tmp_path / 'roles.db'}", secret_key="test", today=TODAY, demo_source_scale=0.05
+        )
+    )
 
 
 def start(dash_duo, app) -> str:  # noqa: ANN001

@@ -5,7 +5,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from webclient import login
+from webclient import call, login
 
 from dashboard.config import Config
 from webapp import create_app
@@ -13,22 +13,17 @@ from webapp import create_app
 
 @pytest.fixture
 def app(tmp_path: Path):  # noqa: ANN201
-    config = Config(database_url=f"sqlite:///{tmp_path / 'web.db'}", secret_key="test", today=date(2026, 11, 27))
+    config = Config(
+        database_url=f"sqlite:///{tmp_path / 'web.db'}",
+        secret_key="test",
+        today=date(2026, 11, 27),
+        demo_source_scale=0.05,
+    )
     return create_app(config)
 
 
-def render(client, path: str, search: str = "") -> str:  # noqa: ANN001
-    body = {
-        "output": "root.children",
-        "outputs": {"id": "root", "property": "children"},
-        "inputs": [
-            {"id": "url", "property": "pathname", "value": path},
-            {"id": "url", "property": "search", "value": search},
-        ],
-        "changedPropIds": ["url.pathname"],
-        "state": [],
-    }
-    resp = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+def render(client, path: str, search: str = "", app=None) -> str:  # noqa: ANN001
+    resp = call(app or client.application_for_test, client, "url", {"url.pathname": path, "url.search": search})
     assert resp.status_code == 200, resp.data[:500]
     return json.dumps(resp.get_json()["response"], ensure_ascii=False)
 

@@ -20,11 +20,13 @@ PASSWORDS = {
 
 
 def demo_app(tmp: Path, **config: object):  # noqa: ANN201
+    config.setdefault("demo_source_scale", 0.05)  # a small source database keeps the tests quick
     return create_app(Config(database_url=f"sqlite:///{tmp / 'app.db'}", secret_key="test", today=TODAY, **config))
 
 
 def login(app, username: str):  # noqa: ANN001, ANN201
     client = app.server.test_client()
+    client.application_for_test = app
     resp = client.post("/login", data={"username": username, "password": PASSWORDS[username]})
     assert resp.status_code == 302, resp.data[:300]
     return client

@@ -12,6 +12,7 @@ from ..deadlines import UNKNOWN, parse_deadline
 from ..directory import StoredDirectory, get_or_create_province
 from ..kpi_catalog import classify, is_ratio
 from ..models import Indicator, IndicatorLead, Measurement, Plan, Task, TaskAgency, TaskUpdate
+from ..store import bump_data_version
 from ..targets import parse_target
 from ..text import slug
 from .document import Finding, ParsedPlan, PlanImportError
@@ -98,6 +99,7 @@ def load_plan(
         _load_tasks(session, plan, parsed, directory, report, plan_year)
     report.new_agencies = list(dict.fromkeys(directory.created))
     session.flush()
+    bump_data_version(session)
     return report
 
 

@@ -1,0 +1,261 @@
+"""Pulling KPI figures from SQL sources into the store: one transaction per source, every run recorded.
+
+A source that fails or times out changes nothing: its last good figures stay, the run is recorded with
+its error, and pages say how old that source's data is.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
+
+from .directory import StoredDirectory
+from .models import Agency, Indicator, Measurement, Plan, Province, RefreshRun
+from .sources import Source, SourceConfigError
+from .store import bump_data_version, normalize_url, transaction
+
+MAX_PROBLEMS = 5
+
+
+class SourceTimeout(Exception):
+    pass
+
+
+@dataclass
+class RunResult:
+    source: str
+    status: str
+    rows_read: int = 0
+    rows_changed: int = 0
+    rows_skipped: int = 0
+    error: str | None = None
+
+
+def read_source(source: Source) -> list[tuple]:
+    """Run the source's query and return its rows; raises SourceTimeout past ``timeout_seconds``."""
+    url = normalize_url(source.url())
+    timeout = source.timeout_seconds
+    connect_args: dict = {}
+    if url.startswith("postgresql"):
+        connect_args = {
+            "connect_timeout": max(1, int(timeout)),
+            "options": f"-c statement_timeout={int(timeout * 1000)}",
+        }
+    elif url.startswith("sqlite"):
+        connect_args = {"timeout": timeout}
+    engine = create_engine(url, poolclass=NullPool, connect_args=connect_args)
+    deadline = time.monotonic() + timeout
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _limit(dbapi_conn, _record):  # noqa: ANN001, ANN202
+            # SQLite has no statement timeout: abort the query from its progress handler.
+            dbapi_conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(source.query))]
+    except SQLAlchemyError as exc:
+        message = str(exc.orig if getattr(exc, "orig", None) is not None else exc).lower()
+        if (
+            time.monotonic() > deadline
+            or "interrupted" in message
+            or "statement timeout" in message
+            or "canceling statement" in message
+        ):
+            raise SourceTimeout(f"source '{source.name}' did not answer within {timeout:g} s") from None
+        raise
+    finally:
+        engine.dispose()
+
+
+def _month(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date().replace(day=1)
+    if isinstance(value, date):
+        return value.replace(day=1)
+    text_value = str(value or "").strip()
+    try:
+        if len(text_value) == 7:
+            return date.fromisoformat(text_value + "-01")
+        return date.fromisoformat(text_value[:10]).replace(day=1)
+    except ValueError:
+        return None
+
+
+def apply_rows(session: Session, source: Source, rows: list[tuple], now: datetime) -> tuple[int, int, list[str]]:
+    """Upsert the rows as measurements; returns (changed, skipped, problems)."""
+    plans = {p.code: p for p in session.scalars(select(Plan))}
+    indicators: dict[tuple[int, str], Indicator] = {}
+    for ind in session.scalars(select(Indicator)):
+        indicators.setdefault((ind.plan_id, ind.code), ind)
+        if ind.national_code:
+            indicators.setdefault((ind.plan_id, ind.national_code), ind)
+    directories: dict[int, StoredDirectory] = {}
+    codes: dict[tuple[int, str], int] = {}
+    for a in session.scalars(select(Agency)):
+        codes[(a.province_id, a.code)] = a.id
+    changed = skipped = 0
+    problems: list[str] = []
+    resolved: list[tuple[tuple[int, int, date], dict]] = []
+
+    def skip(n: int, why: str) -> None:
+        nonlocal skipped
+        skipped += 1
+        if len(problems) < MAX_PROBLEMS:
+            problems.append(f"row {n}: {why}")
+
+    for n, row in enumerate(rows, start=1):
+        if len(row) < 5:
+            skip(n, "fewer than 5 columns (indicator, agency, month, numerator, denominator)")
+            continue
+        plan_code = (row[5] if len(row) > 5 and row[5] else None) or source.plan
+        plan = plans.get(str(plan_code)) if plan_code else None
+        if plan is None:
+            skip(n, f"unknown plan '{plan_code}'")
+            continue
+        ind = indicators.get((plan.id, str(row[0]).strip()))
+        if ind is None:
+            skip(n, f"plan {plan.code} has no KPI '{row[0]}'")
+            continue
+        if plan.province_id not in directories:
+            directories[plan.province_id] = StoredDirectory(session, session.get(Province, plan.province_id))
+        name = directories[plan.province_id].names.lookup(str(row[1]))
+        agency_id = (
+            directories[plan.province_id].by_name[name].id
+            if name in directories[plan.province_id].by_name
+            else codes.get((plan.province_id, str(row[1]).strip()))
+        )
+        if agency_id is None:
+            skip(n, f"unknown agency '{row[1]}'")
+            continue
+        month = _month(row[2])
+        if month is None:
+            skip(n, f"unreadable month '{row[2]}'")
+            continue
+        try:
+            num = float(row[3]) if row[3] is not None else None
+            den = float(row[4]) if row[4] is not None else None
+        except (TypeError, ValueError):
+            skip(n, "numerator and denominator must be numbers")
+            continue
+        if ind.is_ratio and (num is None or not den or not 0 <= num <= den):
+            skip(n, f"numerator {row[3]} must lie within 0..denominator {row[4]}")
+            continue
+        values = (
+            {"numerator": num, "denominator": den, "value": None}
+            if ind.is_ratio
+            else {"numerator": None, "denominator": None, "value": num}
+        )
+        resolved.append(((ind.id, agency_id, month), values))
+    # One query for what is stored, then plain look-ups: no query and no autoflush per row.
+    ids = {key[0] for key, _ in resolved}
+    existing = (
+        {
+            (m.indicator_id, m.agency_id, m.month): m
+            for m in session.scalars(select(Measurement).where(Measurement.indicator_id.in_(ids)))
+        }
+        if ids
+        else {}
+    )
+    with session.no_autoflush:
+        for key, values in resolved:
+            m = existing.get(key)
+            if m is None:
+                m = Measurement(indicator_id=key[0], agency_id=key[1], month=key[2], version=1, **values)
+                session.add(m)
+                existing[key] = m
+            elif m.source == source.name and all(getattr(m, k) == v for k, v in values.items()):
+                continue
+            else:
+                for k, v in values.items():
+                    setattr(m, k, v)
+                m.version = (m.version or 1) + 1
+            m.source, m.recorded_at, m.recorded_by = source.name, now, f"refresh:{source.name}"
+            changed += 1
+    return changed, skipped, problems
+
+
+def run_source(engine: Engine, source: Source, trigger: str = "schedule") -> RunResult:
+    """Pull one source: read it, then upsert and record the run in one transaction; on failure change nothing."""
+    started = datetime.now()
+    with transaction(engine) as s:
+        run = RefreshRun(source=source.name, started_at=started, status="running", trigger=trigger)
+        s.add(run)
+        s.flush()
+        run_id = run.id
+    try:
+        rows = read_source(source)
+        with transaction(engine) as s:
+            changed, skipped, problems = apply_rows(s, source, rows, datetime.now())
+            bump_data_version(s)
+            run = s.get(RefreshRun, run_id)
+            run.finished_at, run.status = datetime.now(), "ok"
+            run.rows_read, run.rows_changed, run.rows_skipped = len(rows), changed, skipped
+            run.error = "; ".join(problems) if problems else None
+        return RunResult(source.name, "ok", len(rows), changed, skipped, run.error)
+    except (SQLAlchemyError, SourceTimeout, SourceConfigError, OSError) as exc:
+        message = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:500]
+        with transaction(engine) as s:
+            run = s.get(RefreshRun, run_id)
+            run.finished_at, run.status, run.error = datetime.now(), "error", message
+        return RunResult(source.name, "error", error=message)
+
+
+def source_health(session: Session, sources: list[Source], now: datetime) -> list[dict]:
+    """Per source: the last good run, the last run, and whether its data is older than its interval allows."""
+    out = []
+    for src in sources:
+        last_ok = session.scalar(
+            select(RefreshRun.finished_at)
+            .where(RefreshRun.source == src.name, RefreshRun.status == "ok")
+            .order_by(RefreshRun.finished_at.desc())
+            .limit(1)
+        )
+        last = session.scalar(
+            select(RefreshRun)
+            .where(RefreshRun.source == src.name)
+            .order_by(RefreshRun.started_at.desc(), RefreshRun.id.desc())
+            .limit(1)
+        )
+        age = (now - last_ok).total_seconds() if last_ok else None
+        # Two intervals of grace: one late run is normal, two mean the source is not being read.
+        stale = age is None or age > 2 * src.interval_seconds
+        out.append(
+            {
+                "name": src.name,
+                "title": src.title,
+                "last_ok": last_ok,
+                "age_hours": age / 3600 if age is not None else None,
+                "stale": stale,
+                "last_status": last.status if last else None,
+                "last_error": last.error if last else None,
+                "interval_minutes": src.interval_minutes,
+            }
+        )
+    return out
+
+
+def recent_runs(session: Session, limit: int = 50) -> list[dict]:
+    runs = session.scalars(select(RefreshRun).order_by(RefreshRun.started_at.desc(), RefreshRun.id.desc()).limit(limit))
+    return [
+        {
+            "source": r.source,
+            "started_at": r.started_at,
+            "finished_at": r.finished_at,
+            "status": r.status,
+            "rows_read": r.rows_read,
+            "rows_changed": r.rows_changed,
+            "rows_skipped": r.rows_skipped,
+            "error": r.error,
+            "trigger": r.trigger,
+            "seconds": (r.finished_at - r.started_at).total_seconds() if r.finished_at else None,
+        }
+        for r in runs
+    ]

@@ -1,0 +1,120 @@
+"""The scheduler: pulls every SQL source on its own interval and marks the data fresh every few minutes.
+
+Run it in one process of its own (``python -m dashboard scheduler``, the Procfile's ``worker:``), or
+in-process with ``serve``. Each job tick is claimed in the database first (a row keyed by job and tick),
+so however many scheduler processes run, each job runs once per tick.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from datetime import datetime, timedelta
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import Engine, delete
+from sqlalchemy.exc import IntegrityError
+
+from .models import JobClaim
+from .refresh import run_source
+from .sources import Source
+from .store import bump_data_version, transaction
+
+log = logging.getLogger(__name__)
+RECOMPUTE_SECONDS = 300
+RETRY_BASE_SECONDS = 30
+
+
+def claim(engine: Engine, job: str, tick: int, holder: str) -> bool:
+    """True for the one process that claims this job's tick first."""
+    try:
+        with transaction(engine) as s:
+            s.add(JobClaim(job=job, tick=tick, claimed_at=datetime.now(), holder=holder))
+        return True
+    except IntegrityError:
+        return False
+
+
+def tick_of(interval_seconds: float, at: float | None = None) -> int:
+    """The tick a moment belongs to; jobs fire on multiples of their interval, so all processes agree."""
+    return round((time.time() if at is None else at) / interval_seconds)
+
+
+def aligned_start(interval_seconds: float) -> datetime:
+    """The next wall-clock multiple of the interval, so every process fires at the same instants."""
+    now = time.time()
+    return datetime.fromtimestamp((int(now // interval_seconds) + 1) * interval_seconds)
+
+
+class KpiScheduler:
+    """APScheduler wired to the sources, with tick claims and retry back-off."""
+
+    def __init__(self, engine: Engine, sources: list[Source], on_refresh=None) -> None:  # noqa: ANN001
+        self.engine = engine
+        self.sources = sources
+        self.on_refresh = on_refresh
+        self.holder = f"{socket.gethostname()}:{os.getpid()}"
+        self.failures: dict[str, int] = {}
+        self.scheduler = BackgroundScheduler(job_defaults={"coalesce": True, "max_instances": 1})
+
+    def start(self) -> None:
+        for src in self.sources:
+            self.scheduler.add_job(
+                self.refresh_job,
+                "interval",
+                seconds=src.interval_seconds,
+                id=src.job_id,
+                args=[src],
+                start_date=aligned_start(src.interval_seconds),
+                replace_existing=True,
+            )
+        self.scheduler.add_job(
+            self.recompute_job,
+            "interval",
+            seconds=RECOMPUTE_SECONDS,
+            id="recompute",
+            start_date=aligned_start(RECOMPUTE_SECONDS),
+            replace_existing=True,
+        )
+        self.scheduler.start()
+
+    def shutdown(self) -> None:
+        self.scheduler.shutdown(wait=False)
+
+    def refresh_job(self, source: Source, retry_tick: int | None = None) -> None:
+        job = source.job_id if retry_tick is None else f"retry:{source.name}"
+        tick = tick_of(source.interval_seconds) if retry_tick is None else retry_tick
+        if not claim(self.engine, job, tick, self.holder):
+            return
+        result = run_source(self.engine, source)
+        if result.status == "ok":
+            self.failures.pop(source.name, None)
+            if self.on_refresh:
+                self.on_refresh()
+            return
+        # Keep the last good data; try again sooner than the next tick, backing off on repeated failures.
+        n = self.failures[source.name] = self.failures.get(source.name, 0) + 1
+        delay = min(source.interval_seconds / 2, RETRY_BASE_SECONDS * 2 ** (n - 1))
+        when = datetime.now() + timedelta(seconds=delay)
+        log.warning("source %s failed (%s); retry in %.0f s", source.name, result.error, delay)
+        if delay >= 1 and self.scheduler.running:
+            self.scheduler.add_job(
+                self.refresh_job,
+                "date",
+                run_date=when,
+                args=[source, int(when.timestamp())],
+                id=f"retry:{source.name}",
+                replace_existing=True,
+            )
+
+    def recompute_job(self) -> None:
+        """Statuses change with the date alone: mark the data fresh so pages recompute, and tidy old claims."""
+        if not claim(self.engine, "recompute", tick_of(RECOMPUTE_SECONDS), self.holder):
+            return
+        with transaction(self.engine) as s:
+            bump_data_version(s)
+            s.execute(delete(JobClaim).where(JobClaim.claimed_at < datetime.now() - timedelta(days=2)))
+        if self.on_refresh:
+            self.on_refresh()
