@@ -12,18 +12,22 @@ from dashboard import accounts
 from dashboard.audit import history
 from dashboard.models import KioskToken, User
 from dashboard.permissions import require_admin
+from dashboard.refresh import recent_runs, run_source
 from layouts import admin, mywork
 
-from .context import actor, session
+from .context import actor, config_sources, engine, session
 from .mywork import PROBLEMS, alert, ok
 
 
 def register(app: Dash) -> None:
+    register_refresh(app)
+
     @app.callback(
         Output("adm-users", "children"),
         Output("adm-kiosks", "children"),
         Output("adm-history", "children"),
         Output("adm-reset-user", "options"),
+        Output("adm-runs", "children"),
         Input("adm-saved", "data"),
     )
     def fill(_saved):  # noqa: ANN001, ANN202
@@ -52,6 +56,7 @@ def register(app: Dash) -> None:
                 for k in s.scalars(select(KioskToken).order_by(KioskToken.created_at.desc()))
             ]
             entries = [e for e in history(s, limit=300) if e["entity"] in ("user", "kiosk")][:50]
+            runs = recent_runs(s, 30)
         names = {("user", u["id"]): u["username"] for u in users} | {("kiosk", k["id"]): k["name"] for k in tokens}
         options = [{"label": u["username"], "value": u["id"]} for u in users]
         return (
@@ -59,6 +64,7 @@ def register(app: Dash) -> None:
             admin.kiosks_table(tokens),
             mywork.history_table(entries, names),
             options,
+            admin.runs_table(runs),
         )
 
     @app.callback(
@@ -169,3 +175,29 @@ def register(app: Dash) -> None:
         except PROBLEMS as exc:
             return alert(exc), no_update
         return ok(f"Đã thu hồi mã của màn hình “{name}”."), time.time()
+
+
+def register_refresh(app: Dash) -> None:
+    @app.callback(
+        Output("adm-refresh-feedback", "children"),
+        Output("adm-saved", "data", allow_duplicate=True),
+        Input("adm-refresh-all", "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def refresh_now(_n):  # noqa: ANN001, ANN202
+        try:
+            who = actor()
+            require_admin(who)
+        except PROBLEMS as exc:
+            return alert(exc), no_update
+        results = [run_source(engine(), src, trigger=f"manual:{who.username}") for src in config_sources()]
+        if not results:
+            return dbc.Alert("Chưa cấu hình nguồn dữ liệu nào (SOURCES_FILE).", color="secondary"), no_update
+        lines = [
+            f"{r.source}: {'✔' if r.status == 'ok' else '✖ ' + (r.error or '')} ({r.rows_changed} dòng thay đổi)"
+            for r in results
+        ]
+        failed = any(r.status != "ok" for r in results)
+        return dbc.Alert(
+            html.Ul([html.Li(x) for x in lines], className="mb-0"), color="warning" if failed else "success"
+        ), time.time()

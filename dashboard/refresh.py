@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy import Engine, create_engine, event, make_url, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
@@ -39,15 +39,15 @@ class RunResult:
 
 def read_source(source: Source) -> list[tuple]:
     """Run the source's query and return its rows; raises SourceTimeout past ``timeout_seconds``."""
-    url = normalize_url(source.url())
+    url = make_url(normalize_url(source.url()))
     timeout = source.timeout_seconds
     connect_args: dict = {}
-    if url.startswith("postgresql"):
-        connect_args = {
-            "connect_timeout": max(1, int(timeout)),
-            "options": f"-c statement_timeout={int(timeout * 1000)}",
-        }
-    elif url.startswith("sqlite"):
+    if url.get_backend_name() == "postgresql":
+        # Keep options the URL already carries (a search_path, say) beside the statement timeout.
+        options = f"{url.query.get('options', '')} -c statement_timeout={int(timeout * 1000)}".strip()
+        url = url.difference_update_query(["options"])
+        connect_args = {"connect_timeout": max(1, int(timeout)), "options": options}
+    elif url.get_backend_name() == "sqlite":
         connect_args = {"timeout": timeout}
     engine = create_engine(url, poolclass=NullPool, connect_args=connect_args)
     deadline = time.monotonic() + timeout

@@ -112,6 +112,11 @@ def admin_page(agencies: list[dict]) -> html.Div:
                 className="g-2 mt-2",
             ),
             html.Div(id="adm-kiosk-feedback", className="mt-2"),
+            html.H2("Làm mới dữ liệu từ các nguồn", className="h5 mt-4"),
+            html.P("Các nguồn SQL được lấy tự động theo lịch; bấm để lấy ngay.", className="small text-muted"),
+            dbc.Button("Làm mới tất cả nguồn ngay", id="adm-refresh-all", color="primary", className="mb-2"),
+            html.Div(id="adm-refresh-feedback"),
+            html.Div(id="adm-runs"),
             html.H2("Lịch sử quản trị", className="h5 mt-4"),
             html.Div(id="adm-history"),
         ],
@@ -175,3 +180,32 @@ def kiosks_table(tokens: list[dict]) -> html.Div:
     ]
     head = html.Thead(html.Tr([html.Th(h) for h in ("Màn hình", "Tạo ngày", "Dùng lần cuối", "Trạng thái", "")]))
     return dbc.Table([head, html.Tbody(rows)], size="sm", bordered=True, responsive=True, id="adm-kiosks-table")
+
+
+def runs_table(runs: list[dict]) -> html.Div:
+    """Refresh runs, newest first: when, how long, rows read and changed, and the error if any."""
+    if not runs:
+        return empty("Chưa có lần làm mới nào.", "adm-no-runs")
+    rows = [
+        html.Tr(
+            [
+                html.Td(r["source"]),
+                html.Td(r["started_at"].strftime("%d/%m/%Y %H:%M:%S")),
+                html.Td("" if r["seconds"] is None else f"{r['seconds']:.1f} s"),
+                html.Td(r["rows_read"]),
+                html.Td(r["rows_changed"]),
+                html.Td(
+                    {"ok": "✔ thành công", "error": "✖ lỗi", "running": "… đang chạy"}.get(r["status"], r["status"]),
+                    className="text-danger" if r["status"] == "error" else "",
+                ),
+                html.Td(r["error"] or "", className="small"),
+            ]
+        )
+        for r in runs
+    ]
+    head = html.Thead(
+        html.Tr(
+            [html.Th(h) for h in ("Nguồn", "Bắt đầu", "Thời gian", "Số dòng đọc", "Số dòng thay đổi", "Kết quả", "Lỗi")]
+        )
+    )
+    return dbc.Table([head, html.Tbody(rows)], size="sm", bordered=True, responsive=True, id="adm-runs-table")
