@@ -69,3 +69,28 @@ def test_wall_shell_takes_rotation_and_refresh_from_the_url(app) -> None:  # noq
     assert '"rotate_ms": 30000' in text and '"refresh_ms": 120000' in text
     text = render(login(app, "lanhdao"), "/wall", "?rotate=abc&refresh=-5")
     assert '"rotate_ms": 20000' in text and '"refresh_ms": 3000' in text
+
+
+def test_every_page_says_when_a_source_is_stale(app) -> None:  # noqa: ANN001
+    from datetime import datetime, timedelta
+
+    from sqlalchemy import update
+
+    from dashboard.models import RefreshRun
+    from dashboard.store import bump_data_version, transaction
+
+    client = login(app, "lanhdao")
+    fresh = render(client, "/canh-bao", "?plan=1")
+    assert "Cập nhật dữ liệu" in fresh and "đã cũ" not in fresh
+    engine = app.server.extensions["kpi"]["engine"]
+    with transaction(engine) as s:  # the one-stop-shop source was last read three hours ago
+        s.execute(
+            update(RefreshRun)
+            .where(RefreshRun.source == "mot-cua-dvc")
+            .values(finished_at=datetime.now() - timedelta(hours=3))
+        )
+        bump_data_version(s)
+    for path in ("/", "/tien-do", "/canh-bao", "/don-vi"):
+        text = render(client, path, "?plan=1")
+        assert "Dữ liệu từ Hệ thống thông tin giải quyết TTHC (một cửa điện tử) đã cũ 3 giờ" in text
+        assert "Cơ sở dữ liệu cán bộ" not in text  # the HR source is fresh
