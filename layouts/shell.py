@@ -91,11 +91,12 @@ def navbar(
         links.append(
             dbc.DropdownMenu(
                 [
-                    dbc.DropdownMenuItem(user.get("agency") or t(f"role_{role}", lang), header=True),
+                    dbc.DropdownMenuItem(user.get("name") or user.get("username"), header=True),
+                dbc.DropdownMenuItem(user.get("agency") or t(f"role_{role}", lang), header=True),
                     dbc.DropdownMenuItem(t("change_password", lang), href="/doi-mat-khau", external_link=True),
                     dbc.DropdownMenuItem(t("logout", lang), href="/logout", external_link=True, id="logout-link"),
                 ],
-                label=user.get("name") or user.get("username"),
+                label=user.get("username"),
                 nav=True,
                 in_navbar=True,
                 align_end=True,
@@ -107,7 +108,7 @@ def navbar(
             [
                 dbc.NavbarBrand(t("app_title", lang), href="/" + Filters(plan=f.plan, lang=lang).to_query()),
                 demo_badge(meta, lang),
-                html.Span(today_text, className="text-white-50 small ms-2 d-none d-lg-inline", id="as-of"),
+                html.Span(today_text, className="text-white-50 small ms-2 d-none d-xxl-inline", id="as-of"),
                 dbc.NavbarToggler(id="nav-toggle"),
                 dbc.Collapse(dbc.Nav(links, navbar=True, className="ms-auto"), id="nav-collapse", navbar=True),
             ],
