@@ -19,6 +19,14 @@ from .context import actor, config_sources, engine, session
 from .mywork import PROBLEMS, alert, ok
 
 
+def clicked_index() -> int | None:
+    """The index of the pattern-matching button that fired, or None when nothing was really clicked."""
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict) or not (ctx.triggered and ctx.triggered[0]["value"]):
+        return None
+    return int(trigger["index"])
+
+
 def register(app: Dash) -> None:
     register_refresh(app)
 
@@ -98,14 +106,14 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def toggle(_clicks):  # noqa: ANN001, ANN202
-        trigger = ctx.triggered_id
-        if not isinstance(trigger, dict) or not (ctx.triggered and ctx.triggered[0]["value"]):
+        user_id = clicked_index()
+        if user_id is None:
             return no_update, no_update
         try:
             who = actor()
             require_admin(who)
             with session() as s:
-                user = s.get(User, int(trigger["index"]))
+                user = s.get(User, user_id)
                 if user is None:
                     raise accounts.AccountError("Không tìm thấy tài khoản.")
                 user = accounts.set_active(s, who, user.id, not user.active)
@@ -163,14 +171,14 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def revoke(_clicks):  # noqa: ANN001, ANN202
-        trigger = ctx.triggered_id
-        if not isinstance(trigger, dict) or not (ctx.triggered and ctx.triggered[0]["value"]):
+        token_id = clicked_index()
+        if token_id is None:
             return no_update, no_update
         try:
             who = actor()
             require_admin(who)
             with session() as s:
-                token = accounts.revoke_kiosk_token(s, who, int(trigger["index"]))
+                token = accounts.revoke_kiosk_token(s, who, token_id)
                 name = token.name
         except PROBLEMS as exc:
             return alert(exc), no_update

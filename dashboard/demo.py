@@ -193,39 +193,25 @@ def _measurements(session: Session, rng: random.Random, as_of: date, sent: _Repo
                     if reported is None:
                         continue
                     progress = min(1.0, (i + 1) / 10)
+                    figure = dict(
+                        indicator_id=ind.id,
+                        agency_id=agency.id,
+                        month=month,
+                        numerator=None,
+                        denominator=None,
+                        value=None,
+                        source=DEMO_SOURCE,
+                        recorded_at=reported,
+                        recorded_by="demo",
+                    )
                     if ind.is_ratio:
                         start = max(0.0, min(100.0, target * skill) - 25)
                         pct = min(100.0, start + (min(100.0, target * skill) - start) * progress**0.7)
                         month_den = den + i * rng.randint(0, 3)
-                        num = min(month_den, round(month_den * pct / 100))
-                        rows.append(
-                            dict(
-                                indicator_id=ind.id,
-                                agency_id=agency.id,
-                                month=month,
-                                numerator=num,
-                                denominator=month_den,
-                                value=None,
-                                source=DEMO_SOURCE,
-                                recorded_at=reported,
-                                recorded_by="demo",
-                            )
-                        )
+                        figure.update(numerator=min(month_den, round(month_den * pct / 100)), denominator=month_den)
                     else:
-                        value = round(target * skill * progress**0.8, 1)
-                        rows.append(
-                            dict(
-                                indicator_id=ind.id,
-                                agency_id=agency.id,
-                                month=month,
-                                numerator=None,
-                                denominator=None,
-                                value=value,
-                                source=DEMO_SOURCE,
-                                recorded_at=reported,
-                                recorded_by="demo",
-                            )
-                        )
+                        figure.update(value=round(target * skill * progress**0.8, 1))
+                    rows.append(figure)
     return rows
 
 

@@ -196,71 +196,31 @@ def figures_form(indicators: list[dict], existing: dict[int, dict], read_only: b
     """One row per KPI the agency reports: numerator and denominator, or a value."""
     if not indicators:
         return empty("Đơn vị không báo cáo chỉ tiêu nào của kế hoạch này.", "mw-no-figures")
+
+    def cell(kind: str, ind: dict, value: object, shown: bool, placeholder: str) -> html.Td:
+        # Every row has all three inputs (pattern-matching callbacks read them together); unused ones hide.
+        return html.Td(
+            dbc.Input(
+                id={"type": kind, "index": ind["id"]},
+                type="number",
+                min=0,
+                value=value if shown else None,
+                disabled=read_only or not shown,
+                placeholder=placeholder,
+                step=1 if kind != "fig-val" else None,
+                style=None if shown else {"display": "none"},
+            )
+        )
+
     body = []
     for ind in indicators:
         m = existing.get(ind["id"], {})
-        if ind["is_ratio"]:
-            inputs = [
-                html.Td(
-                    dbc.Input(
-                        id={"type": "fig-num", "index": ind["id"]},
-                        type="number",
-                        min=0,
-                        step=1,
-                        value=m.get("numerator"),
-                        disabled=read_only,
-                        placeholder="tử số",
-                    )
-                ),
-                html.Td(
-                    dbc.Input(
-                        id={"type": "fig-den", "index": ind["id"]},
-                        type="number",
-                        min=0,
-                        step=1,
-                        value=m.get("denominator"),
-                        disabled=read_only,
-                        placeholder="mẫu số",
-                    )
-                ),
-                html.Td(
-                    dbc.Input(
-                        id={"type": "fig-val", "index": ind["id"]},
-                        type="number",
-                        disabled=True,
-                        style={"display": "none"},
-                    )
-                ),
-            ]
-        else:
-            inputs = [
-                html.Td(
-                    dbc.Input(
-                        id={"type": "fig-num", "index": ind["id"]},
-                        type="number",
-                        disabled=True,
-                        style={"display": "none"},
-                    )
-                ),
-                html.Td(
-                    dbc.Input(
-                        id={"type": "fig-den", "index": ind["id"]},
-                        type="number",
-                        disabled=True,
-                        style={"display": "none"},
-                    )
-                ),
-                html.Td(
-                    dbc.Input(
-                        id={"type": "fig-val", "index": ind["id"]},
-                        type="number",
-                        min=0,
-                        value=m.get("value"),
-                        disabled=read_only,
-                        placeholder="giá trị",
-                    )
-                ),
-            ]
+        ratio = bool(ind["is_ratio"])
+        inputs = [
+            cell("fig-num", ind, m.get("numerator"), ratio, "tử số"),
+            cell("fig-den", ind, m.get("denominator"), ratio, "mẫu số"),
+            cell("fig-val", ind, m.get("value"), not ratio, "giá trị"),
+        ]
         body.append(
             html.Tr(
                 [html.Td(ind["code"]), html.Td(ind["name"]), html.Td(ind["unit"] or ""), *inputs],

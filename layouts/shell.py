@@ -92,7 +92,7 @@ def navbar(
             dbc.DropdownMenu(
                 [
                     dbc.DropdownMenuItem(user.get("name") or user.get("username"), header=True),
-                dbc.DropdownMenuItem(user.get("agency") or t(f"role_{role}", lang), header=True),
+                    dbc.DropdownMenuItem(user.get("agency") or t(f"role_{role}", lang), header=True),
                     dbc.DropdownMenuItem(t("change_password", lang), href="/doi-mat-khau", external_link=True),
                     dbc.DropdownMenuItem(t("logout", lang), href="/logout", external_link=True, id="logout-link"),
                 ],
