@@ -74,7 +74,7 @@ def create_app(config: Config | None = None) -> Dash:
             db = False
         return jsonify(status="ok" if db else "degraded", database=db, version=version), 200 if db else 503
 
-    app.layout = root
+    app.layout = lambda: root(config.poll_seconds)
     callbacks.register(app)
     if config.run_scheduler and sources:
         scheduler = KpiScheduler(engine, sources)

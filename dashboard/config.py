@@ -73,6 +73,7 @@ class Config:
     demo_sources_url: str | None = None  # where the demo's raw source records live
     demo_source_scale: float = 1.0  # size of the demo's raw records (1.0: about 200,000 applications)
     run_scheduler: bool = False  # pull sources in this process (serve); production uses a worker process
+    poll_seconds: float = 60.0  # how often open pages look for new data
     secure_cookies: bool = False  # set when the site is served over HTTPS
     redis_url: str | None = None  # shared store for rate limits (and caches) across workers
 
@@ -93,6 +94,7 @@ class Config:
             sources_file=os.environ.get("SOURCES_FILE") or None,
             demo_sources_url=os.environ.get("DEMO_SOURCES_URL") or None,
             demo_source_scale=_float_env("DEMO_SOURCE_SCALE", 1.0),
+            poll_seconds=_float_env("POLL_SECONDS", 60.0),
             secure_cookies=os.environ.get("HTTPS", "").lower() in ("1", "true", "yes", "on"),
             redis_url=os.environ.get("REDIS_URL") or None,
         )

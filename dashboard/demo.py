@@ -24,6 +24,7 @@ from .demo_sources import build_source_db
 from .directory import StoredDirectory, expand, get_or_create_province, group_members
 from .importers import ImportReport, read_plan
 from .importers.loader import load_plan
+from .kpi_catalog import HEADLINE
 from .models import (
     Agency,
     Base,
@@ -160,7 +161,9 @@ def _denominator(rng: random.Random, national_code: str | None, kind: str) -> in
     return rng.randint(40, 300)
 
 
-def _measurements(session: Session, rng: random.Random, as_of: date, sent: _ReportCalendar) -> list[dict]:
+def _measurements(
+    session: Session, rng: random.Random, as_of: date, sent: _ReportCalendar, skip: tuple[str, ...] = ()
+) -> list[dict]:
     rows: list[dict] = []
     cache: dict = {}
     plans = session.scalars(select(Plan).order_by(Plan.id)).all()
@@ -170,7 +173,7 @@ def _measurements(session: Session, rng: random.Random, as_of: date, sent: _Repo
             select(Indicator).where(Indicator.plan_id == plan.id).order_by(Indicator.position)
         ).all()
         for ind in indicators:
-            if ind.target_value is None:
+            if ind.target_value is None or ind.national_code in skip:
                 continue
             leads = session.scalars(
                 select(Agency)
@@ -372,7 +375,8 @@ def build_demo(
         reports = [load_plan(session, p) for p in parsed]
         session.flush()
         sent = _ReportCalendar(rng)
-        measurements = _measurements(session, rng, as_of, sent)
+        # With a source database the headline KPIs come from its raw records, not from the generator.
+        measurements = _measurements(session, rng, as_of, sent, HEADLINE if sources_url else ())
         if measurements:
             session.execute(insert(Measurement), measurements)
         updates = _task_updates(session, rng, as_of, sent)

@@ -109,7 +109,7 @@ def build_source_db(source_engine: Engine, session: Session, as_of: date, scale:
             elif kpi == "satisfaction":
                 base = rng.randint(int(150 * scale), int(700 * scale))
                 for month in months:
-                    for _ in range(base + rng.randint(-20, 20)):
+                    for _ in range(max(5, base + rng.randint(-20, 20))):
                         rating = None
                         if rng.random() < 0.6:  # most citizens leave no rating
                             rating = 5 if rng.random() < 0.93 * pace else rng.randint(1, 3)

@@ -18,12 +18,12 @@ PAGES = (
 )
 
 
-def root() -> html.Div:
-    """The app layout: the URL and a container the router fills."""
+def root(poll_seconds: float = 60) -> html.Div:
+    """The app layout: the URL, the poll for new data, and a container the router fills."""
     return html.Div(
         [
             dcc.Location(id="url", refresh="callback-nav"),
-            dcc.Interval(id="poll", interval=60_000),  # open pages look for new data every minute
+            dcc.Interval(id="poll", interval=int(poll_seconds * 1000)),  # open pages look for new data
             dcc.Store(id="data-version"),
             html.Div(id="root"),
         ]

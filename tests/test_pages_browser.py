@@ -205,3 +205,41 @@ def test_wall_rotates_without_scrollbars(dash_duo, demo) -> None:  # noqa: ANN00
     assert sizes[4] <= sizes[5]  # nothing cut off at the bottom
     assert "wall-hidden" in dash_duo.find_element("#wall-stale").get_attribute("class")
     no_console_errors(dash_duo)
+
+
+def test_open_page_picks_up_a_refresh_by_itself(dash_duo, tmp_path: Path) -> None:  # noqa: ANN001
+    from sqlalchemy import create_engine, text
+
+    from dashboard.refresh import run_source
+
+    url = f"sqlite:///{tmp_path / 'poll.db'}"
+    app = create_app(Config(database_url=url, secret_key="test", today=TODAY, demo_source_scale=0.05, poll_seconds=1))
+    dash_duo.start_server(app, navigate=False)
+    open_page(dash_duo, f"/?plan={TN}", "#kpi-table")
+    import time
+
+    from selenium.common.exceptions import WebDriverException
+
+    def row_text() -> str:
+        for _ in range(50):  # the table may be re-rendering at the moment it is read
+            try:
+                return next(r.text for r in dash_duo.find_elements("#kpi-table tbody tr") if r.text.startswith("13 "))
+            except (WebDriverException, StopIteration):
+                time.sleep(0.2)
+        raise AssertionError("KPI 13 row not found")
+
+    time.sleep(2)  # the first poll re-renders the page once
+    before = row_text()
+    assert "100 %" not in before
+    src = create_engine(app.server.extensions["kpi"]["config"].demo_sources())
+    with src.begin() as conn:  # every citizen is satisfied now
+        conn.execute(text("UPDATE application SET rating = 5 WHERE rating IS NOT NULL"))
+    src.dispose()
+    mot_cua = next(s for s in app.server.extensions["kpi"]["sources"] if s.name == "mot-cua-dvc")
+    assert run_source(make_engine(url), mot_cua).status == "ok"
+    deadline, seen = time.time() + 20, before
+    while time.time() < deadline and "100 %" not in seen:  # no reload, no click: the page polls
+        seen = row_text()
+        time.sleep(0.3)
+    assert "100 %" in seen
+    no_console_errors(dash_duo)

@@ -234,3 +234,24 @@ def test_a_refresh_invalidates_cached_pages(tmp_path: Path, backend: str) -> Non
     assert "100 %" in second.get_data(as_text=True).replace("\\u00a0", " ")
     with transaction(engine) as s:
         assert s.scalar(select(func.count()).select_from(RefreshRun)) >= 3
+
+
+def test_a_failing_source_is_retried_with_back_off(engine) -> None:  # noqa: ANN001
+    from dashboard.scheduler import RETRY_BASE_SECONDS, KpiScheduler
+
+    import_file(engine, TN)
+    broken = Source("hong", "Nguồn hỏng", "sqlite:////no/such/folder/x.db", QUERY, 60, 5, PLAN)
+    sched = KpiScheduler(engine, [])
+    sched.scheduler.start(paused=True)
+    try:
+        sched.refresh_job(broken)
+        first = sched.scheduler.get_job("retry:hong").next_run_time
+        sched.refresh_job(broken, retry_tick=1)
+        second = sched.scheduler.get_job("retry:hong").next_run_time
+    finally:
+        sched.shutdown()
+    now = datetime.now(first.tzinfo)
+    assert RETRY_BASE_SECONDS - 5 < (first - now).total_seconds() <= RETRY_BASE_SECONDS + 1
+    assert 2 * RETRY_BASE_SECONDS - 5 < (second - now).total_seconds() <= 2 * RETRY_BASE_SECONDS + 1
+    with transaction(engine) as s:
+        assert [r.status for r in s.scalars(select(RefreshRun))] == ["error", "error"]
