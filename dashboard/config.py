@@ -103,7 +103,10 @@ class Config:
         if self.sources_file:
             return Path(self.sources_file)
         own = INSTANCE / "sources.toml"
-        return own if own.exists() else ROOT / "data" / "sources.demo.toml"
+        if own.exists():
+            return own
+        # The demo's sources belong to the embedded demo store; a production database gets none by default.
+        return ROOT / "data" / "sources.demo.toml" if self.database_url.startswith("sqlite") else own
 
     def demo_sources(self) -> str:
         """The demo source database: beside a SQLite store, else under instance/."""

@@ -255,3 +255,19 @@ def test_a_failing_source_is_retried_with_back_off(engine) -> None:  # noqa: ANN
     assert 2 * RETRY_BASE_SECONDS - 5 < (second - now).total_seconds() <= 2 * RETRY_BASE_SECONDS + 1
     with transaction(engine) as s:
         assert [r.status for r in s.scalars(select(RefreshRun))] == ["error", "error"]
+
+
+def test_a_production_database_gets_no_demo_sources(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    import dashboard.config as config_module
+    from dashboard.config import Config
+
+    monkeypatch.setattr(config_module, "INSTANCE", tmp_path)  # no instance/sources.toml here
+    assert Config(database_url="postgresql://db/kpi").sources() == []
+    assert [s.name for s in Config(database_url=f"sqlite:///{tmp_path / 'x.db'}").sources()] == [
+        "mot-cua-dvc",
+        "nhan-su",
+    ]
+    (tmp_path / "sources.toml").write_text(
+        '[[source]]\nname = "rieng"\nurl = "sqlite:///x.db"\nquery = "SELECT 1"\n', encoding="utf-8"
+    )
+    assert [s.name for s in Config(database_url="postgresql://db/kpi").sources()] == ["rieng"]
