@@ -12,6 +12,7 @@ from pathlib import Path
 from dash import Dash
 from flask import Flask, jsonify
 from flask_caching import Cache
+from werkzeug.middleware.proxy_fix import ProxyFix
 from sqlalchemy import text
 
 import callbacks
@@ -58,6 +59,9 @@ def create_app(config: Config | None = None) -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     server: Flask = app.server
+    if config.trust_proxy:
+        # Login rate limits count per client address: behind a proxy that address is in X-Forwarded-For.
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1, x_host=1)
     server.config.update(SECRET_KEY=config.secret_key)
     cache = Cache(server, config=cache_config(config.redis_url))
     server.extensions["kpi"] = {"engine": engine, "config": config, "cache": cache, "sources": sources}

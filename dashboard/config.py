@@ -75,6 +75,7 @@ class Config:
     run_scheduler: bool = False  # pull sources in this process (serve); production uses a worker process
     poll_seconds: float = 60.0  # how often open pages look for new data
     secure_cookies: bool = False  # set when the site is served over HTTPS
+    trust_proxy: bool = False  # behind a reverse proxy: take the client address and scheme from X-Forwarded-*
     redis_url: str | None = None  # shared store for rate limits (and caches) across workers
 
     @classmethod
@@ -96,6 +97,7 @@ class Config:
             demo_source_scale=_float_env("DEMO_SOURCE_SCALE", 1.0),
             poll_seconds=_float_env("POLL_SECONDS", 60.0),
             secure_cookies=os.environ.get("HTTPS", "").lower() in ("1", "true", "yes", "on"),
+            trust_proxy=os.environ.get("TRUST_PROXY", "").lower() in ("1", "true", "yes", "on"),
             redis_url=os.environ.get("REDIS_URL") or None,
         )
 

@@ -156,3 +156,16 @@ def test_the_demo_has_one_user_per_role(app) -> None:  # noqa: ANN001
         "congan.laocai": ("agency", "Công an tỉnh"),
         "xem": ("viewer", None),
     }
+
+
+def test_rate_limit_counts_per_client_behind_a_proxy(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, trust_proxy=True)
+    client = app.server.test_client()
+
+    def attempt(ip: str) -> int:
+        return client.post(
+            "/login", data={"username": "admin", "password": "sai-mat-khau"}, headers={"X-Forwarded-For": ip}
+        ).status_code
+
+    assert [attempt("10.0.0.1") for _ in range(11)][-1] == 429
+    assert attempt("10.0.0.2") == 401  # another person behind the same proxy is not locked out
