@@ -12,8 +12,8 @@ from pathlib import Path
 from dash import Dash
 from flask import Flask, jsonify
 from flask_caching import Cache
-from werkzeug.middleware.proxy_fix import ProxyFix
 from sqlalchemy import text
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import callbacks
 from dashboard.auth import init_auth
