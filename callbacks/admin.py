@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import tempfile
 import time
+from pathlib import Path
 
 import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
@@ -10,6 +13,7 @@ from sqlalchemy import select
 
 from dashboard import accounts
 from dashboard.audit import history
+from dashboard.importers import PlanImportError, import_file
 from dashboard.models import KioskToken, User
 from dashboard.permissions import require_admin
 from dashboard.refresh import recent_runs, run_source
@@ -29,6 +33,7 @@ def clicked_index() -> int | None:
 
 def register(app: Dash) -> None:
     register_refresh(app)
+    register_import(app)
 
     @app.callback(
         Output("adm-users", "children"),
@@ -208,4 +213,42 @@ def register_refresh(app: Dash) -> None:
         failed = any(r.status != "ok" for r in results)
         return dbc.Alert(
             html.Ul([html.Li(x) for x in lines], className="mb-0"), color="warning" if failed else "success"
+        ), time.time()
+
+
+def register_import(app: Dash) -> None:
+    @app.callback(
+        Output("adm-import-feedback", "children"),
+        Output("adm-saved", "data", allow_duplicate=True),
+        Input("adm-import", "contents"),
+        State("adm-import", "filename"),
+        State("adm-import-province", "value"),
+        State("adm-import-year", "value"),
+        prevent_initial_call=True,
+    )
+    def import_plan(contents, filename, province, year):  # noqa: ANN001, ANN202
+        try:
+            who = actor()
+            require_admin(who)
+        except PROBLEMS as exc:
+            return alert(exc), no_update
+        name = Path(filename or "ke-hoach.txt").name
+        try:
+            data = base64.b64decode((contents or "").split(",", 1)[-1])
+            year_value = int(year) if year not in (None, "") else None
+        except (ValueError, TypeError):
+            return dbc.Alert(f"{name}: tệp hoặc năm không hợp lệ; không có gì được nhập.", color="danger"), no_update
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / name
+            path.write_bytes(data)
+            try:
+                report = import_file(
+                    engine(), path, province=(province or "").strip() or None, year=year_value, actor=who
+                )
+            except PlanImportError as exc:
+                return dbc.Alert(
+                    f"{exc} — không có gì được nhập, dữ liệu giữ nguyên.", color="danger", id="adm-import-error"
+                ), no_update
+        return dbc.Alert(
+            html.Pre(report.summary(), className="mb-0 small"), color="success", id="adm-import-ok"
         ), time.time()

@@ -112,6 +112,38 @@ def admin_page(agencies: list[dict]) -> html.Div:
                 className="g-2 mt-2",
             ),
             html.Div(id="adm-kiosk-feedback", className="mt-2"),
+            html.H2("Nhập kế hoạch", className="h5 mt-4"),
+            html.P(
+                "Văn bản kế hoạch dạng .txt (UTF-8) hoặc mẫu .xlsx/.csv. Nhập lại cùng văn bản sẽ cập nhật, không "
+                "tạo trùng. Tệp lỗi không làm thay đổi dữ liệu.",
+                className="small text-muted",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            dbc.Label("Tỉnh (nếu văn bản không ghi)", html_for="adm-import-province"),
+                            dbc.Input(id="adm-import-province"),
+                        ],
+                        md=4,
+                    ),
+                    dbc.Col(
+                        [
+                            dbc.Label("Năm (nếu văn bản không ghi)", html_for="adm-import-year"),
+                            dbc.Input(id="adm-import-year", type="number", min=2000, max=2100),
+                        ],
+                        md=2,
+                    ),
+                ],
+                className="g-2 mb-2",
+            ),
+            dcc.Upload(
+                id="adm-import",
+                children=html.Div(["Kéo thả hoặc ", html.A("chọn tệp kế hoạch", href="#")]),
+                className="upload-box",
+                max_size=20 * 1024 * 1024,
+            ),
+            html.Div(id="adm-import-feedback", className="mt-2"),
             html.H2("Làm mới dữ liệu từ các nguồn", className="h5 mt-4"),
             html.P("Các nguồn SQL được lấy tự động theo lịch; bấm để lấy ngay.", className="small text-muted"),
             dbc.Button("Làm mới tất cả nguồn ngay", id="adm-refresh-all", color="primary", className="mb-2"),

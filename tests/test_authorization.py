@@ -45,6 +45,7 @@ ALLOWED = {
     "kiosk_create": {"admin"},
     "kiosk_revoke": {"admin"},
     "refresh_now": {"admin"},
+    "plan_import": {"admin"},
 }
 counter = itertools.count()
 
@@ -89,6 +90,7 @@ def fingerprint(engine) -> tuple:  # noqa: ANN001
             tuple(s.execute(select(KioskToken.id, KioskToken.revoked_at).order_by(KioskToken.id)).all()),
             s.scalar(select(func.count()).select_from(AuditLog)),
             s.scalar(select(func.count()).select_from(RefreshRun)),
+            tuple(s.execute(select(Task.id, Task.name).order_by(Task.id)).all()),
         )
 
 
@@ -200,6 +202,25 @@ def request_for(change: str, app, engine, client, ids):  # noqa: ANN001, ANN201,
             '{"index":["ALL"],"type":"adm-revoke"}',
             {'{"index":["ALL"],"type":"adm-revoke"}.n_clicks': [(token_id, 1)]},
             trigger=trigger,
+        )
+    if change == "plan_import":
+        import base64
+
+        plan = (
+            f"Hà Giang, ngày 5 tháng 2 năm 2026\n\n## KẾ HOẠCH\n\nChuyển đổi số năm 2026 số {n}\n\n"
+            "TT\tTên nhiệm vụ\tChủ trì\tThời hạn\n1\tViệc một\tSở Y tế\tQuý II/2026\n"
+        )
+        body = "data:text/plain;base64," + base64.b64encode(plan.encode()).decode()
+        return call(
+            app,
+            client,
+            "adm-import",
+            {
+                "adm-import.contents": body,
+                "adm-import.filename": f"hg-{n}.txt",
+                "adm-import-province.value": None,
+                "adm-import-year.value": None,
+            },
         )
     if change == "refresh_now":
         return call(app, client, "adm-refresh-all", {"adm-refresh-all.n_clicks": 1})

@@ -94,3 +94,26 @@ def test_every_page_says_when_a_source_is_stale(app) -> None:  # noqa: ANN001
         text = render(client, path, "?plan=1")
         assert "Dữ liệu từ Hệ thống thông tin giải quyết TTHC (một cửa điện tử) đã cũ 3 giờ" in text
         assert "Cơ sở dữ liệu cán bộ" not in text  # the HR source is fresh
+
+
+def test_admin_imports_a_plan_from_the_page(app) -> None:  # noqa: ANN001
+    import base64
+
+    from conftest import CB, LC, snapshot
+
+    engine = app.server.extensions["kpi"]["engine"]
+    client = login(app, "admin")
+
+    def upload(path) -> str:  # noqa: ANN001
+        body = "data:text/plain;base64," + base64.b64encode(path.read_bytes()).decode()
+        resp = call(app, client, "adm-import", {"adm-import.contents": body, "adm-import.filename": path.name})
+        return json.dumps(resp.get_json()["response"], ensure_ascii=False)
+
+    before = snapshot(engine)
+    text = upload(CB)
+    assert "cao-bang-qd1139-2025.txt: no KPI or task table found" in text and "dữ liệu giữ nguyên" in text
+    assert snapshot(engine) == before
+    text = upload(LC)  # the same document again: updated in place
+    assert "tasks: 136 (0 new, 136 updated" in text
+    after = snapshot(engine)
+    assert after["task"] == before["task"] and after["audit_log"] == before["audit_log"] + 1

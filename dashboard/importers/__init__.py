@@ -38,8 +38,32 @@ def read_plan(path: Path) -> ParsedPlan:
     return parse_text_plan(decode(data, path.name), path.name)
 
 
-def import_file(engine: Engine, path: Path, *, province: str | None = None, year: int | None = None) -> ImportReport:
-    """Parse and store one plan file in a single transaction: all of it, or nothing."""
+def import_file(
+    engine: Engine,
+    path: Path,
+    *,
+    province: str | None = None,
+    year: int | None = None,
+    actor=None,  # noqa: ANN001
+) -> ImportReport:
+    """Parse and store one plan file in a single transaction: all of it (with its audit record), or nothing."""
     parsed = read_plan(path)
     with transaction(engine) as session:
-        return load_plan(session, parsed, province=province, year=year)
+        report = load_plan(session, parsed, province=province, year=year)
+        if actor is not None:
+            from ..audit import record
+
+            record(
+                session,
+                actor,
+                "plan.import",
+                "plan",
+                report.plan_id,
+                None,
+                {
+                    "file": parsed.source_file,
+                    "tasks": report.counts["tasks"],
+                    "indicators": report.counts["indicators"],
+                },
+            )
+        return report
