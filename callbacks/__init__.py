@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Dash
 
-from . import admin, mywork, router, wall
+from . import admin, downloads, mywork, router, wall
 
 
 def register(app: Dash) -> None:
@@ -13,3 +13,4 @@ def register(app: Dash) -> None:
     wall.register(app)
     mywork.register(app)
     admin.register(app)
+    downloads.register(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -200,19 +201,33 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
                 return 1
             plan_id = plan.id
             plan_info = next(p for p in plan_rows(session) if p["id"] == plan.id)
-        if args.what == "tasks":
+        if args.what in ("tasks", "tracking"):
             rows = task_rows(session, config.as_of(), plan_id)
         else:
             rows = indicator_rows(session, plan_id)
+    if args.what == "tracking":
+        if args.format == "xlsx":
+            print("error: the tracking export is CSV or JSON", file=sys.stderr)
+            return 1
+        data = (
+            json.dumps(exporter.tracking_rows(rows), ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+            if args.format == "json"
+            else exporter.tracking_csv(rows)
+        )
+        return _write(data, len(rows), "tasks", args.output)
     if args.format == "json":
         data = exporter.to_json(rows, args.what).encode("utf-8") + b"\n"
     elif args.format == "csv":
         data = exporter.to_csv(rows, args.what)
     else:
         data = exporter.to_xlsx(rows, args.what, plan_info)
-    if args.output:
-        Path(args.output).write_bytes(data)
-        print(f"wrote {len(rows)} {args.what} to {args.output}", file=sys.stderr)
+    return _write(data, len(rows), args.what, args.output)
+
+
+def _write(data: bytes, count: int, what: str, output: str | None) -> int:
+    if output:
+        Path(output).write_bytes(data)
+        print(f"wrote {count} {what} to {output}", file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -293,7 +308,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Export tasks or indicators. JSON uses the public field names; CSV and "
         "xlsx use the import template's Vietnamese headers, so they can be re-imported.",
     )
-    p.add_argument("what", choices=("tasks", "indicators"))
+    p.add_argument(
+        "what",
+        choices=("tasks", "indicators", "tracking"),
+        help="tracking: one row per task (stable key, status, progress, last note) for the national "
+        "resolution-tracking system",
+    )
     p.add_argument("--format", choices=exporter.FORMATS, default="json")
     p.add_argument("--plan", help="plan id or code (default: every plan)")
     p.add_argument("--output", "-o", help="file to write (default: standard output)")

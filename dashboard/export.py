@@ -158,3 +158,194 @@ def to_xlsx(rows: list[dict], kind: str, plan: dict | None = None) -> bytes:
     ws.autofilter(0, 0, max(len(table), 1), len(headers) - 1)
     wb.close()
     return out.getvalue()
+
+
+# --- tables the pages show: red flags, KPIs; the national tracking export ---------------------------
+
+TEXT, DATE, INT, NUMBER, PERCENT = "text", "date", "int", "number", "percent"
+
+
+def table_xlsx(sheet: str, columns: list[tuple[str, str]], rows: list[list[object]]) -> bytes:
+    """One sheet: Vietnamese headers, frozen header row, filters, dates as dates, percentages as numbers."""
+    import xlsxwriter
+
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    head = wb.add_format({"bold": True, "bg_color": "#DDE7F0", "text_wrap": True, "valign": "top", "border": 1})
+    formats = {
+        TEXT: wb.add_format({"text_wrap": True, "valign": "top"}),
+        DATE: wb.add_format({"num_format": "dd/mm/yyyy", "valign": "top"}),
+        INT: wb.add_format({"num_format": "0", "valign": "top"}),
+        NUMBER: wb.add_format({"num_format": "#,##0.0", "valign": "top"}),
+        PERCENT: wb.add_format({"num_format": "0.0%", "valign": "top"}),
+    }
+    ws = wb.add_worksheet(sheet[:31])
+    for c, (header, kind) in enumerate(columns):
+        ws.write_string(0, c, header, head)
+        ws.set_column(c, c, 60 if kind == TEXT and c == 2 else 16)
+    for r, values in enumerate(rows, start=1):
+        for c, ((_, kind), v) in enumerate(zip(columns, values, strict=True)):
+            if v is None or v == "":
+                ws.write_blank(r, c, None, formats[kind])
+            elif kind == DATE:
+                ws.write_datetime(r, c, v if isinstance(v, date) else date.fromisoformat(str(v)), formats[DATE])
+            elif kind == PERCENT:
+                ws.write_number(r, c, float(v) / 100, formats[PERCENT])  # 95.5 shows as 95,5 %
+            elif kind in (INT, NUMBER):
+                ws.write_number(r, c, float(v), formats[kind])
+            else:
+                ws.write_string(r, c, str(v), formats[TEXT])
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
+    wb.close()
+    return out.getvalue()
+
+
+def table_csv(columns: list[tuple[str, str]], rows: list[list[object]]) -> bytes:
+    """UTF-8 with a BOM; dates as dd/mm/yyyy; formula-looking text neutralised."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow([h for h, _ in columns])
+    for values in rows:
+        out = []
+        for (_, kind), v in zip(columns, values, strict=True):
+            if v is None:
+                out.append("")
+            elif kind == DATE:
+                out.append((v if isinstance(v, date) else date.fromisoformat(str(v))).strftime("%d/%m/%Y"))
+            elif kind == TEXT:
+                out.append(neutralise(str(v)))
+            else:
+                out.append(v)
+        writer.writerow(out)
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def flags_table(flags: list, lang: str = "vi") -> tuple[list[tuple[str, str]], list[list[object]]]:
+    """Red flags, worst first, as export columns and rows."""
+    from .red_flags import label
+
+    columns = [
+        ("Loại cảnh báo", TEXT),
+        ("Mã", TEXT),
+        ("Nội dung", TEXT),
+        ("Đơn vị", TEXT),
+        ("Hạn", DATE),
+        ("Số ngày", INT),
+        ("Tháng thiếu báo cáo", TEXT),
+        ("Giá trị hiện tại (%)", NUMBER),
+        ("Mục tiêu", NUMBER),
+        ("Thiếu (06 rõ)", TEXT),
+    ]
+    rows = [
+        [
+            label(f.kind, lang),
+            f.code or "",
+            f.title,
+            "; ".join(f.agencies),
+            f.due,
+            f.days,
+            ", ".join(f"{m.month:02d}/{m.year}" for m in f.months),
+            f.value,
+            f.target,
+            ", ".join(f.missing),
+        ]
+        for f in flags
+    ]
+    return columns, rows
+
+
+def kpis_table(snapshots: list) -> tuple[list[tuple[str, str]], list[list[object]]]:
+    """Every KPI of a plan with its target and current value; percentages as numbers."""
+    columns = [
+        ("Mã", TEXT),
+        ("Mã quốc gia", TEXT),
+        ("Chỉ tiêu", TEXT),
+        ("Đơn vị tính", TEXT),
+        ("Mục tiêu", TEXT),
+        ("Giá trị mục tiêu", NUMBER),
+        ("Hiện tại", NUMBER),
+        ("Hiện tại (%)", PERCENT),
+        ("Tử số", NUMBER),
+        ("Mẫu số", NUMBER),
+        ("Tháng trước", NUMBER),
+        ("Trạng thái", TEXT),
+        ("Cơ quan chủ trì", TEXT),
+    ]
+    from .kpi import BELOW_TARGET, NEAR_TARGET, NO_DATA, ON_TARGET
+
+    state = {ON_TARGET: "Đạt", NEAR_TARGET: "Gần đạt", BELOW_TARGET: "Chưa đạt", NO_DATA: "Chưa có số liệu"}
+    rows = []
+    for s in snapshots:
+        ind = s.indicator
+        is_pct = (ind.get("unit") or "").strip() == "%"
+        rows.append(
+            [
+                ind["code"],
+                ind.get("national_code") or "",
+                ind["name"],
+                ind.get("unit") or "",
+                ind.get("target_text") or "",
+                ind.get("target_value"),
+                s.value,
+                s.value if is_pct else None,
+                s.numerator,
+                s.denominator,
+                s.previous,
+                state.get(s.status, s.status),
+                "; ".join(ind["lead_agencies"]),
+            ]
+        )
+    return columns, rows
+
+
+TRACKING_FIELDS = (
+    "key",
+    "plan",
+    "code",
+    "name",
+    "status",
+    "status_label",
+    "progress",
+    "last_note",
+    "last_update",
+    "deadline_kind",
+    "due_date",
+)
+
+
+def tracking_rows(tasks: list[dict]) -> list[dict]:
+    """One row per task for the national resolution-tracking system: stable key, status, progress, last note."""
+    return [
+        {
+            "key": t["key"],
+            "plan": t["plan"],
+            "code": t["code"],
+            "name": t["name"],
+            "status": t["status"],
+            "status_label": status_label(t["status"]),
+            "progress": t["progress"],
+            "last_note": t["last_note"],
+            "last_update": t["last_update"],
+            "deadline_kind": t["deadline_kind"],
+            "due_date": t["due_date"],
+        }
+        for t in tasks
+    ]
+
+
+def tracking_csv(tasks: list[dict]) -> bytes:
+    columns = [
+        ("Mã định danh", TEXT),
+        ("Kế hoạch", TEXT),
+        ("Mã", TEXT),
+        ("Nhiệm vụ", TEXT),
+        ("Trạng thái (mã)", TEXT),
+        ("Trạng thái", TEXT),
+        ("Tiến độ (%)", INT),
+        ("Ghi chú gần nhất", TEXT),
+        ("Tháng cập nhật", DATE),
+        ("Loại thời hạn", TEXT),
+        ("Hạn hoàn thành", DATE),
+    ]
+    return table_csv(columns, [[r[f] for f in TRACKING_FIELDS] for r in tracking_rows(tasks)])

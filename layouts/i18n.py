@@ -19,6 +19,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "role_leader": ("Lãnh đạo", "Leader"),
     "role_agency": ("Đơn vị", "Agency"),
     "role_viewer": ("Chỉ xem", "Viewer"),
+    "export_kpis": ("Xuất bảng chỉ tiêu:", "Export the KPI table:"),
+    "export_tasks": ("Xuất danh sách nhiệm vụ:", "Export the task list:"),
+    "export_tracking": (
+        "Xuất trạng thái cho Hệ thống theo dõi nghị quyết:",
+        "Export statuses for the national tracking system:",
+    ),
+    "export_flags": ("Xuất danh sách cảnh báo:", "Export the red flags:"),
     "forbidden": ("Bạn không có quyền xem trang này.", "You may not see this page."),
     "demo": ("Dữ liệu mẫu (demo)", "Demo data"),
     "as_of": ("Tình hình đến ngày", "As of"),

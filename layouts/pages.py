@@ -13,17 +13,53 @@ from dashboard.kpi_values import KpiSnapshot
 from dashboard.red_flags import Flag
 from dashboard.reporting import ReportCell, ReportingRecord
 from dashboard.status import label as status_label
+from dashboard.text import slug
 
 from . import figures
 from .formatting import month_label, vn_date, vn_number, vn_percent, with_unit
 from .i18n import t
 from .theme import FLAG_COLOR, FLAG_ICON, KPI_COLOR, KPI_ICON, STATUS_COLOR, STATUS_ICON, TREND_ICON, kpi_label
 
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
+
+def chart_name(what: str, plan: dict, today: date) -> str:
+    """A file name that says what and when: ``hai-long-voi-dvc-truc-tuyen-lao-cai-2026-kh-bcd-27-11-2026``."""
+    return slug(f"{what} {plan['code']} {today:%d-%m-%Y}")
 
 
-def graph(fig, graph_id: str, class_name: str = "") -> dcc.Graph:  # noqa: ANN001
-    return dcc.Graph(id=graph_id, figure=fig, config=GRAPH_CONFIG, className=class_name)
+def graph(fig, graph_id: str, class_name: str = "", name: str | None = None) -> dcc.Graph:  # noqa: ANN001
+    """A chart whose camera button saves a PNG at slide resolution (1920 px wide) under a telling name."""
+    height = fig.layout.height or 1080
+    config = {
+        "displaylogo": False,
+        "responsive": True,
+        "toImageButtonOptions": {
+            "format": "png",
+            "filename": name or graph_id,
+            "width": 1920,
+            "height": max(600, min(int(height * 1920 / 1200), 4000)),
+            "scale": 1,
+        },
+    }
+    return dcc.Graph(id=graph_id, figure=fig, config=config, className=class_name)
+
+
+def export_buttons(what: str, label: str, formats: tuple[str, ...] = ("xlsx", "csv")) -> html.Div:
+    """Download buttons for a table, always for the current filters."""
+    return html.Div(
+        [html.Span(label, className="small text-muted me-2")]
+        + [
+            dbc.Button(
+                fmt.upper() if fmt != "xlsx" else "Excel",
+                id={"type": "export", "what": what, "fmt": fmt},
+                size="sm",
+                color="secondary",
+                outline=True,
+                className="me-1 export-btn",
+            )
+            for fmt in formats
+        ],
+        className="mb-2 export-bar",
+    )
 
 
 def empty(text: str, element_id: str | None = None) -> dbc.Alert:
@@ -110,7 +146,12 @@ def overview(
         gauges = dbc.Row(
             [
                 dbc.Col(
-                    graph(figures.gauge(s, lang), f"gauge-{s.indicator['national_code']}", "headline-gauge"),
+                    graph(
+                        figures.gauge(s, lang),
+                        f"gauge-{s.indicator['national_code']}",
+                        "headline-gauge",
+                        chart_name(figures.short_name(s.indicator), plan, today),
+                    ),
                     xs=12,
                     md=4,
                 )
@@ -134,7 +175,12 @@ def overview(
                         {"label": t("sort_name", lang), "value": "name"},
                     ],
                 ),
-                graph(figures.agency_bullets(agency_rows, heads, lang), "agency-gauges"),
+                graph(
+                    figures.agency_bullets(agency_rows, heads, lang),
+                    "agency-gauges",
+                    "",
+                    chart_name("chi tieu theo don vi", plan, today),
+                ),
             ]
         )
     else:
@@ -147,6 +193,7 @@ def overview(
             html.H2(f"{t('by_agency', lang)} ({len(agency_rows)})", className="h5 mt-4"),
             per_agency,
             html.H2(t("all_kpis", lang), className="h5 mt-4"),
+            export_buttons("kpis", t("export_kpis", lang)) if snaps else None,
             kpi_table(snaps, lang),
         ]
     )
@@ -231,7 +278,12 @@ def agency_page(
         dbc.Row(
             [
                 dbc.Col(
-                    graph(figures.gauge(s, lang, height=220), f"agency-gauge-{s.indicator['id']}", "agency-gauge"),
+                    graph(
+                        figures.gauge(s, lang, height=220),
+                        f"agency-gauge-{s.indicator['id']}",
+                        "agency-gauge",
+                        chart_name(f"{agency['name']} {figures.short_name(s.indicator)}", plan, today),
+                    ),
                     xs=12,
                     md=4,
                 )
@@ -247,7 +299,12 @@ def agency_page(
         dbc.Row(
             [
                 dbc.Col(
-                    graph(figures.trend(tr["series"], tr["indicator"], lang), f"trend-{tr['indicator']['id']}"),
+                    graph(
+                        figures.trend(tr["series"], tr["indicator"], lang),
+                        f"trend-{tr['indicator']['id']}",
+                        "",
+                        chart_name(f"{agency['name']} dien bien {figures.short_name(tr['indicator'])}", plan, today),
+                    ),
                     xs=12,
                     lg=6,
                 )
@@ -339,7 +396,12 @@ def timeline_page(
     lang = f.lang
     dated = data["dated"]
     chart = (
-        graph(figures.timeline(dated, data["year"], today, f.group_by, lang), "timeline-chart")
+        graph(
+            figures.timeline(dated, data["year"], today, f.group_by, lang),
+            "timeline-chart",
+            "",
+            chart_name("tien do theo quy", plan, today),
+        )
         if dated
         else empty(t("no_tasks", lang), "timeline-empty")
     )
@@ -347,6 +409,8 @@ def timeline_page(
         [
             plan_header(plan, today, lang),
             html.H2(f"{t('timeline_title', lang)} ({len(dated)})", className="h5", id="timeline-heading"),
+            export_buttons("tasks", t("export_tasks", lang)),
+            export_buttons("tracking", t("export_tracking", lang), ("csv", "json")),
             dbc.RadioItems(
                 id="t-group",
                 value=f.group_by,
@@ -359,7 +423,7 @@ def timeline_page(
             ),
             chart,
             html.H2(f"{t('recurring_title', lang)} ({len(data['recurring'])})", className="h5 mt-4"),
-            graph(figures.report_grid(cells, names, lang), "report-grid")
+            graph(figures.report_grid(cells, names, lang), "report-grid", "", chart_name("bao cao thang", plan, today))
             if cells and data["recurring"]
             else empty(t("no_tasks", lang), "report-grid-empty"),
             html.H2(f"{t('conditional_title', lang)} ({len(data['conditional'])})", className="h5 mt-4"),
@@ -458,6 +522,7 @@ def flags_page(plan: dict, today: date, flags: list[Flag], counts: dict[str, int
             plan_header(plan, today, lang),
             html.H2(f"{t('flags_title', lang)} ({len(flags)})", className="h5", id="flags-heading"),
             tiles,
+            export_buttons("flags", t("export_flags", lang)),
             flag_list(flags, lang),
         ]
     )

@@ -25,6 +25,7 @@ def root(poll_seconds: float = 60) -> html.Div:
             dcc.Location(id="url", refresh="callback-nav"),
             dcc.Interval(id="poll", interval=int(poll_seconds * 1000)),  # open pages look for new data
             dcc.Store(id="data-version"),
+            dcc.Download(id="download"),
             html.Div(id="root"),
         ]
     )

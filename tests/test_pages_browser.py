@@ -243,3 +243,46 @@ def test_open_page_picks_up_a_refresh_by_itself(dash_duo, tmp_path: Path) -> Non
         time.sleep(0.3)
     assert "100 %" in seen
     no_console_errors(dash_duo)
+
+
+def test_download_a_chart_png_and_an_excel_file(dash_duo, demo, tmp_path: Path) -> None:  # noqa: ANN001
+    import struct
+    import time
+
+    from openpyxl import load_workbook
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    app, engine = demo
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    dash_duo.start_server(app, navigate=False)
+    dash_duo.driver.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
+
+    def wait_file(suffix: str) -> Path:
+        for _ in range(100):
+            found = [p for p in downloads.iterdir() if p.name.endswith(suffix)]
+            if found:
+                time.sleep(0.3)
+                return found[0]
+            time.sleep(0.2)
+        raise AssertionError(f"no {suffix} downloaded: {list(downloads.iterdir())}")
+
+    open_page(dash_duo, f"/canh-bao?plan={LC}", "#flags-heading")
+    dash_duo.find_elements(".export-bar .export-btn")[0].click()  # Excel
+    xlsx = wait_file(".xlsx")
+    assert xlsx.name == "canh-bao-lao-cai-2026-kh-bcd-27-11-2026.xlsx"
+    _, flags, _ = core(engine, LC)
+    assert load_workbook(xlsx)["Cảnh báo"].max_row - 1 == len(flags)
+
+    open_page(dash_duo, f"/?plan={TN}", "#gauge-online_services .indicatorlayer .trace")
+    graph = dash_duo.find_element("#gauge-online_services")
+    ActionChains(dash_duo.driver).move_to_element(graph).perform()
+    button = dash_duo.wait_for_element("#gauge-online_services .modebar-btn[data-title^='Download plot']", timeout=10)
+    dash_duo.driver.execute_script("arguments[0].click();", button)
+    png = wait_file(".png")
+    assert png.name == "dvc-truc-tuyen-toan-trinh-thai-nguyen-2026-kh-ubnd-27-11-2026.png"
+    width, height = struct.unpack(">II", png.read_bytes()[16:24])  # the PNG header's IHDR chunk
+    assert width >= 1920 and height > 0
+    no_console_errors(dash_duo)

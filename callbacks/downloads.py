@@ -1,0 +1,73 @@
+"""Downloads of the tables a page shows, always for the filters in the URL."""
+
+from __future__ import annotations
+
+import json
+
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, no_update
+
+from dashboard import export
+from dashboard.filters import Filters
+from dashboard.text import slug
+from dashboard.views import all_flags, filtered_tasks, load_context, snapshots
+
+from .context import actor, config, session, settings
+
+NAMES = {"tasks": "nhiem vu", "flags": "canh bao", "kpis": "chi tieu", "tracking": "trang thai nhiem vu"}
+MIME = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+    "json": "application/json",
+}
+
+
+def build(what: str, fmt: str, search: str | None) -> tuple[bytes, str] | None:
+    """The file for one table and format under the URL's filters, and its name (what, plan, date)."""
+    who = actor()
+    if who.is_kiosk or what not in NAMES or fmt not in MIME:
+        return None
+    f = Filters.from_query(search)
+    today = config().as_of()
+    with session() as s:
+        ctx_ = load_context(s, f, today)
+        if ctx_ is None:
+            return None
+        f = f.with_(plan=ctx_.plan["id"])
+        if what == "tasks":
+            rows = filtered_tasks(ctx_, f)
+            data = export.to_xlsx(rows, "tasks") if fmt == "xlsx" else export.to_csv(rows, "tasks")
+        elif what == "tracking":
+            rows = filtered_tasks(ctx_, f)
+            data = (
+                export.tracking_csv(rows)
+                if fmt == "csv"
+                else json.dumps(export.tracking_rows(rows), ensure_ascii=False, indent=2).encode("utf-8")
+            )
+        else:
+            if what == "flags":
+                columns, rows = export.flags_table(all_flags(ctx_, s, f, settings()), f.lang)
+            else:
+                columns, rows = export.kpis_table(snapshots(ctx_, f, settings()))
+            sheet = "Cảnh báo" if what == "flags" else "Chỉ tiêu"
+            data = export.table_xlsx(sheet, columns, rows) if fmt == "xlsx" else export.table_csv(columns, rows)
+        plan_code = ctx_.plan["code"]
+        name = slug(f"{NAMES[what]} {plan_code} {today:%d-%m-%Y}") + f".{fmt}"
+    return data, name
+
+
+def register(app: Dash) -> None:
+    @app.callback(
+        Output("download", "data"),
+        Input({"type": "export", "what": ALL, "fmt": ALL}, "n_clicks"),
+        State("url", "search"),
+        prevent_initial_call=True,
+    )
+    def download(clicks, search):  # noqa: ANN001, ANN202
+        trigger = ctx.triggered_id
+        if not isinstance(trigger, dict) or not any(clicks or []):  # buttons appearing on a page click nothing
+            return no_update
+        built = build(trigger["what"], trigger["fmt"], search)
+        if built is None:
+            return no_update
+        data, name = built
+        return dcc.send_bytes(data, name, type=MIME[trigger["fmt"]])
