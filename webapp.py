@@ -80,8 +80,11 @@ def create_app(config: Config | None = None) -> Dash:
 
     app.layout = lambda: root(config.poll_seconds)
     callbacks.register(app)
-    if config.run_scheduler and sources:
-        scheduler = KpiScheduler(engine, sources)
+    if config.run_scheduler:
+        from dashboard.views import Settings
+
+        settings = Settings(config.due_soon_days, config.kpi_margin, config.report_day)
+        scheduler = KpiScheduler(engine, sources, briefings=(config.briefings_path(), config.as_of, settings))
         scheduler.start()
         server.extensions["kpi"]["scheduler"] = scheduler
     return app

@@ -8,17 +8,33 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, no_update
 
 from dashboard import export
 from dashboard.filters import Filters
+from dashboard.store import get_meta
 from dashboard.text import slug
-from dashboard.views import all_flags, filtered_tasks, load_context, snapshots
+from dashboard.views import all_flags, briefing_data, filtered_tasks, load_context, snapshots
 
 from .context import actor, config, session, settings
 
-NAMES = {"tasks": "nhiem vu", "flags": "canh bao", "kpis": "chi tieu", "tracking": "trang thai nhiem vu"}
+NAMES = {
+    "tasks": "nhiem vu",
+    "flags": "canh bao",
+    "kpis": "chi tieu",
+    "tracking": "trang thai nhiem vu",
+    "briefing": "bao cao tinh hinh",
+    "briefing-agencies": "bao cao tinh hinh theo don vi",
+}
 MIME = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv",
     "json": "application/json",
+    "pdf": "application/pdf",
 }
+
+
+def briefing_pdf(s, f: Filters, today, per_agency: bool) -> bytes:  # noqa: ANN001
+    from layouts.briefing import build_pdf
+
+    data = briefing_data(s, f, today, settings(), per_agency)
+    return build_pdf(**data, demo=get_meta(s, "dataset") == "demo")
 
 
 def build(what: str, fmt: str, search: str | None) -> tuple[bytes, str] | None:
@@ -33,7 +49,9 @@ def build(what: str, fmt: str, search: str | None) -> tuple[bytes, str] | None:
         if ctx_ is None:
             return None
         f = f.with_(plan=ctx_.plan["id"])
-        if what == "tasks":
+        if what in ("briefing", "briefing-agencies"):
+            data = briefing_pdf(s, f, today, what == "briefing-agencies")
+        elif what == "tasks":
             rows = filtered_tasks(ctx_, f)
             data = export.to_xlsx(rows, "tasks") if fmt == "xlsx" else export.to_csv(rows, "tasks")
         elif what == "tracking":

@@ -134,7 +134,7 @@ def cmd_scheduler(args: argparse.Namespace, config: Config) -> int:
     engine = _engine(config)
     upgrade(engine)
     sources = config.sources()
-    scheduler = KpiScheduler(engine, sources)
+    scheduler = KpiScheduler(engine, sources, briefings=(config.briefings_path(), config.as_of, _settings(config)))
     scheduler.start()
     print(f"scheduler {scheduler.holder}: {len(sources)} sources from {config.sources_path()}", flush=True)
     stop = {"now": False}
@@ -147,6 +147,46 @@ def cmd_scheduler(args: argparse.Namespace, config: Config) -> int:
         pass
     scheduler.shutdown()
     return 0
+
+
+def _settings(config: Config):  # noqa: ANN202
+    from .views import Settings
+
+    return Settings(due_soon_days=config.due_soon_days, kpi_margin=config.kpi_margin, report_day=config.report_day)
+
+
+def cmd_briefing(args: argparse.Namespace, config: Config) -> int:
+    from .filters import Filters
+    from .store import get_meta
+    from .views import briefing_data
+
+    engine = _engine(config)
+    upgrade(engine)
+    if args.monthly:
+        from .briefings import write_monthly_briefings
+
+        for path in write_monthly_briefings(engine, config.briefings_path(), config.as_of(), _settings(config)):
+            print(f"wrote {path}")
+        return 0
+    from layouts.briefing import build_pdf  # the charts live with the web layouts
+
+    with transaction(engine) as session:
+        plan = _find_plan(session, args.plan) if args.plan else None
+        if args.plan and plan is None:
+            print(f"error: no plan '{args.plan}'", file=sys.stderr)
+            return 1
+        data = briefing_data(
+            session,
+            Filters(plan=plan.id if plan else None),
+            config.as_of(),
+            _settings(config),
+            per_agency=args.per_agency,
+        )
+        if data is None:
+            print("error: no plan imported yet", file=sys.stderr)
+            return 1
+        pdf = build_pdf(**data, demo=get_meta(session, "dataset") == "demo")
+    return _write(pdf, 1, "briefing", args.output)
 
 
 def cmd_refresh(args: argparse.Namespace, config: Config) -> int:
@@ -291,6 +331,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--run-for", type=float, help="stop after this many seconds (tests)")
     p.set_defaults(func=cmd_scheduler)
+
+    p = sub.add_parser(
+        "briefing",
+        help="the meeting briefing as PDF",
+        description="Write 'Báo cáo tình hình thực hiện ...' as an A4 PDF (charts, KPI table, red "
+        "flags by agency, quarter timeline). --monthly writes every plan's briefing to BRIEFING_DIR.",
+    )
+    p.add_argument("--plan", help="plan id or code (default: the first plan)")
+    p.add_argument("--per-agency", action="store_true", help="add a page per agency")
+    p.add_argument("--monthly", action="store_true", help="every plan, with agency pages, into BRIEFING_DIR")
+    p.add_argument("--output", "-o", help="file to write (default: standard output)")
+    p.set_defaults(func=cmd_briefing)
 
     p = sub.add_parser("refresh", help="pull SQL sources now")
     p.add_argument("source", nargs="*", help="source names (default: all)")

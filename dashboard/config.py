@@ -74,6 +74,7 @@ class Config:
     demo_source_scale: float = 1.0  # size of the demo's raw records (1.0: about 200,000 applications)
     run_scheduler: bool = False  # pull sources in this process (serve); production uses a worker process
     poll_seconds: float = 60.0  # how often open pages look for new data
+    briefing_dir: str | None = None  # where the monthly briefing is written on the 26th (default instance/briefings)
     secure_cookies: bool = False  # set when the site is served over HTTPS
     trust_proxy: bool = False  # behind a reverse proxy: take the client address and scheme from X-Forwarded-*
     redis_url: str | None = None  # shared store for rate limits (and caches) across workers
@@ -96,6 +97,7 @@ class Config:
             demo_sources_url=os.environ.get("DEMO_SOURCES_URL") or None,
             demo_source_scale=_float_env("DEMO_SOURCE_SCALE", 1.0),
             poll_seconds=_float_env("POLL_SECONDS", 60.0),
+            briefing_dir=os.environ.get("BRIEFING_DIR") or None,
             secure_cookies=os.environ.get("HTTPS", "").lower() in ("1", "true", "yes", "on"),
             trust_proxy=os.environ.get("TRUST_PROXY", "").lower() in ("1", "true", "yes", "on"),
             redis_url=os.environ.get("REDIS_URL") or None,
@@ -123,6 +125,9 @@ class Config:
         from .sources import load_sources
 
         return load_sources(self.sources_path(), {"DEMO_SOURCES_URL": self.demo_sources()})
+
+    def briefings_path(self) -> Path:
+        return Path(self.briefing_dir) if self.briefing_dir else INSTANCE / "briefings"
 
     def as_of(self) -> date:
         """The date statuses are computed for."""

@@ -17,6 +17,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine, delete
 from sqlalchemy.exc import IntegrityError
 
+from .briefings import BRIEFING_DAY, write_monthly_briefings
 from .models import JobClaim
 from .refresh import run_source
 from .sources import Source
@@ -51,9 +52,10 @@ def aligned_start(interval_seconds: float) -> datetime:
 class KpiScheduler:
     """APScheduler wired to the sources, with tick claims and retry back-off."""
 
-    def __init__(self, engine: Engine, sources: list[Source], on_refresh=None) -> None:  # noqa: ANN001
+    def __init__(self, engine: Engine, sources: list[Source], on_refresh=None, briefings=None) -> None:  # noqa: ANN001
         self.engine = engine
         self.sources = sources
+        self.briefings = briefings  # (folder, today function, settings) for the monthly briefing, or None
         self.on_refresh = on_refresh
         self.holder = f"{socket.gethostname()}:{os.getpid()}"
         self.failures: dict[str, int] = {}
@@ -78,7 +80,20 @@ class KpiScheduler:
             start_date=aligned_start(RECOMPUTE_SECONDS),
             replace_existing=True,
         )
+        if self.briefings is not None:
+            self.scheduler.add_job(
+                self.briefing_job, "cron", day=BRIEFING_DAY, hour=6, minute=0, id="briefing", replace_existing=True
+            )
         self.scheduler.start()
+
+    def briefing_job(self) -> None:
+        """The monthly briefing, once per month whatever the number of scheduler processes."""
+        folder, today_fn, settings = self.briefings
+        today = today_fn()
+        if not claim(self.engine, "briefing", today.year * 100 + today.month, self.holder):
+            return
+        for path in write_monthly_briefings(self.engine, folder, today, settings):
+            log.info("briefing written: %s", path)
 
     def shutdown(self) -> None:
         self.scheduler.shutdown(wait=False)

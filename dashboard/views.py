@@ -219,3 +219,45 @@ def ranking(ctx: PlanContext, recs: dict[int, ReportingRecord]) -> list[dict]:
         )
     rows.sort(key=lambda r: (r["overdue"], -(r["on_time_rate"] if r["on_time_rate"] is not None else -1), r["name"]))
     return rows
+
+
+def briefing_data(
+    session: Session, f: Filters, today: date, settings: Settings, per_agency: bool = False
+) -> dict | None:
+    """What the meeting briefing shows for a plan under the filters: headline KPIs, KPI table, flags, tasks,
+    and with ``per_agency`` one section for each agency that leads a task or reports a KPI."""
+    ctx = load_context(session, f, today)
+    if ctx is None:
+        return None
+    f = f.with_(plan=ctx.plan["id"])
+    snaps = snapshots(ctx, f, settings)
+    flags = all_flags(ctx, session, f, settings)
+    tasks = filtered_tasks(ctx, f)
+    pages = []
+    if per_agency:
+        wanted = list(f.agencies) or sorted(
+            {aid for t in ctx.tasks for aid in t["_lead_ids"] if ctx.agencies.get(aid, {}).get("kind") != "group"}
+        )
+        for aid in wanted:
+            if aid not in ctx.agencies:
+                continue
+            scoped = f.with_(agencies=(aid,))
+            mine = agency_tasks(ctx, aid, ctx.tasks)
+            pages.append(
+                {
+                    "name": ctx.name(aid),
+                    "lead": mine["lead"],
+                    "coordinating": mine["coordinating"],
+                    "snaps": [s for s in snapshots(ctx, scoped, settings) if s.value is not None],
+                    "flags": all_flags(ctx, session, scoped, settings),
+                }
+            )
+    return {
+        "plan": ctx.plan,
+        "today": today,
+        "heads": headline(snaps),
+        "snaps": snaps,
+        "flags": flags,
+        "tasks": tasks,
+        "agency_pages": pages,
+    }

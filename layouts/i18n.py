@@ -26,6 +26,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Export statuses for the national tracking system:",
     ),
     "export_flags": ("Xuất danh sách cảnh báo:", "Export the red flags:"),
+    "export_briefing": ("Báo cáo cho cuộc họp:", "Meeting briefing:"),
+    "export_briefing_agencies": ("Báo cáo kèm trang từng đơn vị:", "Briefing with a page per agency:"),
     "forbidden": ("Bạn không có quyền xem trang này.", "You may not see this page."),
     "demo": ("Dữ liệu mẫu (demo)", "Demo data"),
     "as_of": ("Tình hình đến ngày", "As of"),

@@ -16,6 +16,7 @@ from dashboard.status import label as status_label
 from dashboard.text import slug
 
 from . import figures
+from .flag_text import flag_detail
 from .formatting import month_label, vn_date, vn_number, vn_percent, with_unit
 from .i18n import t
 from .theme import FLAG_COLOR, FLAG_ICON, KPI_COLOR, KPI_ICON, STATUS_COLOR, STATUS_ICON, TREND_ICON, kpi_label
@@ -194,6 +195,7 @@ def overview(
             per_agency,
             html.H2(t("all_kpis", lang), className="h5 mt-4"),
             export_buttons("kpis", t("export_kpis", lang)) if snaps else None,
+            export_buttons("briefing", t("export_briefing", lang), ("pdf",)),
             kpi_table(snaps, lang),
         ]
     )
@@ -443,22 +445,6 @@ def timeline_page(
 # --- red flags ------------------------------------------------------------------------------------
 
 
-def flag_detail(fl: Flag, lang: str) -> str:
-    if fl.kind == rf.OVERDUE_TASK:
-        return f"{t('days_overdue', lang, n=fl.days)} · {t('due', lang)} {vn_date(fl.due)}"
-    if fl.kind == rf.DUE_SOON:
-        left = t("due_today", lang) if fl.days == 0 else t("days_left", lang, n=fl.days)
-        return f"{left} · {t('due', lang)} {vn_date(fl.due)}"
-    if fl.kind == rf.MISSING_REPORT:
-        return t("missing_months", lang, months=", ".join(month_label(m) for m in fl.months))
-    if fl.kind == rf.KPI_BELOW:
-        unit = "%"
-        return t("kpi_gap", lang, value=with_unit(fl.value, unit, lang), target=with_unit(fl.target, unit, lang))
-    if fl.kind == rf.UNCLEAR:
-        return t("lacks", lang, what=", ".join(t(f"lack_{m}", lang) for m in fl.missing))
-    return ""
-
-
 def flag_list(flags: list[Flag], lang: str, list_id: str = "flag-list", limit: int | None = None) -> html.Div:
     if not flags:
         return empty(t("no_flags", lang), f"{list_id}-empty")
@@ -523,6 +509,8 @@ def flags_page(plan: dict, today: date, flags: list[Flag], counts: dict[str, int
             html.H2(f"{t('flags_title', lang)} ({len(flags)})", className="h5", id="flags-heading"),
             tiles,
             export_buttons("flags", t("export_flags", lang)),
+            export_buttons("briefing", t("export_briefing", lang), ("pdf",)),
+            export_buttons("briefing-agencies", t("export_briefing_agencies", lang), ("pdf",)),
             flag_list(flags, lang),
         ]
     )

@@ -12,9 +12,9 @@ from dashboard.kpi_values import KpiSnapshot
 from dashboard.red_flags import Flag
 
 from . import figures
+from .flag_text import flag_detail
 from .formatting import vn_date, vn_percent
 from .i18n import quarter_label, t
-from .pages import flag_detail
 from .theme import FLAG_COLOR, FLAG_ICON, GREEN, RED
 
 VIEWS = ("wall_overview", "wall_flags", "wall_timeline", "wall_ranking")

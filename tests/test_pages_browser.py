@@ -285,4 +285,11 @@ def test_download_a_chart_png_and_an_excel_file(dash_duo, demo, tmp_path: Path) 
     assert png.name == "dvc-truc-tuyen-toan-trinh-thai-nguyen-2026-kh-ubnd-27-11-2026.png"
     width, height = struct.unpack(">II", png.read_bytes()[16:24])  # the PNG header's IHDR chunk
     assert width >= 1920 and height > 0
+    svg_button = dash_duo.wait_for_element("#gauge-online_services .modebar-btn-svg", timeout=10)
+    dash_duo.driver.execute_script("arguments[0].click();", svg_button)
+    svg = wait_file(".svg")
+    assert svg.name == png.name.replace(".png", ".svg")
+    assert svg.read_text(encoding="utf-8").startswith("<svg") and "DVC trực tuyến toàn trình" in svg.read_text(
+        encoding="utf-8"
+    )
     no_console_errors(dash_duo)

@@ -1,0 +1,39 @@
+"""The monthly briefing, written to a folder on the 26th (after the reporting deadline of the 25th)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from .filters import Filters
+from .queries import plan_rows
+from .store import get_meta, transaction
+from .text import slug
+from .views import Settings, briefing_data
+
+BRIEFING_DAY = 26
+
+
+def briefing_name(plan: dict, today: date) -> str:
+    return slug(f"bao cao tinh hinh {plan['code']} {today:%m-%Y}") + ".pdf"
+
+
+def write_monthly_briefings(engine: Engine, folder: Path, today: date, settings: Settings) -> list[Path]:
+    """One PDF per plan, with a page per agency, into ``folder``; returns the files written."""
+    from layouts.briefing import build_pdf  # the charts live with the web layouts; imported only here
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    with transaction(engine) as s:
+        plans = plan_rows(s)
+        demo = get_meta(s, "dataset") == "demo"
+        for plan in plans:
+            data = briefing_data(s, Filters(plan=plan["id"]), today, settings, per_agency=True)
+            path = folder / briefing_name(plan, today)
+            tmp = path.with_suffix(".part")
+            tmp.write_bytes(build_pdf(**data, demo=demo))
+            tmp.replace(path)  # never a half-written file in the folder
+            written.append(path)
+    return written

@@ -1,0 +1,212 @@
+"""The meeting briefing as a PDF: "Báo cáo tình hình thực hiện ...", A4, page numbers, embedded fonts.
+
+The charts are the dashboard's own figures rendered by kaleido, so the report shows the same images.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+from dashboard.kpi_values import KpiSnapshot
+from dashboard.red_flags import Flag
+from dashboard.red_flags import label as flag_label
+
+from . import figures
+from .flag_text import flag_detail
+from .formatting import vn_date, with_unit
+from .i18n import t
+from .theme import kpi_label
+
+FONT_DIRS = (
+    "/usr/share/fonts/truetype/open-sans",
+    "/usr/share/fonts/truetype/dejavu",
+    "/usr/share/fonts/truetype/liberation2",
+    "/usr/share/fonts/opentype/open-sans",
+)
+FONT_FILES = (
+    ("OpenSans-Regular.ttf", "OpenSans-Bold.ttf"),
+    ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
+    ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"),
+)
+
+
+class BriefingError(RuntimeError):
+    """The briefing cannot be made on this machine (fonts or the chart renderer missing)."""
+
+
+def _fonts() -> tuple[str, str]:
+    """Register a TrueType font with Vietnamese glyphs (embedded in the PDF); returns (regular, bold) names."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    for regular, bold in FONT_FILES:
+        for folder in FONT_DIRS:
+            r, b = Path(folder) / regular, Path(folder) / bold
+            if r.exists() and b.exists():
+                if "VN" not in pdfmetrics.getRegisteredFontNames():
+                    pdfmetrics.registerFont(TTFont("VN", str(r)))
+                    pdfmetrics.registerFont(TTFont("VN-Bold", str(b)))
+                return "VN", "VN-Bold"
+    raise BriefingError("no Vietnamese-capable TrueType font found; install fonts-open-sans (Debian)")
+
+
+def chart_png(fig, width: int, height: int) -> bytes:  # noqa: ANN001
+    """A dashboard figure as PNG, rendered by kaleido (headless Chromium), offline."""
+    try:
+        return fig.to_image(format="png", width=width, height=height, scale=2)
+    except Exception as exc:  # noqa: BLE001 - kaleido reports a missing browser in several ways
+        raise BriefingError(f"charts cannot be rendered (kaleido/Chromium): {exc}") from None
+
+
+def build_pdf(
+    plan: dict,
+    today: date,
+    heads: list[KpiSnapshot],
+    snaps: list[KpiSnapshot],
+    flags: list[Flag],
+    tasks: list[dict],
+    agency_pages: list[dict] | None = None,
+    demo: bool = False,
+) -> bytes:
+    """The briefing for one plan as of ``today``; ``agency_pages`` adds a page per agency."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus.flowables import KeepTogether
+
+    regular, bold = _fonts()
+    styles = {
+        "title": ParagraphStyle("title", fontName=bold, fontSize=15, leading=19, spaceAfter=6),
+        "h2": ParagraphStyle("h2", fontName=bold, fontSize=12, leading=15, spaceBefore=10, spaceAfter=4),
+        "body": ParagraphStyle("body", fontName=regular, fontSize=9.5, leading=12.5),
+        "small": ParagraphStyle("small", fontName=regular, fontSize=8.5, leading=11),
+        "cell": ParagraphStyle("cell", fontName=regular, fontSize=8, leading=10),
+    }
+
+    def p(text: str, style: str = "body") -> Paragraph:
+        from xml.sax.saxutils import escape
+
+        return Paragraph(escape(str(text)), styles[style])
+
+    story: list = [
+        p(f"Báo cáo tình hình thực hiện {plan['title'][0].lower()}{plan['title'][1:]}", "title"),
+        p(f"{plan['issuer'] or plan['province']} · {plan['doc_number'] or ''} · Tình hình đến ngày {vn_date(today)}"),
+    ]
+    if demo:
+        story.append(p("Dữ liệu mẫu (demo): các số liệu dưới đây do máy tạo ra để trình diễn.", "small"))
+    story.append(p("1. Các chỉ tiêu chủ yếu", "h2"))
+    if heads:
+        width = (A4[0] - 3 * cm) / len(heads)
+        images = [
+            Image(io.BytesIO(chart_png(figures.gauge(s, height=300), 600, 420)), width=width, height=width * 0.7)
+            for s in heads
+        ]
+        story.append(Table([images], colWidths=[width] * len(images)))
+    else:
+        story.append(p(t("no_headline")))
+    story.append(p("2. Chỉ tiêu so với mục tiêu", "h2"))
+    if snaps:
+        rows = [[p(h, "cell") for h in ("Mã", "Chỉ tiêu", "Mục tiêu", "Hiện tại", "Đánh giá")]]
+        rows += [
+            [
+                p(s.indicator["code"], "cell"),
+                p(s.indicator["name"], "cell"),
+                p(figures.target_text(s.indicator), "cell"),
+                p(with_unit(s.value, s.indicator["unit"]), "cell"),
+                p(kpi_label(s.status), "cell"),
+            ]
+            for s in snaps
+        ]
+        table = Table(rows, colWidths=[1.1 * cm, 9.4 * cm, 2.3 * cm, 2.2 * cm, 2.5 * cm], repeatRows=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDE7F0")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
+        story.append(table)
+    else:
+        story.append(p(t("no_kpis")))
+    story.append(p(f"3. Cảnh báo ({len(flags)}), theo đơn vị", "h2"))
+    by_agency: dict[str, list[Flag]] = defaultdict(list)
+    for fl in flags:
+        by_agency[fl.agencies[0] if fl.agencies else "Chưa rõ đơn vị"].append(fl)
+    if not flags:
+        story.append(p(t("no_flags")))
+    for agency, items in sorted(by_agency.items(), key=lambda kv: -max(f.severity for f in kv[1])):
+        lines = [p(f"{agency} ({len(items)})", "body")]
+        lines += [
+            p(f"• {flag_label(f.kind)}: {f.code + ' · ' if f.code else ''}{f.title} — {flag_detail(f, 'vi')}", "small")
+            for f in items
+        ]
+        story.append(KeepTogether(lines))
+        story.append(Spacer(1, 4))
+    story.append(p("4. Tiến độ theo quý", "h2"))
+    dated = [tk for tk in tasks if tk["deadline_kind"] == "date"]
+    story.append(
+        Image(
+            io.BytesIO(chart_png(figures.quarter_bars(tasks, plan["year"]), 1000, 480)),
+            width=A4[0] - 3 * cm,
+            height=(A4[0] - 3 * cm) * 0.48,
+        )
+    )
+    counts = defaultdict(int)
+    for tk in tasks:
+        counts[tk["status"]] += 1
+    from dashboard.status import label as status_label
+
+    story.append(
+        p(
+            f"{len(tasks)} nhiệm vụ, trong đó {len(dated)} có thời hạn: "
+            + "; ".join(f"{status_label(k)} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
+        )
+    )
+    for page in agency_pages or []:
+        story.append(PageBreak())
+        story.append(p(f"Đơn vị: {page['name']}", "title"))
+        story.append(
+            p(
+                f"Nhiệm vụ chủ trì: {len(page['lead'])}; phối hợp: {len(page['coordinating'])}; "
+                f"cảnh báo: {len(page['flags'])}"
+            )
+        )
+        for s in page["snaps"]:
+            story.append(
+                p(
+                    f"• {s.indicator['code']} {figures.short_name(s.indicator)}: "
+                    f"{with_unit(s.value, s.indicator['unit'])} (mục tiêu {figures.target_text(s.indicator)})",
+                    "small",
+                )
+            )
+        for fl in page["flags"]:
+            story.append(p(f"• {flag_label(fl.kind)}: {fl.title} — {flag_detail(fl, 'vi')}", "small"))
+
+    out = io.BytesIO()
+
+    def footer(canvas, doc) -> None:  # noqa: ANN001
+        canvas.saveState()
+        canvas.setFont(regular, 8)
+        canvas.drawString(1.5 * cm, 1 * cm, f"{plan['province']} · {vn_date(today)}")
+        canvas.drawRightString(A4[0] - 1.5 * cm, 1 * cm, f"Trang {doc.page}")
+        canvas.restoreState()
+
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=1.5 * cm,
+        rightMargin=1.5 * cm,
+        topMargin=1.5 * cm,
+        bottomMargin=1.6 * cm,
+        title=f"Báo cáo tình hình thực hiện - {plan['province']}",
+        author="Theo dõi KPI Nghị quyết 57",
+    )
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return out.getvalue()
