@@ -133,3 +133,15 @@ def test_create_user_and_kiosk_token(tmp_path: Path) -> None:
     assert nowhere.returncode == 1 and "no agency" in nowhere.stderr
     token = run(url, "kiosk-token", "TV phòng họp")
     assert token.returncode == 0 and "/wall?token=" in token.stdout
+
+
+def test_briefing_and_tracking_commands(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'b.db'}"
+    run(url, "import-plan", str(TN))
+    out = run(url, "briefing", "--plan", "thai-nguyen-2026-kh-ubnd", "-o", str(tmp_path / "b.pdf"))
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "b.pdf").read_bytes().startswith(b"%PDF")
+    out = run(url, "export", "tracking", "--format", "json")
+    rows = json.loads(out.stdout)
+    assert len(rows) == 10 and {"key", "status", "progress", "last_note"} <= set(rows[0])
+    assert run(url, "export", "tracking", "--format", "xlsx").returncode == 1
