@@ -155,11 +155,12 @@ def register(app: Dash) -> None:
                 if edit.get("mode") == "note":
                     add_task_note(s, who, task_id, edit.get("version"), note or "", today)
                 else:
+                    # The completion date belongs to a "done" report only; switching away from done drops it.
                     change = TaskChange(
                         status=status,
                         progress=progress,
                         month=today,
-                        completed_on=_month(completed) if completed else None,
+                        completed_on=_day(completed) if completed and status == "done" else None,
                         note=note or "",
                         evidence_url=evidence or "",
                     )
@@ -372,6 +373,10 @@ def register(app: Dash) -> None:
             for m, ind in s.execute(select(Measurement, Indicator).join(Indicator).where(Measurement.id.in_(fig_ids))):
                 names[("measurement", m.id)] = f"Chỉ tiêu {ind.code} · tháng {m.month.month:02d}/{m.month.year}"
         return mywork.history_table(entries, names)
+
+
+def _day(value: str) -> date:
+    return date.fromisoformat(value[:10])
 
 
 def _float(value: object) -> float | None:
