@@ -25,14 +25,15 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
 SHOTS = [  # (file, path, window size, element to wait for)
     ("overview.png", "/?plan=1", (1400, 1500), "#agency-gauges .indicatorlayer .trace"),
+    ("timeline.png", "/tien-do?plan=2", (1400, 1300), "#timeline-chart .scatterlayer"),
+    ("red-flags-phone.png", "/canh-bao?plan=3", (390, 844), "#flag-list"),
+    # the wall screen last: its kiosk token replaces the signed-in session
     (
         "wall.png",
         "/wall?token=man-hinh-demo-2026&plan=1&rotate=3600",
         (1920, 1080),
         "#wall-gauge-digital_skills .indicatorlayer .trace",
     ),
-    ("timeline.png", "/tien-do?plan=2", (1400, 1300), "#timeline-chart .scatterlayer"),
-    ("red-flags-phone.png", "/canh-bao?plan=3", (390, 844), "#flag-list"),
 ]
 
 

@@ -96,7 +96,7 @@ def gauge(snap: KpiSnapshot, lang: str = "vi", dark: bool = False, height: int =
         fig.add_annotation(text=t("no_data", lang), showarrow=False, y=0.1, font={"size": height * 0.07})
     # ``fill``: take the container's height (wall screen) instead of a fixed one; fonts still follow ``height``.
     return _base(
-        fig, lang, dark, height=None if fill else height, margin={"l": 40, "r": 40, "t": height * 0.28, "b": 10}
+        fig, lang, dark, height=None if fill else height, margin={"l": 55, "r": 55, "t": height * 0.28, "b": 10}
     )
 
 
