@@ -42,6 +42,8 @@ INDICATOR_EXTRA = (
     ("national_code", "Mã chỉ tiêu quốc gia"),
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+TEXT, DATE, INT, NUMBER, PERCENT = "text", "date", "int", "number", "percent"  # column kinds
+WIDE_COLUMNS = {"Tên nhiệm vụ", "Tên chỉ tiêu", "Nội dung", "Chỉ tiêu", "Nhiệm vụ"}
 
 
 def neutralise(value: str) -> str:
@@ -85,14 +87,16 @@ def _indicator_cells(row: dict) -> dict[str, object]:
     }
 
 
-def _table(kind: str, rows: list[dict]) -> tuple[list[str], list[list[object]]]:
+def _table(kind: str, rows: list[dict]) -> tuple[list[tuple[str, str]], list[list[object]]]:
+    """The template layout as typed columns (header, kind) and rows, for ``table_csv`` / ``write_table``."""
     if kind == "tasks":
         fields = [(c.field, c.header) for c in TASK_COLUMNS] + list(TASK_EXTRA)
         cells = [_task_cells(r) for r in rows]
     else:
         fields = [(c.field, c.header) for c in INDICATOR_COLUMNS] + list(INDICATOR_EXTRA)
         cells = [_indicator_cells(r) for r in rows]
-    return [h for _, h in fields], [[c[f] for f, _ in fields] for c in cells]
+    kinds = {"start_date": DATE, "due_date": DATE, "progress": INT}
+    return [(h, kinds.get(f, TEXT)) for f, h in fields], [[c[f] for f, _ in fields] for c in cells]
 
 
 def to_json(rows: list[dict], kind: str) -> str:
@@ -103,86 +107,55 @@ def to_json(rows: list[dict], kind: str) -> str:
 
 def to_csv(rows: list[dict], kind: str) -> bytes:
     """UTF-8 CSV with a BOM so that Excel reads Vietnamese correctly; formula-like text neutralised."""
-    headers, table = _table(kind, rows)
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(headers)
-    for r in table:
-        writer.writerow(
-            [
-                v.strftime("%d/%m/%Y") if isinstance(v, date) else neutralise(str(v)) if isinstance(v, str) else v
-                for v in r
-            ]
-        )
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    return table_csv(*_table(kind, rows))
 
 
 def to_xlsx(rows: list[dict], kind: str, plan: dict | None = None) -> bytes:
-    """An .xlsx in the template layout: frozen header, filters, dates as dates, text never a formula."""
-    import xlsxwriter
-
-    headers, table = _table(kind, rows)
+    """An .xlsx in the template layout (with the plan sheet when given), so that it re-imports."""
     out = io.BytesIO()
-    wb = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
-    head = wb.add_format({"bold": True, "bg_color": "#DDE7F0", "text_wrap": True, "valign": "top", "border": 1})
-    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-    day = wb.add_format({"num_format": "dd/mm/yyyy", "valign": "top"})
+    wb, formats = _workbook(out)
     if plan is not None:
         ws = wb.add_worksheet(PLAN_SHEET)
         ws.set_column(0, 0, 22)
         ws.set_column(1, 1, 90)
         for i, (field, label) in enumerate(PLAN_FIELDS):
-            ws.write_string(i, 0, label, head)
+            ws.write_string(i, 0, label, formats["head"])
             value = plan.get(field)
             if field == "issue_date" and value:
-                ws.write_datetime(i, 1, date.fromisoformat(value), day)
+                ws.write_datetime(i, 1, date.fromisoformat(value), formats[DATE])
             elif isinstance(value, int):
                 ws.write_number(i, 1, value)
             else:
-                ws.write_string(i, 1, str(value or ""), wrap)
-    ws = wb.add_worksheet(TASK_SHEET if kind == "tasks" else KPI_SHEET)
-    for col, h in enumerate(headers):
-        ws.write_string(0, col, h, head)
-        ws.set_column(col, col, 50 if h in ("Tên nhiệm vụ", "Tên chỉ tiêu") else 18)
-    for r, values in enumerate(table, start=1):
-        for col, v in enumerate(values):
-            if isinstance(v, date):
-                ws.write_datetime(r, col, v, day)
-            elif isinstance(v, (int, float)) and not isinstance(v, bool):
-                ws.write_number(r, col, v)
-            elif v is None:
-                ws.write_blank(r, col, None)
-            else:
-                ws.write_string(r, col, str(v), wrap)
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(len(table), 1), len(headers) - 1)
+                ws.write_string(i, 1, str(value or ""), formats[TEXT])
+    write_table(wb.add_worksheet(TASK_SHEET if kind == "tasks" else KPI_SHEET), formats, *_table(kind, rows))
     wb.close()
     return out.getvalue()
 
 
 # --- tables the pages show: red flags, KPIs; the national tracking export ---------------------------
 
-TEXT, DATE, INT, NUMBER, PERCENT = "text", "date", "int", "number", "percent"
 
-
-def table_xlsx(sheet: str, columns: list[tuple[str, str]], rows: list[list[object]]) -> bytes:
-    """One sheet: Vietnamese headers, frozen header row, filters, dates as dates, percentages as numbers."""
+def _workbook(out: io.BytesIO):  # noqa: ANN202
+    """An xlsxwriter workbook that never turns text into formulas or links, and its cell formats."""
     import xlsxwriter
 
-    out = io.BytesIO()
     wb = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
-    head = wb.add_format({"bold": True, "bg_color": "#DDE7F0", "text_wrap": True, "valign": "top", "border": 1})
     formats = {
+        "head": wb.add_format({"bold": True, "bg_color": "#DDE7F0", "text_wrap": True, "valign": "top", "border": 1}),
         TEXT: wb.add_format({"text_wrap": True, "valign": "top"}),
         DATE: wb.add_format({"num_format": "dd/mm/yyyy", "valign": "top"}),
         INT: wb.add_format({"num_format": "0", "valign": "top"}),
         NUMBER: wb.add_format({"num_format": "#,##0.0", "valign": "top"}),
         PERCENT: wb.add_format({"num_format": "0.0%", "valign": "top"}),
     }
-    ws = wb.add_worksheet(sheet[:31])
-    for c, (header, kind) in enumerate(columns):
-        ws.write_string(0, c, header, head)
-        ws.set_column(c, c, 60 if kind == TEXT and c == 2 else 16)
+    return wb, formats
+
+
+def write_table(ws, formats: dict, columns: list[tuple[str, str]], rows: list[list[object]]) -> None:  # noqa: ANN001
+    """Vietnamese headers, frozen header row, filters, dates as dates, percentages as numbers."""
+    for c, (header, _kind) in enumerate(columns):
+        ws.write_string(0, c, header, formats["head"])
+        ws.set_column(c, c, 50 if header in WIDE_COLUMNS else 16)
     for r, values in enumerate(rows, start=1):
         for c, ((_, kind), v) in enumerate(zip(columns, values, strict=True)):
             if v is None or v == "":
@@ -197,6 +170,13 @@ def table_xlsx(sheet: str, columns: list[tuple[str, str]], rows: list[list[objec
                 ws.write_string(r, c, str(v), formats[TEXT])
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
+
+
+def table_xlsx(sheet: str, columns: list[tuple[str, str]], rows: list[list[object]]) -> bytes:
+    """One sheet holding a table (see ``write_table``)."""
+    out = io.BytesIO()
+    wb, formats = _workbook(out)
+    write_table(wb.add_worksheet(sheet[:31]), formats, columns, rows)
     wb.close()
     return out.getvalue()
 
