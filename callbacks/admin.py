@@ -20,7 +20,7 @@ from dashboard.refresh import recent_runs, run_source
 from layouts import admin, mywork
 
 from .context import actor, config_sources, engine, session
-from .mywork import PROBLEMS, alert, ok
+from .mywork import PROBLEMS, alert, html_list, ok
 
 
 def clicked_index() -> int | None:
@@ -211,9 +211,7 @@ def register_refresh(app: Dash) -> None:
             for r in results
         ]
         failed = any(r.status != "ok" for r in results)
-        return dbc.Alert(
-            html.Ul([html.Li(x) for x in lines], className="mb-0"), color="warning" if failed else "success"
-        ), time.time()
+        return dbc.Alert(html_list(lines), color="warning" if failed else "success"), time.time()
 
 
 def register_import(app: Dash) -> None:

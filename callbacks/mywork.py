@@ -7,7 +7,7 @@ import time
 from datetime import date
 
 import dash_bootstrap_components as dbc
-from dash import ALL, Dash, Input, Output, State, ctx, dcc, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from sqlalchemy import select
 
 from dashboard.accounts import AccountError
@@ -49,9 +49,7 @@ def alert(exc: Exception) -> dbc.Alert:
     return dbc.Alert(str(exc) or "Không được phép.", color="danger", className="feedback-denied")
 
 
-def html_list(items) -> object:  # noqa: ANN001
-    from dash import html
-
+def html_list(items) -> html.Ul:  # noqa: ANN001
     return html.Ul([html.Li(i) for i in items], className="mb-0")
 
 
