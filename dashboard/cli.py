@@ -209,6 +209,32 @@ def cmd_refresh(args: argparse.Namespace, config: Config) -> int:
     return status
 
 
+def cmd_backup(args: argparse.Namespace, config: Config) -> int:
+    from .backup import BackupError, write_backup
+
+    path = Path(args.output or f"kpi-backup-{time.strftime('%Y%m%d-%H%M%S')}.jsonl.gz")
+    try:
+        summary = write_backup(_engine(config), path)
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"backup written: {path} ({summary.rows} rows in {len(summary.tables)} tables, schema {summary.revision})")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, config: Config) -> int:
+    from .backup import BackupError, restore_backup
+
+    try:
+        summary = restore_backup(_engine(config), Path(args.path), force=args.force)
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        print("the database is unchanged", file=sys.stderr)
+        return 1
+    print(f"restored {summary.rows} rows in {len(summary.tables)} tables from {args.path}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, config: Config) -> int:
     # The web layer is imported here only: the core never depends on Dash.
     from webapp import create_app
@@ -347,6 +373,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("refresh", help="pull SQL sources now")
     p.add_argument("source", nargs="*", help="source names (default: all)")
     p.set_defaults(func=cmd_refresh)
+
+    p = sub.add_parser(
+        "backup",
+        help="write every table to one compressed file",
+        description="Back up the whole database (users, plans, figures, history) to a gzip JSON-lines file "
+        "that 'restore' reads back exactly, on SQLite or PostgreSQL.",
+    )
+    p.add_argument("--output", "-o", help="file to write (default: kpi-backup-YYYYMMDD-HHMMSS.jsonl.gz)")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser(
+        "restore",
+        help="replace the database's content with a backup",
+        description="Restore a file written by 'backup', in one transaction: a damaged file changes nothing.",
+    )
+    p.add_argument("path", help="the backup file")
+    p.add_argument("--force", action="store_true", help="replace a database that already holds data")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("serve", help="run the web dashboard (development server)")
     p.add_argument("--host", default=None, help="address to listen on (default: HOST or 127.0.0.1)")
