@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,6 +14,7 @@ from .models import Indicator, Measurement
 from .targets import parse_number
 from .text import clean, fold_key
 from .updates import FigureInput, validate_figure
+from .workbook import UnreadableWorkbook, read_sheets
 
 SHEET = "Số liệu"
 INFO_SHEET = "Thông tin"
@@ -119,8 +119,6 @@ def _num(value: object) -> float | None:
 
 def read_upload(data: bytes, filename: str, indicators: list[Indicator], agency_id: int, month: date) -> Upload:
     """Parse an uploaded template for a preview: rows with their error, and file-level problems."""
-    from openpyxl import load_workbook
-
     up = Upload(agency_id=None, month=None)
     if not data:
         up.errors.append(f"{filename}: tệp rỗng.")
@@ -129,14 +127,13 @@ def read_upload(data: bytes, filename: str, indicators: list[Indicator], agency_
         up.errors.append(f"{filename}: tệp quá lớn ({len(data) // 1024} KB; tối đa {MAX_BYTES // 1024} KB).")
         return up
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+        sheets = {fold_key(title): rows for title, rows in read_sheets(data).items()}
+    except UnreadableWorkbook:
         up.errors.append(f"{filename}: không phải tệp Excel .xlsx đọc được; hãy dùng mẫu tải về từ trang này.")
         return up
-    sheets = {fold_key(ws.title): ws for ws in wb.worksheets}
     info = sheets.get(fold_key(INFO_SHEET))
     if info is not None:
-        for row in info.iter_rows(values_only=True):
+        for row in info:
             if not row or row[0] is None or len(row) < 2:
                 continue
             key = fold_key(str(row[0]))
@@ -158,13 +155,10 @@ def read_upload(data: bytes, filename: str, indicators: list[Indicator], agency_
             f"{filename}: mẫu này cho tháng {up.month.month:02d}/{up.month.year}, "
             f"không phải tháng {month.month:02d}/{month.year} đang chọn."
         )
-    ws = sheets.get(fold_key(SHEET))
-    if ws is None:
+    rows = sheets.get(fold_key(SHEET))
+    if rows is None:
         up.errors.append(f"{filename}: không có trang '{SHEET}'.")
-        wb.close()
         return up
-    rows = list(ws.iter_rows(values_only=True))
-    wb.close()
     if not rows:
         up.errors.append(f"{filename}, trang '{SHEET}': trang trống.")
         return up

@@ -6,6 +6,7 @@ numbers), writes the change and its audit record in the caller's transaction.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -242,6 +243,8 @@ def reported_indicators(session: Session, agency_id: int, plan_id: int | None = 
 
 def validate_figure(ind: Indicator, f: FigureInput) -> str | None:
     """An error message for one figure, else None."""
+    if any(v is not None and not math.isfinite(v) for v in (f.numerator, f.denominator, f.value)):
+        return "Số liệu phải là số hữu hạn."
     if ind.is_ratio:
         if f.numerator is None or f.denominator is None:
             return "Cần nhập cả tử số và mẫu số."

@@ -67,6 +67,15 @@ def snapshot(engine) -> dict[str, int]:  # noqa: ANN001
         return {t.name: s.scalar(select(func.count()).select_from(t)) for t in Base.metadata.sorted_tables}
 
 
+def content(engine) -> dict[str, list[tuple]]:  # noqa: ANN001
+    """Every row of every table, in key order, with its exact values: equal contents mean nothing changed."""
+    with engine.connect() as conn:
+        return {
+            t.name: [tuple(r) for r in conn.execute(select(*t.columns).order_by(*t.primary_key.columns))]
+            for t in Base.metadata.sorted_tables
+        }
+
+
 @pytest.fixture
 def seed_copy(tmp_path: Path):
     """Copy a plan file into tmp_path so a test may edit it."""

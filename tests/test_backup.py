@@ -9,25 +9,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import BACKENDS, snapshot
+from conftest import BACKENDS, content, snapshot
 from sqlalchemy import create_engine, select, text
 
 from dashboard.backup import BackupError, restore_backup, write_backup
 from dashboard.cli import main
 from dashboard.demo import build_demo
-from dashboard.models import Base, Task, TaskUpdate, User
+from dashboard.models import Task, TaskUpdate, User
 from dashboard.store import make_engine, normalize_url, transaction
 
 AS_OF = date(2026, 11, 27)
-
-
-def content(engine) -> dict[str, list[tuple]]:  # noqa: ANN001
-    """Every row of every table, in key order, with its exact Python values."""
-    with engine.connect() as conn:
-        return {
-            t.name: [tuple(r) for r in conn.execute(select(*t.columns).order_by(*t.primary_key.columns))]
-            for t in Base.metadata.sorted_tables
-        }
 
 
 @pytest.fixture

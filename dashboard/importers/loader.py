@@ -11,7 +11,17 @@ from sqlalchemy.orm import Session
 from ..deadlines import UNKNOWN, parse_deadline
 from ..directory import StoredDirectory, get_or_create_province
 from ..kpi_catalog import classify, is_ratio
-from ..models import Indicator, IndicatorLead, Measurement, Plan, Task, TaskAgency, TaskUpdate
+from ..models import (
+    AgencyAlias,
+    Indicator,
+    IndicatorLead,
+    Measurement,
+    Plan,
+    Province,
+    Task,
+    TaskAgency,
+    TaskUpdate,
+)
 from ..store import bump_data_version
 from ..targets import parse_target
 from ..text import slug
@@ -65,6 +75,9 @@ def load_plan(
         raise PlanImportError(f"{parsed.source_file}: cannot tell the province; pass --province NAME")
     if not plan_year:
         raise PlanImportError(f"{parsed.source_file}: cannot tell the plan year; pass --year N")
+    if not 2000 <= plan_year <= 2100:
+        raise PlanImportError(f"{parsed.source_file}: the plan year {plan_year} is not a year of this century")
+    check_lengths(parsed, province_name)
     prov = get_or_create_province(session, province_name)
     directory = StoredDirectory(session, prov)
     directory.ensure_standard()
@@ -101,6 +114,35 @@ def load_plan(
     session.flush()
     bump_data_version(session)
     return report
+
+
+def check_lengths(parsed: ParsedPlan, province: str) -> None:
+    """Refuse, naming the line and field, any text longer than its column holds (PostgreSQL would refuse it
+    half-way through the import; SQLite would store it, so the two would disagree)."""
+
+    def check(value: str | None, column, line: int | None, what: str) -> None:  # noqa: ANN001
+        limit = column.type.length
+        if value and limit and len(value) > limit:
+            where = f"{parsed.source_file}, line {line}" if line else parsed.source_file
+            raise PlanImportError(f"{where}: {what} is {len(value)} characters long; at most {limit} fit")
+
+    check(province, Province.name, None, "the province name")
+    check(parsed.doc_number, Plan.doc_number, None, "the document number")
+    check(parsed.doc_type, Plan.doc_type, None, "the document type")
+    check(parsed.issuer, Plan.issuer, None, "the issuing body")
+    check(parsed.source_file, Plan.source_file, None, "the file name")
+    for ind in parsed.indicators:
+        check(ind.code, Indicator.code, ind.line, f"the code of KPI '{ind.code[:40]}'")
+        check(ind.unit, Indicator.unit, ind.line, f"the unit of KPI {ind.code[:40]}")
+        check(ind.target_text, Indicator.target_text, ind.line, f"the target of KPI {ind.code[:40]}")
+        for name in ind.leads:
+            check(name, AgencyAlias.spelling, ind.line, f"the agency name '{name[:60]}…'")
+    for task in parsed.tasks:
+        check(task.code, Task.code, task.line, f"the code of task '{task.code[:40]}'")
+        check(task.number, Task.number, task.line, f"the number of task {task.code[:40]}")
+        check(task.section, Task.section, task.line, f"the section of task {task.code[:40]}")
+        for name in task.leads + task.coordinating:
+            check(name, AgencyAlias.spelling, task.line, f"the agency name '{name[:60]}…'")
 
 
 def _unique_code(code: str, seen: set[str], line: int | None, report: ImportReport, what: str) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 from ..agencies import split_agencies
 from ..targets import parse_target
 from ..text import clean, fold_key
+from ..workbook import UnreadableWorkbook, read_sheets
 from .document import ParsedIndicator, ParsedPlan, ParsedTask, PlanImportError
 from .text_plan import decode
 
@@ -193,7 +193,13 @@ def _kind_of(headers: list[str]) -> str | None:
 def read_csv(data: bytes, source: str) -> ParsedPlan:
     """A CSV file of tasks or of KPIs (told apart by its headers)."""
     text = decode(data, source)
-    rows = list(csv.reader(io.StringIO(text)))
+    reader = csv.reader(io.StringIO(text))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise PlanImportError(
+            f"{source}, line {reader.line_num}: the CSV cannot be read ({exc}); is a quote left open?"
+        ) from None
     if not rows or not any(rows[0]):
         raise PlanImportError(f"{source}: the CSV file has no header row")
     headers = [clean(h) for h in rows[0]]
@@ -216,24 +222,22 @@ def read_csv(data: bytes, source: str) -> ParsedPlan:
 
 def read_xlsx(data: bytes, source: str) -> ParsedPlan:
     """An .xlsx workbook with sheets 'Kế hoạch' (optional), 'Chỉ tiêu' and/or 'Nhiệm vụ'."""
-    from openpyxl import load_workbook
-
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise PlanImportError(f"{source}: not a readable .xlsx workbook ({exc.__class__.__name__})") from None
+        book = read_sheets(data)
+    except UnreadableWorkbook as exc:
+        raise PlanImportError(f"{source}: not a readable .xlsx workbook ({exc})") from None
     plan = ParsedPlan(source_file=source)
-    sheets = {fold_key(ws.title): ws for ws in wb.worksheets}
-    meta_ws = sheets.get(fold_key(PLAN_SHEET)) or sheets.get("plan")
-    if meta_ws is not None:
-        _read_plan_sheet(meta_ws, plan, source)
+    sheets = {fold_key(title): (title, rows) for title, rows in book.items()}
+    meta_sheet = sheets.get(fold_key(PLAN_SHEET)) or sheets.get("plan")
+    if meta_sheet is not None:
+        _read_plan_sheet(*meta_sheet, plan, source)
     found_any = False
     for kind, names in (("kpi", (KPI_SHEET, "indicators")), ("task", (TASK_SHEET, "tasks"))):
-        ws = next((sheets[fold_key(n)] for n in names if fold_key(n) in sheets), None)
-        if ws is None:
+        sheet = next((sheets[fold_key(n)] for n in names if fold_key(n) in sheets), None)
+        if sheet is None:
             continue
         found_any = True
-        rows = list(ws.iter_rows(values_only=True))
+        title, rows = sheet
         if not rows:
             continue
         headers = [_text(h) for h in rows[0]]
@@ -242,13 +246,12 @@ def read_xlsx(data: bytes, source: str) -> ParsedPlan:
             kind,
             headers,
             [(i, list(r)) for i, r in enumerate(rows[1:], start=2)],
-            f"{source}, sheet '{ws.title}'",
+            f"{source}, sheet '{title}'",
         )
-    wb.close()
     if not found_any:
         raise PlanImportError(
             f"{source}: no sheet named '{KPI_SHEET}' or '{TASK_SHEET}' (found: "
-            + ", ".join(f"'{ws}'" for ws in sheets)
+            + ", ".join(f"'{title}'" for title in book)
             + ")"
         )
     if not plan.tasks and not plan.indicators:
@@ -256,9 +259,9 @@ def read_xlsx(data: bytes, source: str) -> ParsedPlan:
     return plan
 
 
-def _read_plan_sheet(ws, plan: ParsedPlan, source: str) -> None:  # noqa: ANN001
+def _read_plan_sheet(title: str, rows: list[tuple], plan: ParsedPlan, source: str) -> None:
     labels = {fold_key(label): f for f, label in PLAN_FIELDS} | {f: f for f, _ in PLAN_FIELDS}
-    for rownum, row in enumerate(ws.iter_rows(values_only=True), start=1):
+    for rownum, row in enumerate(rows, start=1):
         if not row or row[0] is None:
             continue
         field = labels.get(fold_key(_text(row[0])))
@@ -270,10 +273,15 @@ def _read_plan_sheet(ws, plan: ParsedPlan, source: str) -> None:  # noqa: ANN001
                 plan.year = int(float(str(value)))
             except ValueError:
                 raise PlanImportError(
-                    f"{source}, sheet '{ws.title}', row {rownum}: the year '{value}' is not a number"
+                    f"{source}, sheet '{title}', row {rownum}: the year '{value}' is not a number"
                 ) from None
         elif field == "issue_date":
-            plan.issue_date = value.date() if isinstance(value, datetime) else _parse_date(str(value))
+            try:
+                plan.issue_date = value.date() if isinstance(value, datetime) else _parse_date(str(value))
+            except ValueError:
+                raise PlanImportError(
+                    f"{source}, sheet '{title}', row {rownum}: the date '{value}' does not exist"
+                ) from None
         else:
             setattr(plan, field, _text(value))
     if plan.doc_number:

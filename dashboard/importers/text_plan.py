@@ -52,7 +52,13 @@ def decode(data: bytes, source: str) -> str:
     if not data.strip():
         raise PlanImportError(f"{source}: the file is empty")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise PlanImportError(
+                f"{source}: the file says it is UTF-16 but byte {exc.start} is not ({exc.reason}); "
+                "it may be cut short: save it again as UTF-8 text"
+            ) from None
     else:
         if b"\x00" in data[:4096] or data.startswith((b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0")):
             raise PlanImportError(
