@@ -44,7 +44,7 @@ def alert(exc: Exception) -> dbc.Alert:
         cur = exc.current
         shown = ", ".join(f"{mywork.FIELD_LABELS.get(k, k)}: {v}" for k, v in cur.items() if v not in (None, ""))
         return dbc.Alert(
-            [str(exc), dcc.Markdown(f"**Hiện tại:** {shown}")], color="warning", className="feedback-conflict"
+            [str(exc), html.Div([html.B("Hiện tại: "), shown])], color="warning", className="feedback-conflict"
         )
     return dbc.Alert(str(exc) or "Không được phép.", color="danger", className="feedback-denied")
 

@@ -3,6 +3,7 @@ the monthly report grid. Vietnamese separators (95,5) everywhere."""
 
 from __future__ import annotations
 
+import html
 from datetime import date, timedelta
 
 import plotly.graph_objects as go
@@ -31,6 +32,12 @@ def _base(fig: go.Figure, lang: str, dark: bool = False, **layout: object) -> go
     settings.update(layout)
     fig.update_layout(**settings)
     return fig
+
+
+def _plot(text: str) -> str:
+    """Data text for a Plotly label: Plotly reads a few HTML tags in labels, so names are escaped and
+    show exactly as written (a '<script>' in a task name is text, never markup)."""
+    return html.escape(str(text), quote=False)
 
 
 def short_name(indicator: dict, lang: str = "vi") -> str:
@@ -86,8 +93,8 @@ def gauge(snap: KpiSnapshot, lang: str = "vi", dark: bool = False, height: int =
                 },
             },
             title={
-                "text": f"{short_name(ind, lang)}<br><span style='font-size:0.75em'>{t('target', lang)} "
-                f"{target_text(ind, lang)} · {kpi_label(snap.status, lang)}</span>",
+                "text": f"{_plot(short_name(ind, lang))}<br><span style='font-size:0.75em'>{t('target', lang)} "
+                f"{_plot(target_text(ind, lang))} · {kpi_label(snap.status, lang)}</span>",
                 "font": {"size": max(12, height * 0.065)},
             },
         )
@@ -113,7 +120,7 @@ def agency_bullets(rows: list[dict], heads: list[KpiSnapshot], lang: str = "vi")
         ind = snap.indicator
         x0 = label_w + c * col_w
         fig.add_annotation(
-            text=f"<b>{short_name(ind, lang)}</b><br>{t('target', lang)} {target_text(ind, lang)}",
+            text=f"<b>{_plot(short_name(ind, lang))}</b><br>{t('target', lang)} {_plot(target_text(ind, lang))}",
             x=x0 + col_w / 2,
             y=1,
             xref="paper",
@@ -126,7 +133,7 @@ def agency_bullets(rows: list[dict], heads: list[KpiSnapshot], lang: str = "vi")
         y1 = 1 - (r * row_h) / (row_h * n_rows)
         y0 = 1 - ((r + 1) * row_h - 8) / (row_h * n_rows)
         fig.add_annotation(
-            text=row["name"],
+            text=_plot(row["name"]),
             x=label_w - 0.01,
             y=(y0 + y1) / 2,
             xref="paper",
@@ -195,7 +202,7 @@ def trend(series: list[tuple[date, float | None]], indicator: dict, lang: str = 
         fig.add_hline(
             y=indicator["target_value"],
             line={"color": RED, "dash": "dash", "width": 2},
-            annotation_text=f"{t('target', lang)} {target_text(indicator, lang)}",
+            annotation_text=f"{t('target', lang)} {_plot(target_text(indicator, lang))}",
             annotation_position="top left",
         )
     upper = 100 if (indicator.get("unit") or "") == "%" else None
@@ -203,7 +210,7 @@ def trend(series: list[tuple[date, float | None]], indicator: dict, lang: str = 
         fig,
         lang,
         height=260,
-        title={"text": short_name(indicator, lang), "font": {"size": 14}},
+        title={"text": _plot(short_name(indicator, lang)), "font": {"size": 14}},
         yaxis={"range": [0, upper * 1.05] if upper else None, "gridcolor": "#e5e5e5"},
         showlegend=False,
         margin={"l": 40, "r": 10, "t": 40, "b": 30},
@@ -220,8 +227,8 @@ def timeline(tasks: list[dict], year: int, today: date, group_by: str = "agency"
     """Tasks by due date over the plan year: quarter bands, a bar per window task, a marker per task,
     coloured (and shaped) by status, today as a line; grouped by lead agency or plan section."""
     ordered = sorted(tasks, key=lambda tk: (_group_of(tk, group_by), tk["due_date"] or "", tk["code"]))
-    groups = [_group_of(tk, group_by) for tk in ordered]
-    labels = [f"{tk['code']} · {tk['name'][:38]}{'…' if len(tk['name']) > 38 else ''}" for tk in ordered]
+    groups = [_plot(_group_of(tk, group_by)) for tk in ordered]
+    labels = [_plot(f"{tk['code']} · {tk['name'][:38]}{'…' if len(tk['name']) > 38 else ''}") for tk in ordered]
     fig = go.Figure()
     start_year, end_year = date(year, 1, 1), date(year, 12, 31)
     for q in range(1, 5):
@@ -290,7 +297,11 @@ def timeline(tasks: list[dict], year: int, today: date, group_by: str = "agency"
                     "line": {"width": 2, "color": color},
                 },
                 customdata=[
-                    [ordered[i]["name"], vn_date(ordered[i]["due_date"]), "; ".join(ordered[i]["lead_agencies"])]
+                    [
+                        _plot(ordered[i]["name"]),
+                        vn_date(ordered[i]["due_date"]),
+                        _plot("; ".join(ordered[i]["lead_agencies"])),
+                    ]
                     for i in idx
                 ],
                 hovertemplate="%{customdata[0]}<br>"
@@ -359,7 +370,7 @@ def report_grid(cells: list[ReportCell], names: dict[int, str], lang: str = "vi"
         go.Heatmap(
             z=z,
             x=[month_label(m) for m in months],
-            y=[names.get(a, str(a)) for a in agencies],
+            y=[_plot(names.get(a, str(a))) for a in agencies],
             text=text,
             texttemplate="%{text}",
             textfont={"size": 13},
