@@ -10,9 +10,10 @@ import hashlib
 from pathlib import Path
 
 from dash import Dash
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 from flask_caching import Cache
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import callbacks
@@ -78,6 +79,13 @@ def create_app(config: Config | None = None) -> Dash:
             db = False
         return jsonify(status="ok" if db else "degraded", database=db, version=version), 200 if db else 503
 
+    @server.errorhandler(SQLAlchemyError)
+    def database_down(_exc):  # noqa: ANN001, ANN202
+        """Whatever a request needed from the database: a short answer, never a traceback page."""
+        if request.path.startswith("/_"):
+            return jsonify(error="database unavailable"), 503
+        return DB_DOWN_PAGE, 503, {"Content-Type": "text/html; charset=utf-8", "Retry-After": "15"}
+
     app.layout = lambda: root(config.poll_seconds)
     callbacks.register(app)
     if config.run_scheduler:
@@ -88,6 +96,12 @@ def create_app(config: Config | None = None) -> Dash:
         scheduler.start()
         server.extensions["kpi"]["scheduler"] = scheduler
     return app
+
+
+DB_DOWN_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8">
+<meta http-equiv="refresh" content="15"><title>Tạm mất kết nối</title></head>
+<body style="font-family: sans-serif; margin: 3rem"><h1>Tạm mất kết nối cơ sở dữ liệu</h1>
+<p>Trang sẽ tự tải lại sau ít giây khi kết nối được khôi phục.</p></body></html>"""
 
 
 def cache_config(redis_url: str | None) -> dict:

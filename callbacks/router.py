@@ -14,7 +14,7 @@ from dashboard.filters import Filters
 from dashboard.models import Agency, Province
 from dashboard.queries import plan_rows
 from dashboard.refresh import source_health
-from dashboard.store import data_version, meta_dict
+from dashboard.store import DB_UNAVAILABLE, data_version, meta_dict
 from dashboard.views import (
     agency_gauges,
     agency_tasks,
@@ -38,6 +38,8 @@ from .context import actor, cache, config, config_sources, session, settings
 PATHS = {"/", "/don-vi", "/tien-do", "/canh-bao", "/viec-cua-toi", "/quan-tri"}
 
 
+LAST_GOOD_SECONDS = 7 * 24 * 3600  # how long a page's last good build is kept for a database outage
+OFFLINE = -1  # the data version while the database cannot be reached
 CACHED_PATHS = {"/", "/don-vi", "/tien-do", "/canh-bao"}  # read-only pages, the same for every user
 
 
@@ -54,21 +56,45 @@ def render(pathname: str | None, search: str | None, _version: int | None = None
         refresh = _number(f.extra.get("refresh"), cfg.wall_refresh_minutes, 0.05, 1440)
         return wall_shell(f.plan, f.lang, rotate, refresh)
     today = cfg.as_of()
-    with session() as s:
-        meta = meta_dict(s)
-        user = _user_info()
-        if who.role == "agency" and who.agency_id is not None:
-            f = _own_province_plan(s, f, who.agency_id)
-        freshness = data_freshness(s, f.lang)
-        key = f"page:{data_version(s)}:{today}:{pathname}:{f.to_query()}"
-        built = cache().get(key) if pathname in CACHED_PATHS else None
-        if built is None:
-            built = _build(s, pathname, f, who, today)
-            if pathname in CACHED_PATHS:
-                cache().set(key, built)
+    last_key = f"last:{who.agency_id if who.role == 'agency' else '-'}:{pathname}:{search or ''}"
+    try:
+        with session() as s:
+            meta = meta_dict(s)
+            if who.role == "agency" and who.agency_id is not None:
+                f = _own_province_plan(s, f, who.agency_id)
+            freshness = plain(data_freshness(s, f.lang))
+            key = f"page:{data_version(s)}:{today}:{pathname}:{f.to_query()}"
+            built = cache().get(key) if pathname in CACHED_PATHS else None
+            if built is None:
+                built = _build(s, pathname, f, who, today)
+                if pathname in CACHED_PATHS:
+                    cache().set(key, built)
+    except DB_UNAVAILABLE:
+        # The database is down: show this page as it was last built, with a warning; the poll re-renders it
+        # as soon as the database answers again.
+        last = cache().get(last_key) if pathname in CACHED_PATHS else None
+        return _offline(pathname, f, today, last)
+    if pathname in CACHED_PATHS:
+        last = {"built": built, "meta": meta, "freshness": freshness, "at": datetime.now().isoformat()}
+        cache().set(last_key, last, timeout=LAST_GOOD_SECONDS)
     f = f.with_(plan=built["plan"])
-    nav = shell.navbar(pathname, f, built["flags"], meta, f"{t('as_of', f.lang)} {vn_date(today)}", user)
+    nav = shell.navbar(pathname, f, built["flags"], meta, f"{t('as_of', f.lang)} {vn_date(today)}", _user_info())
     return shell.page(nav, built["bar"], [freshness, built["content"]])
+
+
+def _offline(pathname: str, f: Filters, today, last: dict | None):  # noqa: ANN001, ANN202
+    """The page while the database cannot be reached: the last good build under a warning, else the warning."""
+    at = datetime.fromisoformat(last["at"]) if last else None
+    warning = pages.db_down(at, f.lang)
+    if last is None:
+        nav = shell.navbar(pathname, f, 0, {}, f"{t('as_of', f.lang)} {vn_date(today)}", _user_info())
+        return shell.page(nav, None, [warning])
+    built = last["built"]
+    f = f.with_(plan=built["plan"])
+    nav = shell.navbar(
+        pathname, f, built["flags"], last["meta"], f"{t('as_of', f.lang)} {vn_date(today)}", _user_info()
+    )
+    return shell.page(nav, built["bar"], [warning, last["freshness"], built["content"]])
 
 
 def _build(s, pathname: str, f: Filters, who, today) -> dict:  # noqa: ANN001
@@ -221,9 +247,15 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def poll(_n, known):  # noqa: ANN001, ANN202
-        """Open pages pick up new data by themselves: re-render when the data version moves."""
-        with session() as s:
-            version = data_version(s)
+        """Open pages pick up new data by themselves: re-render when the data version moves.
+
+        While the database is down the version is -1, so the page re-renders (with its warning) once when
+        the database goes away and once more when it is back."""
+        try:
+            with session() as s:
+                version = data_version(s)
+        except DB_UNAVAILABLE:
+            version = OFFLINE
         return no_update if version == known else version
 
     @app.callback(

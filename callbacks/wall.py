@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import time
 
-from dash import ClientsideFunction, Dash, Input, Output, State
+from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
 from dashboard.filters import Filters
+from dashboard.store import DB_UNAVAILABLE
 from dashboard.views import all_flags, flag_counts, headline, load_context, ranking, reporting, snapshots
 from layouts import wall
 from layouts.i18n import t
@@ -23,6 +24,14 @@ def wall_data(_n, cfg):  # noqa: ANN001, ANN201
     lang = cfg.get("lang", "vi")
     f = Filters(plan=cfg.get("plan"), lang=lang)
     today = config().as_of()
+    try:
+        return _wall_views(f, lang, today)
+    except DB_UNAVAILABLE:
+        # The database is down: the screen keeps its last views and its clock shows how old they are.
+        return (no_update,) * (len(wall.VIEWS) + 2)
+
+
+def _wall_views(f: Filters, lang: str, today):  # noqa: ANN001, ANN202
     with session() as s:
         ctx = load_context(s, f, today)
         if ctx is None:

@@ -11,11 +11,14 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import Engine, create_engine, event, inspect, select
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .models import Meta
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# What a lost or refused database connection raises (not a bug in a query): pages fall back to cached data.
+DB_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 def normalize_url(url: str) -> str:
@@ -31,7 +34,9 @@ def make_engine(url: str) -> Engine:
     url = normalize_url(url)
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, pool_pre_ping=True)
+    # A database that stops answering must fail a request in seconds, not hang the worker.
+    connect_args = {"connect_timeout": 5} if url.startswith("postgresql") else {}
+    engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     # gunicorn --preload forks workers after the app is built: a child must not reuse the parent's sockets.
     os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
     if engine.dialect.name == "sqlite":

@@ -5,6 +5,14 @@ from __future__ import annotations
 TEXT: dict[str, tuple[str, str]] = {
     # (Vietnamese, English)
     "app_title": ("Theo dõi KPI · Nghị quyết 57 & Đề án 06", "KPI monitor · Resolution 57 & Project 06"),
+    "db_down_cached": (
+        "Mất kết nối cơ sở dữ liệu: đang hiển thị dữ liệu lúc {at}. Trang tự cập nhật khi kết nối lại.",
+        "The database cannot be reached: showing the data as of {at}. The page updates itself once it is back.",
+    ),
+    "db_down_nothing": (
+        "Mất kết nối cơ sở dữ liệu và chưa có dữ liệu lưu tạm cho trang này. Trang tự tải khi kết nối lại.",
+        "The database cannot be reached and this page has no saved copy yet. It loads itself once it is back.",
+    ),
     "nav_overview": ("Tổng quan", "Overview"),
     "nav_agency": ("Đơn vị", "Agency"),
     "nav_timeline": ("Tiến độ", "Timeline"),

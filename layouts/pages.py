@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -514,6 +514,12 @@ def flags_page(plan: dict, today: date, flags: list[Flag], counts: dict[str, int
             flag_list(flags, lang),
         ]
     )
+
+
+def db_down(at: datetime | None, lang: str) -> dbc.Alert:
+    """The warning while the database cannot be reached: how old the page shown is, and that it heals itself."""
+    text = t("db_down_cached", lang, at=f"{at:%H:%M %d/%m/%Y}") if at else t("db_down_nothing", lang)
+    return dbc.Alert(text, color="warning", id="db-down", className="mb-2 fw-semibold")
 
 
 def freshness(health: list[dict], lang: str) -> html.Div:
