@@ -10,6 +10,7 @@ from flask_login import current_user
 from plotly.utils import PlotlyJSONEncoder
 from sqlalchemy import select
 
+from dashboard import summaries
 from dashboard.filters import Filters
 from dashboard.models import Agency, Province
 from dashboard.queries import plan_rows
@@ -35,12 +36,12 @@ from layouts.wall import wall_shell
 
 from .context import actor, cache, config, config_sources, session, settings
 
-PATHS = {"/", "/don-vi", "/tien-do", "/canh-bao", "/viec-cua-toi", "/quan-tri"}
+PATHS = {"/", "/don-vi", "/tien-do", "/canh-bao", "/viec-cua-toi", "/quan-tri", "/toan-quoc"}
 
 
 LAST_GOOD_SECONDS = 7 * 24 * 3600  # how long a page's last good build is kept for a database outage
 OFFLINE = -1  # the data version while the database cannot be reached
-CACHED_PATHS = {"/", "/don-vi", "/tien-do", "/canh-bao"}  # read-only pages, the same for every user
+CACHED_PATHS = {"/", "/don-vi", "/tien-do", "/canh-bao", "/toan-quoc"}  # read-only pages, the same for every user
 
 
 def render(pathname: str | None, search: str | None, _version: int | None = None):  # noqa: ANN201
@@ -51,6 +52,8 @@ def render(pathname: str | None, search: str | None, _version: int | None = None
     who = actor()
     if who.is_kiosk and pathname.rstrip("/") != "/wall":
         return pages.empty(t("forbidden", f.lang), "forbidden")  # a wall-screen token sees the wall only
+    if pathname == "/toan-quoc" and who.role == "agency":
+        return pages.empty(t("forbidden", f.lang), "forbidden")  # an agency sees its own province only
     if pathname.rstrip("/") == "/wall":
         rotate = _number(f.extra.get("rotate"), cfg.wall_rotate_seconds, 2, 3600)
         refresh = _number(f.extra.get("refresh"), cfg.wall_refresh_minutes, 0.05, 1440)
@@ -99,6 +102,14 @@ def _offline(pathname: str, f: Filters, today, last: dict | None):  # noqa: ANN0
 
 def _build(s, pathname: str, f: Filters, who, today) -> dict:  # noqa: ANN001
     """Navigation count, filter bar and page content, as plain JSON (so any cache can hold them)."""
+    if pathname == "/toan-quoc":
+        rows, computed_at = summaries.national(s, today, settings())
+        return {
+            "plan": f.plan,
+            "flags": sum(r["flags"] for r in rows),
+            "bar": None,
+            "content": plain(pages.national_page(rows, computed_at, f.lang)),
+        }
     ctx = load_context(s, f, today)
     if ctx is None:
         return {

@@ -288,3 +288,17 @@ class JobClaim(Base):
     tick: Mapped[int] = mapped_column(Integer, primary_key=True)
     claimed_at: Mapped[datetime] = mapped_column(DateTime)
     holder: Mapped[str] = mapped_column(String(120))
+
+
+class PlanSummary(Base):
+    """A plan's headline numbers for the national view, computed in the background (one row per plan).
+
+    ``data_version`` is the store's data version the row was computed from: older rows are recomputed by
+    the scheduler, and the national page shows when each was computed."""
+
+    __tablename__ = "plan_summary"
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), primary_key=True)
+    data_version: Mapped[int] = mapped_column(Integer)
+    as_of: Mapped[date] = mapped_column(Date)
+    computed_at: Mapped[datetime] = mapped_column(DateTime)
+    payload: Mapped[dict] = mapped_column(JSON)

@@ -17,6 +17,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine, delete
 from sqlalchemy.exc import IntegrityError
 
+from . import summaries
 from .briefings import BRIEFING_DAY, write_monthly_briefings
 from .models import JobClaim
 from .refresh import run_source
@@ -55,7 +56,8 @@ class KpiScheduler:
     def __init__(self, engine: Engine, sources: list[Source], on_refresh=None, briefings=None) -> None:  # noqa: ANN001
         self.engine = engine
         self.sources = sources
-        self.briefings = briefings  # (folder, today function, settings) for the monthly briefing, or None
+        # (folder, today function, settings): the monthly briefing, and the national view's plan summaries
+        self.briefings = briefings
         self.on_refresh = on_refresh
         self.holder = f"{socket.gethostname()}:{os.getpid()}"
         self.failures: dict[str, int] = {}
@@ -131,5 +133,8 @@ class KpiScheduler:
         with transaction(self.engine) as s:
             bump_data_version(s)
             s.execute(delete(JobClaim).where(JobClaim.claimed_at < datetime.now() - timedelta(days=2)))
+        if self.briefings is not None:
+            _, today_fn, settings = self.briefings
+            summaries.refresh(self.engine, today_fn(), settings)
         if self.on_refresh:
             self.on_refresh()

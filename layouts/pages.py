@@ -546,3 +546,52 @@ def freshness(health: list[dict], lang: str) -> html.Div:
             text += f" ({h['last_error'][:160]})"
         parts.append(dbc.Alert(text, color="warning", className="py-1 mb-2 stale-source"))
     return html.Div(parts, id="freshness", className="mb-2")
+
+
+# --- national -------------------------------------------------------------------------------------
+
+
+def national_page(rows: list[dict], computed_at: datetime | None, lang: str) -> html.Div:
+    """Every province's plan on one screen: tasks done and overdue, red flags, the three headline KPIs."""
+    if not rows:
+        return empty(t("no_plans", lang), "no-plans")
+    heads = rows[0]["headline"]
+    head = html.Thead(
+        html.Tr(
+            [html.Th(t(k, lang)) for k in ("province", "tasks_total", "tasks_done", "tasks_overdue", "nav_flags")]
+            + [html.Th(figures.short_name({"national_code": h["code"], "name": h["name"]}, lang)) for h in heads]
+        )
+    )
+    body = []
+    for r in rows:
+        cells = {h["code"]: h for h in r["headline"]}
+        body.append(
+            html.Tr(
+                [
+                    html.Td(dcc.Link(f"{r['province']} · {r['year']}", href=f"/?plan={r['plan_id']}")),
+                    html.Td(str(r["tasks"]), className="text-end"),
+                    html.Td(str(r["done"]), className="text-end"),
+                    html.Td(str(r["overdue"]), className="text-end fw-bold" if r["overdue"] else "text-end"),
+                    html.Td(dcc.Link(str(r["flags"]), href=f"/canh-bao?plan={r['plan_id']}"), className="text-end"),
+                ]
+                + [_national_kpi(cells.get(h["code"]), lang) for h in heads],
+                className="national-row",
+            )
+        )
+    note = t("national_computed", lang, at=f"{computed_at:%H:%M %d/%m/%Y}") if computed_at else ""
+    return html.Div(
+        [
+            html.H2(t("national_title", lang, n=len(rows)), className="h5", id="national-heading"),
+            html.Div(note, className="small text-muted mb-2", id="national-computed"),
+            dbc.Table(
+                [head, html.Tbody(body)], bordered=True, hover=True, size="sm", responsive=True, id="national-table"
+            ),
+        ]
+    )
+
+
+def _national_kpi(cell: dict | None, lang: str) -> html.Td:
+    if cell is None or cell["value"] is None:
+        return html.Td("—", className="text-center")
+    value = with_unit(cell["value"], cell["unit"], lang)
+    return html.Td([value, " ", kpi_badge(cell["status"], lang)], className="text-nowrap")

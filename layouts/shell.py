@@ -70,6 +70,18 @@ def navbar(
                 dbc.NavLink(label, href=path + query, active=pathname == path, id=f"nav{path.replace('/', '-')}")
             )
         )
+    if role not in (None, "agency"):  # an agency works on its own province
+        national_query = Filters(lang=f.lang).to_query()
+        links.append(
+            dbc.NavItem(
+                dbc.NavLink(
+                    t("nav_national", lang),
+                    href="/toan-quoc" + national_query,
+                    active=pathname == "/toan-quoc",
+                    id="nav-national",
+                )
+            )
+        )
     wall_query = Filters(plan=f.plan, lang=f.lang).to_query()
     links.append(
         dbc.NavItem(dbc.NavLink(t("nav_wall", lang), href="/wall" + wall_query, external_link=True, id="nav-wall"))
