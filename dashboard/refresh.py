@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Engine, create_engine, event, make_url, select, text
+from sqlalchemy import Engine, create_engine, event, insert, make_url, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
@@ -21,6 +21,7 @@ from .sources import Source, SourceConfigError
 from .store import bump_data_version, normalize_url, transaction
 
 MAX_PROBLEMS = 5
+BATCH = 10_000  # rows per bulk INSERT / UPDATE call
 
 
 class SourceTimeout(Exception):
@@ -90,26 +91,50 @@ def _month(value: object) -> date | None:
 
 
 def apply_rows(session: Session, source: Source, rows: list[tuple], now: datetime) -> tuple[int, int, list[str]]:
-    """Upsert the rows as measurements; returns (changed, skipped, problems)."""
-    plans = {p.code: p for p in session.scalars(select(Plan))}
-    indicators: dict[tuple[int, str], Indicator] = {}
-    for ind in session.scalars(select(Indicator)):
-        indicators.setdefault((ind.plan_id, ind.code), ind)
-        if ind.national_code:
-            indicators.setdefault((ind.plan_id, ind.national_code), ind)
-    directories: dict[int, StoredDirectory] = {}
+    """Upsert the rows as measurements; returns (changed, skipped, problems).
+
+    Built for sources of millions of records: plans, KPIs and agency spellings are resolved from in-memory maps
+    (each spelling once per province), the stored figures are read in one query as plain tuples, and the
+    changes are written in bulk (one executemany INSERT, one executemany UPDATE by primary key). A changed
+    figure gets its version bumped and the source's name, ``now`` and ``refresh:<source>`` as who and when.
+    """
+    plans = {
+        code: (plan_id, province_id)
+        for code, plan_id, province_id in session.execute(select(Plan.code, Plan.id, Plan.province_id))
+    }
+    indicators: dict[tuple[int, str], tuple[int, bool]] = {}
+    for ind_id, plan_id, code, national_code, ratio in session.execute(
+        select(Indicator.id, Indicator.plan_id, Indicator.code, Indicator.national_code, Indicator.is_ratio).order_by(
+            Indicator.id
+        )
+    ):
+        indicators.setdefault((plan_id, code), (ind_id, bool(ratio)))
+        if national_code:
+            indicators.setdefault((plan_id, national_code), (ind_id, bool(ratio)))
     codes: dict[tuple[int, str], int] = {}
-    for a in session.scalars(select(Agency)):
-        codes[(a.province_id, a.code)] = a.id
+    for agency_id, province_id, code in session.execute(
+        select(Agency.id, Agency.province_id, Agency.code).order_by(Agency.id)
+    ):
+        codes[(province_id, code)] = agency_id
+    directories: dict[int, StoredDirectory] = {}
+    agency_ids: dict[tuple[int, str], int | None] = {}  # (province, spelling) -> agency: each spelling looked up once
+    months: dict[tuple[type, object], date | None] = {}  # each distinct month value read once
     changed = skipped = 0
     problems: list[str] = []
-    resolved: list[tuple[tuple[int, int, date], dict]] = []
+    resolved: list[tuple[tuple[int, int, date], tuple[float | None, float | None, float | None]]] = []
 
     def skip(n: int, why: str) -> None:
         nonlocal skipped
         skipped += 1
         if len(problems) < MAX_PROBLEMS:
             problems.append(f"row {n}: {why}")
+
+    def agency_of(province_id: int, raw: str) -> int | None:
+        if province_id not in directories:
+            directories[province_id] = StoredDirectory(session, session.get(Province, province_id))
+        directory = directories[province_id]
+        name = directory.names.lookup(raw)
+        return directory.by_name[name].id if name in directory.by_name else codes.get((province_id, raw.strip()))
 
     for n, row in enumerate(rows, start=1):
         if len(row) < 5:
@@ -120,22 +145,25 @@ def apply_rows(session: Session, source: Source, rows: list[tuple], now: datetim
         if plan is None:
             skip(n, f"unknown plan '{plan_code}'")
             continue
-        ind = indicators.get((plan.id, str(row[0]).strip()))
+        plan_id, province_id = plan
+        ind = indicators.get((plan_id, str(row[0]).strip()))
         if ind is None:
-            skip(n, f"plan {plan.code} has no KPI '{row[0]}'")
+            skip(n, f"plan {plan_code} has no KPI '{row[0]}'")
             continue
-        if plan.province_id not in directories:
-            directories[plan.province_id] = StoredDirectory(session, session.get(Province, plan.province_id))
-        name = directories[plan.province_id].names.lookup(str(row[1]))
-        agency_id = (
-            directories[plan.province_id].by_name[name].id
-            if name in directories[plan.province_id].by_name
-            else codes.get((plan.province_id, str(row[1]).strip()))
-        )
+        spelling = (province_id, str(row[1]))
+        if spelling not in agency_ids:
+            agency_ids[spelling] = agency_of(*spelling)
+        agency_id = agency_ids[spelling]
         if agency_id is None:
             skip(n, f"unknown agency '{row[1]}'")
             continue
-        month = _month(row[2])
+        when = (type(row[2]), row[2])
+        try:
+            month = months[when]
+        except KeyError:
+            month = months[when] = _month(row[2])
+        except TypeError:  # an unhashable value
+            month = _month(row[2])
         if month is None:
             skip(n, f"unreadable month '{row[2]}'")
             continue
@@ -145,40 +173,77 @@ def apply_rows(session: Session, source: Source, rows: list[tuple], now: datetim
         except (TypeError, ValueError):
             skip(n, "numerator and denominator must be numbers")
             continue
-        if ind.is_ratio and (num is None or not den or not 0 <= num <= den):
+        ind_id, ratio = ind
+        if ratio and (num is None or not den or not 0 <= num <= den):
             skip(n, f"numerator {row[3]} must lie within 0..denominator {row[4]}")
             continue
-        values = (
-            {"numerator": num, "denominator": den, "value": None}
-            if ind.is_ratio
-            else {"numerator": None, "denominator": None, "value": num}
-        )
-        resolved.append(((ind.id, agency_id, month), values))
-    # One query for what is stored, then plain look-ups: no query and no autoflush per row.
+        resolved.append(((ind_id, agency_id, month), (num, den, None) if ratio else (None, None, num)))
+    # One query for what is stored, as plain tuples; then the rows in order, as dictionary look-ups.
     ids = {key[0] for key, _ in resolved}
-    existing = (
+    stored: dict[tuple[int, int, date], list] = {}  # key -> [id, numerator, denominator, value, source, version]
+    if ids:
+        for m_id, ind_id, agency_id, month, num, den, value, src, version in session.execute(
+            select(
+                Measurement.id,
+                Measurement.indicator_id,
+                Measurement.agency_id,
+                Measurement.month,
+                Measurement.numerator,
+                Measurement.denominator,
+                Measurement.value,
+                Measurement.source,
+                Measurement.version,
+            ).where(Measurement.indicator_id.in_(ids))
+        ):
+            stored[(ind_id, agency_id, month)] = [m_id, num, den, value, src, version]
+    dirty: dict[tuple[int, int, date], list] = {}
+    for key, values in resolved:
+        m = stored.get(key)
+        if m is None:
+            m = stored[key] = [None, *values, source.name, 1]
+        elif m[4] == source.name and (m[1], m[2], m[3]) == values:
+            continue
+        else:
+            m[1:4] = values
+            m[5] = (m[5] or 1) + 1
+        m[4] = source.name
+        dirty[key] = m
+        changed += 1
+    by = f"refresh:{source.name}"
+    inserts = [
         {
-            (m.indicator_id, m.agency_id, m.month): m
-            for m in session.scalars(select(Measurement).where(Measurement.indicator_id.in_(ids)))
+            "indicator_id": key[0],
+            "agency_id": key[1],
+            "month": key[2],
+            "numerator": m[1],
+            "denominator": m[2],
+            "value": m[3],
+            "source": m[4],
+            "recorded_at": now,
+            "recorded_by": by,
+            "version": m[5],
         }
-        if ids
-        else {}
-    )
-    with session.no_autoflush:
-        for key, values in resolved:
-            m = existing.get(key)
-            if m is None:
-                m = Measurement(indicator_id=key[0], agency_id=key[1], month=key[2], version=1, **values)
-                session.add(m)
-                existing[key] = m
-            elif m.source == source.name and all(getattr(m, k) == v for k, v in values.items()):
-                continue
-            else:
-                for k, v in values.items():
-                    setattr(m, k, v)
-                m.version = (m.version or 1) + 1
-            m.source, m.recorded_at, m.recorded_by = source.name, now, f"refresh:{source.name}"
-            changed += 1
+        for key, m in dirty.items()
+        if m[0] is None
+    ]
+    updates = [
+        {
+            "id": m[0],
+            "numerator": m[1],
+            "denominator": m[2],
+            "value": m[3],
+            "source": m[4],
+            "recorded_at": now,
+            "recorded_by": by,
+            "version": m[5],
+        }
+        for m in dirty.values()
+        if m[0] is not None
+    ]
+    for i in range(0, len(inserts), BATCH):
+        session.execute(insert(Measurement), inserts[i : i + BATCH])
+    for i in range(0, len(updates), BATCH):
+        session.execute(update(Measurement), updates[i : i + BATCH])
     return changed, skipped, problems
 
 
