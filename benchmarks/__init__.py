@@ -1,0 +1,1 @@
+"""Benchmarks at national scale: the dataset generator and the refresh benchmark."""
