@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 
 from .accounts import AGENCY, AccountError, Actor, authenticate, change_password, kiosk_by_token, kiosk_is_live
 from .models import User
-from .store import transaction
+from .store import DB_UNAVAILABLE, transaction
 
 OPEN_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico", "/login", "/healthz")
 DASH_ENDPOINTS = ("/_dash-layout", "/_dash-dependencies", "/_dash-update-component")
@@ -76,22 +76,40 @@ def init_auth(
     login_manager.session_protection = "basic"
     limiter = Limiter(key_func=get_remote_address, app=server, default_limits=[])
     server.add_url_rule("/login", "login_form", login_form, methods=["GET"])
-    server.add_url_rule("/login", "login_submit", limiter.limit(LOGIN_LIMIT)(login_submit), methods=["POST"])
+    server.add_url_rule("/login", "login_submit", limiter.limit(_login_limit(server))(login_submit), methods=["POST"])
     server.add_url_rule("/logout", "logout", logout, methods=["GET"])
     server.add_url_rule("/doi-mat-khau", "password", password, methods=["GET", "POST"])
     server.before_request(_guard)
 
+    known: dict[str, LoginUser] = {}  # users seen by this process, for while the database is down
+
     @login_manager.user_loader
     def _load(user_id: str) -> LoginUser | None:
-        with transaction(engine) as s:
-            user = s.get(User, int(user_id)) if user_id.isdigit() else None
-            return LoginUser(user) if user is not None and user.active else None
+        try:
+            with transaction(engine) as s:
+                user = s.get(User, int(user_id)) if user_id.isdigit() else None
+                loaded = LoginUser(user) if user is not None and user.active else None
+        except DB_UNAVAILABLE:
+            # The database is down: a user signed in before keeps reading the cached pages (nothing can be
+            # written meanwhile); a deactivation takes effect as soon as the database is back.
+            return known.get(user_id)
+        if loaded is None:
+            known.pop(user_id, None)
+        else:
+            known[user_id] = loaded
+        return loaded
 
     @server.errorhandler(429)
     def _too_many(_e):  # noqa: ANN001, ANN202
         if request.path.startswith("/login"):
             return _login_page("Bạn đã thử đăng nhập quá nhiều lần. Hãy đợi một phút rồi thử lại.", status=429)
         return jsonify(error="too many requests"), 429
+
+
+def _login_limit(server: Flask) -> str:
+    """LOGIN_RATE_LIMIT from the app's settings (a load test signs many users in from one address), else the default."""
+    config = server.extensions.get("kpi", {}).get("config")
+    return getattr(config, "login_rate_limit", None) or LOGIN_LIMIT
 
 
 def _engine() -> Engine:
@@ -114,8 +132,11 @@ def _guard() -> Response | None:
         return None
     kiosk_id = session.get("kiosk_id")
     if kiosk_id:
-        with transaction(_engine()) as s:
-            live = kiosk_is_live(s, kiosk_id)
+        try:
+            with transaction(_engine()) as s:
+                live = kiosk_is_live(s, kiosk_id)
+        except DB_UNAVAILABLE:
+            live = True  # the database is down: the screen keeps its last data; a revocation waits for it
         if not live:
             session.clear()
         elif _is_wall(path) or path in DASH_ENDPOINTS:

@@ -78,6 +78,7 @@ class Config:
     secure_cookies: bool = False  # set when the site is served over HTTPS
     trust_proxy: bool = False  # behind a reverse proxy: take the client address and scheme from X-Forwarded-*
     redis_url: str | None = None  # shared store for rate limits (and caches) across workers
+    login_rate_limit: str | None = None  # flask-limiter limits per client address for POST /login; None: the default
 
     @classmethod
     def from_env(cls) -> Config:
@@ -101,6 +102,7 @@ class Config:
             secure_cookies=os.environ.get("HTTPS", "").lower() in ("1", "true", "yes", "on"),
             trust_proxy=os.environ.get("TRUST_PROXY", "").lower() in ("1", "true", "yes", "on"),
             redis_url=os.environ.get("REDIS_URL") or None,
+            login_rate_limit=os.environ.get("LOGIN_RATE_LIMIT", "").strip() or None,
         )
 
     def sources_path(self) -> Path:
