@@ -11,12 +11,13 @@ import time
 from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
 from dashboard.filters import Filters
-from dashboard.store import DB_UNAVAILABLE
+from dashboard.store import DB_UNAVAILABLE, data_version
 from dashboard.views import all_flags, flag_counts, headline, load_context, ranking, reporting, snapshots
 from layouts import wall
 from layouts.i18n import t
 
-from .context import actor, config, session, settings
+from .context import actor, cache, config, session, settings
+from .router import plain
 
 
 def wall_data(_n, cfg):  # noqa: ANN001, ANN201
@@ -32,24 +33,37 @@ def wall_data(_n, cfg):  # noqa: ANN001, ANN201
 
 
 def _wall_views(f: Filters, lang: str, today):  # noqa: ANN001, ANN202
+    """The four views and the title; built once per data version and plan (200 screens ask the same)."""
     with session() as s:
-        ctx = load_context(s, f, today)
-        if ctx is None:
-            empty = wall.html.Div(t("no_plans", lang), className="wall-empty")
-            return empty, empty, empty, empty, t("app_title", lang), {"refreshed_at": time.time() * 1000}
-        st = settings()
-        flags = all_flags(ctx, s, f, st)
-        counts = flag_counts(flags)
-        heads = headline(snapshots(ctx, f, st))
-        _, recs = reporting(ctx, s, st)
-        views = (
-            wall.overview_view(heads, counts, ctx.tasks, lang),
-            wall.flags_view(flags, lang),
-            wall.timeline_view(ctx.tasks, ctx.plan["year"], today, lang),
-            wall.ranking_view(ranking(ctx, recs), lang),
-        )
-        title = f"{ctx.plan['province']} · {ctx.plan['year']}"
-    return (*views, title, {"refreshed_at": time.time() * 1000, "flags": len(flags)})
+        key = f"wall:{data_version(s)}:{today}:{f.plan}:{lang}"
+        built = cache().get(key)
+        if built is None:
+            built = _build_views(s, f, lang, today)
+            cache().set(key, built)
+    return (*built["views"], built["title"], {"refreshed_at": time.time() * 1000, "flags": built["flags"]})
+
+
+def _build_views(s, f: Filters, lang: str, today) -> dict:  # noqa: ANN001
+    ctx = load_context(s, f, today)
+    if ctx is None:
+        empty = plain(wall.html.Div(t("no_plans", lang), className="wall-empty"))
+        return {"views": [empty] * len(wall.VIEWS), "title": t("app_title", lang), "flags": 0}
+    st = settings()
+    flags = all_flags(ctx, s, f, st)
+    counts = flag_counts(flags)
+    heads = headline(snapshots(ctx, f, st))
+    _, recs = reporting(ctx, s, st)
+    views = (
+        wall.overview_view(heads, counts, ctx.tasks, lang),
+        wall.flags_view(flags, lang),
+        wall.timeline_view(ctx.tasks, ctx.plan["year"], today, lang),
+        wall.ranking_view(ranking(ctx, recs), lang),
+    )
+    return {
+        "views": [plain(v) for v in views],
+        "title": f"{ctx.plan['province']} · {ctx.plan['year']}",
+        "flags": len(flags),
+    }
 
 
 def register(app: Dash) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from .models import Agency, Indicator, IndicatorLead, Plan, Province, Task, TaskAgency, TaskUpdate
@@ -22,11 +22,11 @@ def plan_rows(session: Session) -> list[dict]:
         select(Plan).join(Province).options(selectinload(Plan.province)).order_by(Plan.year.desc(), Province.name)
     ).all()
     counts_t: dict[int, int] = defaultdict(int)
-    for pid in session.scalars(select(Task.plan_id).where(Task.active.is_(True))):
-        counts_t[pid] += 1
+    counts_t.update(
+        session.execute(select(Task.plan_id, func.count()).where(Task.active.is_(True)).group_by(Task.plan_id)).all()
+    )
     counts_i: dict[int, int] = defaultdict(int)
-    for pid in session.scalars(select(Indicator.plan_id)):
-        counts_i[pid] += 1
+    counts_i.update(session.execute(select(Indicator.plan_id, func.count()).group_by(Indicator.plan_id)).all())
     return [
         {
             "id": p.id,
@@ -89,12 +89,24 @@ def task_rows(session: Session, today: date, plan_id: int | None = None) -> list
         .order_by(Plan.id, Task.position)
     )
     tasks = session.scalars(_plan_filter(stmt, Task, plan_id)).all()
-    reports: dict[int, list[TaskUpdate]] = defaultdict(list)
+    reports: dict[int, list] = defaultdict(list)
     if tasks:
-        upd = select(TaskUpdate).where(TaskUpdate.month <= today)
+        # Plain rows, not ORM objects: a province's year holds thousands of updates and only these are read.
+        upd = select(
+            TaskUpdate.id,
+            TaskUpdate.task_id,
+            TaskUpdate.kind,
+            TaskUpdate.month,
+            TaskUpdate.created_at,
+            TaskUpdate.status,
+            TaskUpdate.progress,
+            TaskUpdate.completed_on,
+            TaskUpdate.note,
+            TaskUpdate.evidence_url,
+        ).where(TaskUpdate.month <= today)
         if plan_id is not None:
             upd = upd.join(Task).where(Task.plan_id == plan_id)
-        for u in session.scalars(upd):
+        for u in session.execute(upd):
             reports[u.task_id].append(u)
     rows = []
     for t in tasks:

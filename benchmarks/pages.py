@@ -1,0 +1,218 @@
+"""Page latency at province and national scale: the Dash callbacks against their plain-SQL floor.
+
+Runs the real app in this process (one worker) on a store built by ``benchmarks.national`` and times the
+callbacks the browser calls, through Flask's test client (no network):
+
+- province views (one plan of the national store): overview, agency, timeline, red flags, wall screen;
+- the national view (every province).
+
+Each view is timed "cold" (the data version moves before every call, as after any update: nothing comes
+from the page cache) and "warm" (the same URL again: the page cache answers). The floor is one plain SQL
+query that fetches the numbers the view shows; the ratio is cold p50 over floor p50. Peak memory is this
+process's maximum resident set (one gunicorn worker serving these pages).
+
+    .venv/bin/python -m benchmarks.pages --database-url postgresql://postgres@127.0.0.1:5432/bench_national
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy import select, text
+
+from dashboard.config import Config
+from dashboard.models import Agency, Plan, TaskAgency
+from dashboard.store import bump_data_version, transaction
+
+TODAY = date(2026, 11, 27)
+
+FLOORS = {
+    # The latest figure of each KPI of the plan, summed over agencies: the gauges and the KPI table.
+    "overview": """
+        SELECT m.indicator_id, SUM(m.numerator), SUM(m.denominator), AVG(m.value), COUNT(*)
+        FROM measurement m JOIN indicator i ON i.id = m.indicator_id
+        WHERE i.plan_id = :plan AND m.month = :month
+        GROUP BY m.indicator_id""",
+    # The agency's tasks with their latest update, and its figures.
+    "agency": """
+        SELECT t.id, t.due_date, u.status, u.progress
+        FROM task t JOIN task_agency ta ON ta.task_id = t.id AND ta.agency_id = :agency
+        LEFT JOIN LATERAL (SELECT status, progress FROM task_update WHERE task_id = t.id
+                           ORDER BY month DESC, id DESC LIMIT 1) u ON true
+        WHERE t.plan_id = :plan
+        UNION ALL
+        SELECT m.indicator_id, m.month, NULL, m.value FROM measurement m WHERE m.agency_id = :agency""",
+    # Every task of the plan with its deadline and latest status.
+    "timeline": """
+        SELECT t.id, t.deadline_kind, t.start_date, t.due_date, u.status
+        FROM task t LEFT JOIN LATERAL (SELECT status FROM task_update WHERE task_id = t.id
+                                       ORDER BY month DESC, id DESC LIMIT 1) u ON true
+        WHERE t.plan_id = :plan AND t.active""",
+    # Overdue tasks and the monthly reports received per agency.
+    "flags": """
+        SELECT 'task', t.id, t.due_date FROM task t
+        LEFT JOIN LATERAL (SELECT status FROM task_update WHERE task_id = t.id
+                           ORDER BY month DESC, id DESC LIMIT 1) u ON true
+        WHERE t.plan_id = :plan AND t.active AND t.due_date < :today AND COALESCE(u.status, '') NOT LIKE 'done%%'
+        UNION ALL
+        SELECT 'report', u.agency_id, MIN(u.month) FROM task_update u JOIN task t ON t.id = u.task_id
+        WHERE t.plan_id = :plan GROUP BY u.agency_id, u.month""",
+}
+FLOORS["wall"] = (
+    FLOORS["overview"]
+    + " UNION ALL "
+    + FLOORS["timeline"].replace(
+        "SELECT t.id, t.deadline_kind, t.start_date, t.due_date, u.status",
+        "SELECT t.id, NULL, NULL, NULL, NULL",
+    )
+)
+FLOORS["national"] = """
+    SELECT t.plan_id, COUNT(*), SUM(CASE WHEN t.due_date < :today THEN 1 ELSE 0 END)
+    FROM task t WHERE t.active GROUP BY t.plan_id
+    UNION ALL
+    SELECT i.plan_id, SUM(m.numerator), SUM(m.denominator)
+    FROM measurement m JOIN indicator i ON i.id = m.indicator_id
+    WHERE m.month = :month AND i.national_code IN ('online_services', 'satisfaction', 'digital_skills')
+    GROUP BY i.plan_id"""
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def timed(fn: Callable[[], object], runs: int, before: Callable[[], None] | None = None) -> list[float]:
+    out = []
+    for _ in range(runs):
+        if before:
+            before()
+        t0 = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def callback(app, client, first_input: str, values: dict) -> Callable[[], None]:  # noqa: ANN001
+    """A function that POSTs one Dash callback like the browser and checks it answered."""
+    sys.path.insert(0, "tests")
+    from webclient import call
+
+    def run() -> None:
+        resp = call(app, client, first_input, values)
+        if resp.status_code not in (200, 204):
+            raise RuntimeError(f"{first_input} {values}: HTTP {resp.status_code} {resp.data[:200]!r}")
+
+    return run
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--runs", type=int, default=30, help="calls per view and mode (default 30)")
+    parser.add_argument("--plan", type=int, help="plan id for the province views (default: the largest)")
+    parser.add_argument("--redis-url", help="use Redis as the page cache, as several workers would")
+    parser.add_argument("--json", help="also write the figures to this file")
+    args = parser.parse_args(argv)
+
+    from webapp import create_app
+
+    config = Config(
+        database_url=args.database_url,
+        secret_key="bench",
+        today=TODAY,
+        auto_demo=False,
+        redis_url=args.redis_url,
+        login_rate_limit="1000 per minute",
+    )
+    app = create_app(config)
+    engine = app.server.extensions["kpi"]["engine"]
+    with transaction(engine) as s:
+        plans = list(s.execute(select(Plan.id, Plan.code)))
+        plan = (
+            args.plan
+            or max(
+                plans,
+                key=lambda p: s.scalar(
+                    text("SELECT COUNT(*) FROM agency a JOIN plan p ON p.province_id = a.province_id WHERE p.id = :p"),
+                    {"p": p[0]},
+                ),
+            )[0]
+        )
+        agency = s.execute(
+            select(TaskAgency.agency_id, Agency.name)
+            .join(Agency)
+            .join(Plan, Plan.province_id == Agency.province_id)
+            .where(Plan.id == plan, TaskAgency.role == "lead", Agency.kind != "group")
+            .group_by(TaskAgency.agency_id, Agency.name)
+            .order_by(text("COUNT(*) DESC"))
+            .limit(1)
+        ).first()
+        counts = {
+            name: s.scalar(text(f"SELECT COUNT(*) FROM {name}"))
+            for name in ("plan", "agency", "task", "indicator", "measurement", "task_update")
+        }
+    client = app.server.test_client()
+    resp = client.post("/login", data={"username": "lanhdao", "password": "lanhdao-demo-2026"})
+    if resp.status_code != 302:
+        print("cannot sign in as lanhdao (build the store with benchmarks.national)", file=sys.stderr)
+        return 1
+
+    def page(path: str, search: str) -> Callable[[], None]:
+        return callback(app, client, "url", {"url.pathname": path, "url.search": search, "data-version.data": 0})
+
+    views = {
+        "overview": page("/", f"?plan={plan}"),
+        "agency": page("/don-vi", f"?plan={plan}&agency={agency[0]}"),
+        "timeline": page("/tien-do", f"?plan={plan}"),
+        "flags": page("/canh-bao", f"?plan={plan}"),
+        "wall": callback(
+            app, client, "wall-refresh", {"wall-refresh.n_intervals": 1, "wall-config.data": {"plan": plan}}
+        ),
+        "national": page("/toan-quoc", ""),
+    }
+
+    def bump() -> None:
+        with transaction(engine) as s:
+            bump_data_version(s)
+
+    params = {"plan": plan, "agency": agency[0], "today": TODAY, "month": TODAY.replace(day=1)}
+    print(f"store: {json.dumps(counts)}; province views on plan {plan}, agency '{agency[1]}'")
+    print(f"{'view':10} {'cold p50':>9} {'cold p95':>9} {'warm p50':>9} {'warm p95':>9} {'floor p50':>10} {'ratio':>6}")
+    results = {}
+    for name, fn in views.items():
+        fn()  # first call: imports, connections, the national summaries
+        cold = timed(fn, args.runs, bump)
+        warm = timed(fn, args.runs)
+        with engine.connect() as conn:
+            floor = timed(lambda q=FLOORS[name]: conn.execute(text(q), params).all(), args.runs)
+        row = {
+            "cold_p50": statistics.median(cold),
+            "cold_p95": percentile(cold, 95),
+            "warm_p50": statistics.median(warm),
+            "warm_p95": percentile(warm, 95),
+            "floor_p50": statistics.median(floor),
+        }
+        row["ratio"] = row["cold_p50"] / row["floor_p50"] if row["floor_p50"] else float("nan")
+        results[name] = row
+        print(
+            f"{name:10} {row['cold_p50']:9.1f} {row['cold_p95']:9.1f} {row['warm_p50']:9.1f} {row['warm_p95']:9.1f} "
+            f"{row['floor_p50']:10.2f} {row['ratio']:6.1f}"
+        )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"milliseconds; {args.runs} calls per cell; peak memory of this worker: {peak:.0f} MB")
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as out:
+            json.dump({"counts": counts, "plan": plan, "views": results, "peak_mb": peak}, out, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
