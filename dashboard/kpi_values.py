@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,9 +15,8 @@ from .models import Measurement
 from .targets import Target
 
 
-@dataclass(frozen=True)
-class Figure:
-    """One monthly figure of one agency for one KPI."""
+class Figure(NamedTuple):
+    """One monthly figure of one agency for one KPI (a tuple: a province loads tens of thousands)."""
 
     indicator_id: int
     agency_id: int
@@ -69,7 +69,7 @@ def load_figures(session: Session, indicator_ids: Iterable[int], until: date) ->
             Measurement.recorded_at,
         ).where(Measurement.indicator_id.in_(ids), Measurement.month <= until)
     ).all()
-    return [Figure(*r) for r in rows]
+    return [Figure._make(r) for r in rows]
 
 
 def target_of(indicator: dict) -> Target | None:

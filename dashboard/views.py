@@ -47,6 +47,7 @@ class PlanContext:
     figures: list[Figure]
     today: date
     sections: list[str] = field(default_factory=list)
+    memo: dict = field(default_factory=dict)  # results computed once per request (see ``reporting``)
 
     def name(self, agency_id: int) -> str:
         return self.agencies.get(agency_id, {}).get("name", str(agency_id))
@@ -131,11 +132,15 @@ def agency_gauges(ctx: PlanContext, heads: list[KpiSnapshot], sort: str = "gap")
 def reporting(
     ctx: PlanContext, session: Session, settings: Settings
 ) -> tuple[list[ReportCell], dict[int, ReportingRecord]]:
-    """The monthly report grid and the per-agency record for the plan's reporting agencies."""
-    agencies = expected_reporters(session, ctx.plan["id"], ctx.members)
-    now = datetime.combine(ctx.today, time(23, 59, 59))
-    cells = report_grid(agencies, submissions(session, ctx.plan["id"]), ctx.months, now, settings.report_day)
-    return cells, records(cells)
+    """The monthly report grid and the per-agency record for the plan's reporting agencies (computed once
+    per context: the flags and the page both need it)."""
+    key = ("reporting", settings)
+    if key not in ctx.memo:
+        agencies = expected_reporters(session, ctx.plan["id"], ctx.members)
+        now = datetime.combine(ctx.today, time(23, 59, 59))
+        cells = report_grid(agencies, submissions(session, ctx.plan["id"]), ctx.months, now, settings.report_day)
+        ctx.memo[key] = (cells, records(cells))
+    return ctx.memo[key]
 
 
 def all_flags(ctx: PlanContext, session: Session, f: Filters, settings: Settings) -> list[Flag]:
