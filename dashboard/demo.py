@@ -10,7 +10,7 @@ import csv
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, insert, select
@@ -128,8 +128,9 @@ class _ReportCalendar:
     habit per agency, so some agencies are reliably punctual and others reliably late.
     """
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, cutoff: datetime | None = None) -> None:
         self.rng = rng
+        self.cutoff = cutoff  # nothing is sent after the "as of" day began: a real save today must come later
         self.habit: dict[int, float] = {}
         self.sent: dict[tuple[int, date], datetime | None] = {}
 
@@ -146,7 +147,8 @@ class _ReportCalendar:
             else:
                 self.sent[key] = None
                 return None
-            self.sent[key] = datetime.combine(month.replace(day=day), time(rng.randint(8, 16), rng.randint(0, 59)))
+            at = datetime.combine(month.replace(day=day), time(rng.randint(8, 16), rng.randint(0, 59)))
+            self.sent[key] = at if self.cutoff is None or at < self.cutoff else None
         return self.sent[key]
 
 
@@ -256,6 +258,8 @@ def _task_updates(session: Session, rng: random.Random, as_of: date, sent: _Repo
             created = at or (sent(agency_id, month) if agency_id is not None else None)
             if created is None:  # no report that month: the update came with the next one, late
                 created = datetime.combine(month.replace(day=28), time(9, rng.randint(0, 59)))
+            if sent.cutoff is not None and created >= sent.cutoff:
+                created = sent.cutoff - timedelta(hours=1)
             rows.append(
                 dict(
                     task_id=task_id,
@@ -374,7 +378,7 @@ def build_demo(
         agencies = _load_agencies(session)
         reports = [load_plan(session, p) for p in parsed]
         session.flush()
-        sent = _ReportCalendar(rng)
+        sent = _ReportCalendar(rng, datetime.combine(as_of, time.min))
         # With a source database the headline KPIs come from its raw records, not from the generator.
         measurements = _measurements(session, rng, as_of, sent, HEADLINE if sources_url else ())
         if measurements:

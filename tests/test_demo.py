@@ -1,7 +1,7 @@
 """The demo dataset: built from the seeds, deterministic, with a realistic mix of situations."""
 
 from collections import Counter
-from datetime import date
+from datetime import date, datetime, time
 
 from sqlalchemy import func, select
 
@@ -26,6 +26,8 @@ def test_demo_content(engine) -> None:  # noqa: ANN001
         assert s.scalar(select(func.count()).select_from(Measurement)) == summary.measurements > 1000
         assert s.scalar(select(func.max(Measurement.month))) <= AS_OF
         assert s.scalar(select(func.max(TaskUpdate.month))) <= AS_OF
+        # Nothing is dated after the "as of" day began, so an update saved that day is the latest one.
+        assert s.scalar(select(func.max(TaskUpdate.created_at))) < datetime.combine(AS_OF, time.min)
         statuses = Counter(r["status"] for r in task_rows(s, AS_OF))
     for status in ("done", "done_late", "overdue", "in_progress", "waiting"):
         assert statuses[status] >= 3, statuses
