@@ -15,7 +15,7 @@ from dashboard.filters import Filters
 from dashboard.models import Agency, Province
 from dashboard.queries import plan_rows
 from dashboard.refresh import source_health
-from dashboard.store import DB_UNAVAILABLE, data_version, meta_dict
+from dashboard.store import DB_UNAVAILABLE, meta_dict, plan_version
 from dashboard.views import (
     agency_gauges,
     agency_tasks,
@@ -66,7 +66,7 @@ def render(pathname: str | None, search: str | None, _version: int | None = None
             if who.role == "agency" and who.agency_id is not None:
                 f = _own_province_plan(s, f, who.agency_id)
             freshness = plain(data_freshness(s, f.lang))
-            key = f"page:{data_version(s)}:{today}:{pathname}:{f.to_query()}"
+            key = f"page:{plan_version(s, f.plan)}:{today}:{pathname}:{f.to_query()}"
             built = cache().get(key) if pathname in CACHED_PATHS else None
             if built is None:
                 built = _build(s, pathname, f, who, today)
@@ -255,16 +255,20 @@ def register(app: Dash) -> None:
         Output("data-version", "data"),
         Input("poll", "n_intervals"),
         State("data-version", "data"),
+        State("url", "pathname"),
+        State("url", "search"),
         prevent_initial_call=True,
     )
-    def poll(_n, known):  # noqa: ANN001, ANN202
-        """Open pages pick up new data by themselves: re-render when the data version moves.
+    def poll(_n, known, pathname=None, search=None):  # noqa: ANN001, ANN202
+        """Open pages pick up new data by themselves: re-render when their plan's data version moves (a
+        save in another province leaves this page alone; the national page follows every change).
 
         While the database is down the version is -1, so the page re-renders (with its warning) once when
         the database goes away and once more when it is back."""
+        plan = None if pathname == "/toan-quoc" else Filters.from_query(search).plan
         try:
             with session() as s:
-                version = data_version(s)
+                version = plan_version(s, plan)
         except DB_UNAVAILABLE:
             version = OFFLINE
         return no_update if version == known else version

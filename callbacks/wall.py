@@ -11,7 +11,7 @@ import time
 from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
 from dashboard.filters import Filters
-from dashboard.store import DB_UNAVAILABLE, data_version
+from dashboard.store import DB_UNAVAILABLE, plan_version
 from dashboard.views import all_flags, flag_counts, headline, load_context, ranking, reporting, snapshots
 from layouts import wall
 from layouts.i18n import t
@@ -35,7 +35,7 @@ def wall_data(_n, cfg):  # noqa: ANN001, ANN201
 def _wall_views(f: Filters, lang: str, today):  # noqa: ANN001, ANN202
     """The four views and the title; built once per data version and plan (200 screens ask the same)."""
     with session() as s:
-        key = f"wall:{data_version(s)}:{today}:{f.plan}:{lang}"
+        key = f"wall:{plan_version(s, f.plan)}:{today}:{f.plan}:{lang}"
         built = cache().get(key)
         if built is None:
             built = _build_views(s, f, lang, today)

@@ -11,7 +11,7 @@ import logging
 import os
 import socket
 import time
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine, delete
@@ -22,7 +22,7 @@ from .briefings import BRIEFING_DAY, write_monthly_briefings
 from .models import JobClaim
 from .refresh import run_source
 from .sources import Source
-from .store import bump_data_version, transaction
+from .store import bump_data_version, get_meta, set_meta, transaction
 
 log = logging.getLogger(__name__)
 RECOMPUTE_SECONDS = 300
@@ -127,11 +127,15 @@ class KpiScheduler:
             )
 
     def recompute_job(self) -> None:
-        """Statuses change with the date alone: mark the data fresh so pages recompute, and tidy old claims."""
+        """Statuses change with the date alone: on a new day mark every plan's data fresh so open pages
+        recompute; keep the national summaries current; tidy old claims."""
         if not claim(self.engine, "recompute", tick_of(RECOMPUTE_SECONDS), self.holder):
             return
+        today = (self.briefings[1] if self.briefings is not None else date.today)()
         with transaction(self.engine) as s:
-            bump_data_version(s)
+            if get_meta(s, "recomputed_for") != today.isoformat():
+                bump_data_version(s)
+                set_meta(s, "recomputed_for", today.isoformat())
             s.execute(delete(JobClaim).where(JobClaim.claimed_at < datetime.now() - timedelta(days=2)))
         if self.briefings is not None:
             _, today_fn, settings = self.briefings

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -111,9 +111,25 @@ def data_version(session: Session) -> int:
         return 0
 
 
-def bump_data_version(session: Session) -> int:
-    """Mark the data as changed: cached pages built from older data are no longer used."""
+def bump_data_version(session: Session, plan_ids: Iterable[int] | None = None) -> int:
+    """Mark the data as changed: cached pages built from older data are no longer used.
+
+    With ``plan_ids`` only those plans' pages are out of date (a task saved in one province leaves the
+    other 33 provinces' cached pages and wall screens alone); without, every plan's are."""
     version = data_version(session) + 1
     set_meta(session, "data_version", str(version))
     set_meta(session, "data_changed_at", datetime.now().isoformat(timespec="seconds"))
+    if plan_ids is None:
+        set_meta(session, "data_epoch", str(version))
+    else:
+        for plan_id in sorted(set(plan_ids)):
+            set_meta(session, f"plan_version:{plan_id}", str(version))
     return version
+
+
+def plan_version(session: Session, plan_id: int | None) -> int:
+    """The data version at which a plan's data last changed (for ``None``: at which anything changed)."""
+    if plan_id is None:
+        return data_version(session)
+    values = session.scalars(select(Meta.value).where(Meta.key.in_(("data_epoch", f"plan_version:{plan_id}"))))
+    return max((int(v) for v in values if v.isdigit()), default=0)

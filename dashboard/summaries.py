@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from .filters import Filters
 from .models import Plan, PlanSummary
 from .status import DONE, DONE_LATE, OVERDUE
-from .store import data_version, transaction
+from .store import plan_version, transaction
 from .views import Settings, all_flags, headline, load_context, snapshots
 
 
@@ -60,14 +60,11 @@ def refresh(engine: Engine, today: date, settings: Settings, *, stale_only: bool
     """Recompute the summaries older than the data (every one with ``stale_only=False``), one transaction
     per plan so a long pass never holds locks on the whole store; returns how many were computed."""
     with transaction(engine) as s:
-        version = data_version(s)
-        plans = list(s.scalars(select(Plan.id).order_by(Plan.id)))
-        current = {
-            pid: (v, as_of)
-            for pid, v, as_of in s.execute(select(PlanSummary.plan_id, PlanSummary.data_version, PlanSummary.as_of))
-        }
+        plans = {pid: plan_version(s, pid) for pid in s.scalars(select(Plan.id).order_by(Plan.id))}
+        stored = s.execute(select(PlanSummary.plan_id, PlanSummary.data_version, PlanSummary.as_of))
+        current = {pid: (v, as_of) for pid, v, as_of in stored}
     done = 0
-    for pid in plans:
+    for pid, version in plans.items():
         if stale_only and current.get(pid) == (version, today):
             continue
         with transaction(engine) as s:
@@ -85,7 +82,6 @@ def store(session: Session, plan_id: int, payload: dict, version: int, today: da
 def national(session: Session, today: date, settings: Settings) -> tuple[list[dict], datetime | None]:
     """Every plan's summary (computing the missing ones), worst first, and when the oldest was computed."""
     rows = {r.plan_id: r for r in session.scalars(select(PlanSummary))}
-    version = data_version(session)
     out: list[dict] = []
     oldest: datetime | None = None
     for pid in session.scalars(select(Plan.id)):
@@ -94,7 +90,7 @@ def national(session: Session, today: date, settings: Settings) -> tuple[list[di
             payload = compute(session, pid, today, settings)
             try:
                 with session.begin_nested():  # another worker may be storing the same plan right now
-                    store(session, pid, payload, version, today)
+                    store(session, pid, payload, plan_version(session, pid), today)
             except IntegrityError:
                 pass
             at = datetime.now()

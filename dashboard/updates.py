@@ -164,7 +164,7 @@ def update_task(
     session.flush()
     after = task_state(session, task)
     record(session, actor, "task.update", "task", task.id, before, after, agency_id=actor.agency_id)
-    bump_data_version(session)
+    bump_data_version(session, [task.plan_id])
     return upd
 
 
@@ -204,7 +204,7 @@ def add_task_note(
         {"note": note, "version": task.version},
         agency_id=actor.agency_id,
     )
-    bump_data_version(session)
+    bump_data_version(session, [task.plan_id])
     return upd
 
 
@@ -365,5 +365,5 @@ def save_figures(
             agency_id=agency_id,
         )
     if result.changed_ids:
-        bump_data_version(session)
+        bump_data_version(session, {allowed[f.indicator_id].plan_id for f in filled})
     return result

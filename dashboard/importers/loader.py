@@ -112,7 +112,7 @@ def load_plan(
         _load_tasks(session, plan, parsed, directory, report, plan_year)
     report.new_agencies = list(dict.fromkeys(directory.created))
     session.flush()
-    bump_data_version(session)
+    bump_data_version(session, [plan.id])
     return report
 
 
