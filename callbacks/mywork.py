@@ -13,7 +13,6 @@ from sqlalchemy import select
 from dashboard.accounts import AccountError
 from dashboard.audit import history
 from dashboard.figures_template import build_template, read_upload
-from dashboard.filters import Filters
 from dashboard.models import Indicator, Measurement, Task
 from dashboard.permissions import PermissionDenied, task_relation
 from dashboard.text import slug
@@ -28,7 +27,7 @@ from dashboard.updates import (
     task_state,
     update_task,
 )
-from dashboard.views import agency_tasks, load_context
+from dashboard.views import agency_task_rows
 from layouts import mywork
 
 from .context import actor, config, session
@@ -71,8 +70,7 @@ def register(app: Dash) -> None:
         today = config().as_of()
         agency_id, plan_id = context["agency_id"], context["plan_id"]
         with session() as s:
-            c = load_context(s, Filters(plan=plan_id), today)
-            mine = agency_tasks(c, agency_id, c.tasks)
+            mine = agency_task_rows(s, plan_id, agency_id, today)
             relation = {t["id"]: task_relation(s, agency_id, t["id"]) for t in mine["lead"] + mine["coordinating"]}
         read_only = who.role not in ("admin", "agency") or (who.role == "agency" and who.agency_id != agency_id)
         lead = [t for t in mine["lead"] if relation.get(t["id"]) == "lead"]

@@ -41,7 +41,9 @@ PATHS = {"/", "/don-vi", "/tien-do", "/canh-bao", "/viec-cua-toi", "/quan-tri", 
 
 LAST_GOOD_SECONDS = 7 * 24 * 3600  # how long a page's last good build is kept for a database outage
 OFFLINE = -1  # the data version while the database cannot be reached
-CACHED_PATHS = {"/", "/don-vi", "/tien-do", "/canh-bao", "/toan-quoc"}  # read-only pages, the same for every user
+SHARED_PATHS = {"/", "/don-vi", "/tien-do", "/canh-bao", "/toan-quoc"}  # read-only pages, the same for every user
+USER_PATHS = {"/viec-cua-toi"}  # the same for every user of one role and agency (its lists load by callback)
+CACHED_PATHS = SHARED_PATHS | USER_PATHS
 
 
 def render(pathname: str | None, search: str | None, _version: int | None = None):  # noqa: ANN201
@@ -59,14 +61,15 @@ def render(pathname: str | None, search: str | None, _version: int | None = None
         refresh = _number(f.extra.get("refresh"), cfg.wall_refresh_minutes, 0.05, 1440)
         return wall_shell(f.plan, f.lang, rotate, refresh)
     today = cfg.as_of()
-    last_key = f"last:{who.agency_id if who.role == 'agency' else '-'}:{pathname}:{search or ''}"
+    scope = f":{who.role}:{who.agency_id}" if pathname in USER_PATHS else ""
+    last_key = f"last:{who.agency_id if who.role == 'agency' else '-'}:{pathname}:{search or ''}{scope}"
     try:
         with session() as s:
             meta = meta_dict(s)
             if who.role == "agency" and who.agency_id is not None:
                 f = _own_province_plan(s, f, who.agency_id)
             freshness = plain(data_freshness(s, f.lang))
-            key = f"page:{plan_version(s, f.plan)}:{today}:{pathname}:{f.to_query()}"
+            key = f"page:{plan_version(s, f.plan)}:{today}:{pathname}:{f.to_query()}{scope}"
             built = cache().get(key) if pathname in CACHED_PATHS else None
             if built is None:
                 built = _build(s, pathname, f, who, today)

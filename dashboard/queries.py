@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import date
 
 from sqlalchemy import func, select
@@ -79,8 +80,11 @@ def indicator_rows(session: Session, plan_id: int | None = None) -> list[dict]:
     return rows
 
 
-def task_rows(session: Session, today: date, plan_id: int | None = None) -> list[dict]:
-    """Active tasks in document order, with agencies by role, parsed deadline and computed status."""
+def task_rows(
+    session: Session, today: date, plan_id: int | None = None, task_ids: Collection[int] | None = None
+) -> list[dict]:
+    """Active tasks in document order (only ``task_ids`` when given), with agencies by role, parsed deadline
+    and computed status."""
     stmt = (
         select(Task)
         .join(Plan)
@@ -88,6 +92,8 @@ def task_rows(session: Session, today: date, plan_id: int | None = None) -> list
         .options(selectinload(Task.agencies).selectinload(TaskAgency.agency), selectinload(Task.plan))
         .order_by(Plan.id, Task.position)
     )
+    if task_ids is not None:
+        stmt = stmt.where(Task.id.in_(list(task_ids)))
     tasks = session.scalars(_plan_filter(stmt, Task, plan_id)).all()
     reports: dict[int, list] = defaultdict(list)
     if tasks:
@@ -104,7 +110,9 @@ def task_rows(session: Session, today: date, plan_id: int | None = None) -> list
             TaskUpdate.note,
             TaskUpdate.evidence_url,
         ).where(TaskUpdate.month <= today)
-        if plan_id is not None:
+        if task_ids is not None:
+            upd = upd.where(TaskUpdate.task_id.in_([t.id for t in tasks]))
+        elif plan_id is not None:
             upd = upd.join(Task).where(Task.plan_id == plan_id)
         for u in session.execute(upd):
             reports[u.task_id].append(u)

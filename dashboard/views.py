@@ -17,7 +17,7 @@ from .directory import group_members
 from .filters import Filters, task_matches
 from .kpi_catalog import HEADLINE
 from .kpi_values import Figure, KpiSnapshot, load_figures, monthly_series, snapshot
-from .models import Agency
+from .models import Agency, TaskAgency
 from .queries import indicator_rows, plan_rows, task_rows
 from .red_flags import Flag, kpi_flags, report_flags, task_flags, worst_first
 from .reporting import ReportCell, ReportingRecord, expected_reporters, records, report_grid, submissions
@@ -165,6 +165,19 @@ def flag_counts(flags: list[Flag]) -> Counter:
 def agency_tasks(ctx: PlanContext, agency_id: int, tasks: list[dict]) -> dict[str, list[dict]]:
     """The agency's tasks as lead (directly or through a group it belongs to) and as coordinator."""
     ids = {agency_id} | ctx.groups_of.get(agency_id, set())
+    lead = [t for t in tasks if ids & set(t["_lead_ids"])]
+    coord = [t for t in tasks if ids & set(t["_coordinating_ids"]) and t not in lead]
+    return {"lead": lead, "coordinating": coord}
+
+
+def agency_task_rows(session: Session, plan_id: int, agency_id: int, today: date) -> dict[str, list[dict]]:
+    """``agency_tasks`` for one agency without loading the whole plan: only the tasks it (or a group it
+    belongs to) leads or coordinates, and only their updates (the "my work" list, refreshed on every save)."""
+    from .permissions import groups_of
+
+    ids = {agency_id} | groups_of(session, agency_id)
+    task_ids = set(session.scalars(select(TaskAgency.task_id).where(TaskAgency.agency_id.in_(ids))))
+    tasks = task_rows(session, today, plan_id, task_ids) if task_ids else []
     lead = [t for t in tasks if ids & set(t["_lead_ids"])]
     coord = [t for t in tasks if ids & set(t["_coordinating_ids"]) and t not in lead]
     return {"lead": lead, "coordinating": coord}
