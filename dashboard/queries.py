@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from .models import Agency, Indicator, IndicatorLead, Plan, Province, Task, TaskAgency, TaskUpdate
@@ -95,37 +95,28 @@ def task_rows(
     if task_ids is not None:
         stmt = stmt.where(Task.id.in_(list(task_ids)))
     tasks = session.scalars(_plan_filter(stmt, Task, plan_id)).all()
-    reports: dict[int, list] = defaultdict(list)
+    latest: dict[int, object] = {}
+    notes: dict[int, object] = {}
     if tasks:
-        # Plain rows, not ORM objects: a province's year holds thousands of updates and only these are read.
-        upd = select(
-            TaskUpdate.id,
-            TaskUpdate.task_id,
-            TaskUpdate.kind,
-            TaskUpdate.month,
-            TaskUpdate.created_at,
-            TaskUpdate.status,
-            TaskUpdate.progress,
-            TaskUpdate.completed_on,
-            TaskUpdate.note,
-            TaskUpdate.evidence_url,
-        ).where(TaskUpdate.month <= today)
-        if task_ids is not None:
-            upd = upd.where(TaskUpdate.task_id.in_([t.id for t in tasks]))
-        elif plan_id is not None:
-            upd = upd.join(Task).where(Task.plan_id == plan_id)
-        for u in session.execute(upd):
-            reports[u.task_id].append(u)
+        # Only the latest update and the latest note of each task decide what is shown: ask the database for
+        # those (a window per task) instead of reading every update of a province's year into Python.
+        scope = (
+            TaskUpdate.task_id.in_([t.id for t in tasks])
+            if task_ids is not None
+            else TaskUpdate.task_id.in_(select(Task.id).where(Task.plan_id == plan_id))
+            if plan_id is not None
+            else true()
+        )
+        latest = _latest_updates(session, today, scope, TaskUpdate.kind != "note")  # a note never changes status
+        notes = _latest_updates(session, today, scope, (TaskUpdate.note.is_not(None)) & (TaskUpdate.note != ""))
     rows = []
     for t in tasks:
-        everything = sorted(reports.get(t.id, []), key=lambda u: (u.month, u.created_at or u.month, u.id))
-        ups = [u for u in everything if u.kind != "note"]  # a coordinator's note never changes the status
-        latest = ups[-1] if ups else None
-        last_note = next((u for u in reversed(everything) if u.note), None)
+        last = latest.get(t.id)
+        last_note = notes.get(t.id)
         status = task_status(
             t.deadline_kind,
             t.due_date,
-            [Report(u.month, u.status, u.progress, u.completed_on) for u in ups],
+            [Report(last.month, last.status, last.progress, last.completed_on)] if last else [],
             today,
         )
         rows.append(
@@ -148,15 +139,40 @@ def task_rows(
                 "due_date": _iso(t.due_date),
                 "basis": t.basis,
                 "status": status,
-                "progress": 100 if status in ("done", "done_late") else (latest.progress if latest else 0),
+                "progress": 100 if status in ("done", "done_late") else (last.progress if last else 0),
                 "last_note": last_note.note if last_note else None,
-                "last_update": _iso(latest.month) if latest else None,
-                "completed_on": _iso(latest.completed_on) if latest else None,
-                "evidence_url": latest.evidence_url if latest else None,
+                "last_update": _iso(last.month) if last else None,
+                "completed_on": _iso(last.completed_on) if last else None,
+                "evidence_url": last.evidence_url if last else None,
                 "_version": t.version,
             }
         )
     return rows
+
+
+def _latest_updates(session: Session, today: date, scope, condition) -> dict[int, object]:  # noqa: ANN001
+    """Per task, its newest update up to ``today`` among those meeting ``condition`` (month, then time of entry)."""
+    order = (
+        TaskUpdate.month.desc(),
+        func.coalesce(TaskUpdate.created_at, TaskUpdate.month).desc(),
+        TaskUpdate.id.desc(),
+    )
+    rank = func.row_number().over(partition_by=TaskUpdate.task_id, order_by=order).label("rank")
+    ranked = (
+        select(
+            TaskUpdate.task_id,
+            TaskUpdate.month,
+            TaskUpdate.status,
+            TaskUpdate.progress,
+            TaskUpdate.completed_on,
+            TaskUpdate.note,
+            TaskUpdate.evidence_url,
+            rank,
+        )
+        .where(TaskUpdate.month <= today, scope, condition)
+        .subquery()
+    )
+    return {r.task_id: r for r in session.execute(select(ranked).where(ranked.c.rank == 1))}
 
 
 def agency_rows(session: Session, province_id: int | None = None) -> list[dict]:

@@ -52,6 +52,15 @@ class PlanContext:
     def name(self, agency_id: int) -> str:
         return self.agencies.get(agency_id, {}).get("name", str(agency_id))
 
+    def figures_of(self, indicator_id: int) -> list[Figure]:
+        """The figures of one KPI (grouped once per request: the pages look at every KPI, some twice)."""
+        if "by_indicator" not in self.memo:
+            groups: dict[int, list[Figure]] = defaultdict(list)
+            for fig in self.figures:
+                groups[fig.indicator_id].append(fig)
+            self.memo["by_indicator"] = groups
+        return self.memo["by_indicator"].get(indicator_id, [])
+
     @property
     def months(self) -> list[date]:
         """Months of the plan year that have begun by the "as of" date."""
@@ -96,7 +105,7 @@ def _agency_scope(ctx: PlanContext, f: Filters) -> set[int] | None:
 
 def snapshots(ctx: PlanContext, f: Filters, settings: Settings) -> list[KpiSnapshot]:
     scope = _agency_scope(ctx, f)
-    return [snapshot(i, ctx.figures, ctx.today, settings.kpi_margin, scope) for i in ctx.indicators]
+    return [snapshot(i, ctx.figures_of(i["id"]), ctx.today, settings.kpi_margin, scope) for i in ctx.indicators]
 
 
 def headline(snaps: list[KpiSnapshot]) -> list[KpiSnapshot]:
@@ -188,7 +197,7 @@ def agency_trends(ctx: PlanContext, agency_id: int) -> list[dict]:
     scope = set(ctx.members.get(agency_id, [agency_id]))
     out = []
     for ind in ctx.indicators:
-        series = monthly_series(ind, ctx.figures, ctx.months, scope)
+        series = monthly_series(ind, ctx.figures_of(ind["id"]), ctx.months, scope)
         if any(v is not None for _, v in series):
             out.append({"indicator": ind, "series": series})
     return out
