@@ -147,9 +147,12 @@ class _ReportCalendar:
             else:
                 self.sent[key] = None
                 return None
-            at = datetime.combine(month.replace(day=day), time(rng.randint(8, 16), rng.randint(0, 59)))
-            self.sent[key] = at if self.cutoff is None or at < self.cutoff else None
+            self.sent[key] = datetime.combine(month.replace(day=day), time(rng.randint(8, 16), rng.randint(0, 59)))
         return self.sent[key]
+
+    def future(self, at: datetime) -> bool:
+        """Whether a drawn sending time lies after the "as of" day began (so nothing was sent yet)."""
+        return self.cutoff is not None and at >= self.cutoff
 
 
 def _denominator(rng: random.Random, national_code: str | None, kind: str) -> int:
@@ -216,7 +219,8 @@ def _measurements(
                         figure.update(numerator=min(month_den, round(month_den * pct / 100)), denominator=month_den)
                     else:
                         figure.update(value=round(target * skill * progress**0.8, 1))
-                    rows.append(figure)
+                    if not sent.future(reported):
+                        rows.append(figure)
     return rows
 
 
@@ -258,7 +262,7 @@ def _task_updates(session: Session, rng: random.Random, as_of: date, sent: _Repo
             created = at or (sent(agency_id, month) if agency_id is not None else None)
             if created is None:  # no report that month: the update came with the next one, late
                 created = datetime.combine(month.replace(day=28), time(9, rng.randint(0, 59)))
-            if sent.cutoff is not None and created >= sent.cutoff:
+            if sent.future(created):  # a late update that would come after today: it came just before
                 created = sent.cutoff - timedelta(hours=1)
             rows.append(
                 dict(
@@ -280,7 +284,7 @@ def _task_updates(session: Session, rng: random.Random, as_of: date, sent: _Repo
             for reporter in expand(all_leads.get(task.id, []), members_of(task.plan_id)):
                 for month in months:
                     at = sent(reporter, month)
-                    if at is None:
+                    if at is None or sent.future(at):
                         continue
                     note = f"Báo cáo định kỳ tháng {month.month}/{month.year}"
                     late = at.day > 25
