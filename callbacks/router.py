@@ -232,7 +232,7 @@ def _agency(ctx, s, f: Filters, st, flags):  # noqa: ANN001, ANN202
         ctx.today,
         agency,
         snaps,
-        agency_trends(ctx, agency["id"]),
+        agency_trends(ctx, s, agency["id"]),
         tasks,
         flags,
         recs.get(agency["id"]),

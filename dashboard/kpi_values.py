@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .kpi import NO_DATA, aggregate, kpi_status
@@ -53,12 +53,43 @@ class KpiSnapshot:
     agencies: list[AgencyValue] = field(default_factory=list)
 
 
-def load_figures(session: Session, indicator_ids: Iterable[int], until: date) -> list[Figure]:
-    """Figures of the given KPIs for months up to ``until``."""
+def load_figures(
+    session: Session, indicator_ids: Iterable[int], until: date, agency_ids: Iterable[int] | None = None
+) -> list[Figure]:
+    """Figures of the given KPIs (and agencies, when given) for months up to ``until``."""
     ids = list(indicator_ids)
     if not ids:
         return []
-    rows = session.execute(
+    stmt = select(
+        Measurement.indicator_id,
+        Measurement.agency_id,
+        Measurement.month,
+        Measurement.numerator,
+        Measurement.denominator,
+        Measurement.value,
+        Measurement.recorded_at,
+    ).where(Measurement.indicator_id.in_(ids), Measurement.month <= until)
+    if agency_ids is not None:
+        stmt = stmt.where(Measurement.agency_id.in_(list(agency_ids)))
+    rows = session.execute(stmt).all()
+    return [Figure._make(r) for r in rows]
+
+
+def load_recent_figures(session: Session, indicator_ids: Iterable[int], until: date) -> list[Figure]:
+    """For each KPI and agency, its two latest figures up to ``until``: all that a snapshot reads (the value
+    now and at the end of the previous month), a fraction of a province's year of figures."""
+    ids = list(indicator_ids)
+    if not ids:
+        return []
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=(Measurement.indicator_id, Measurement.agency_id),
+            order_by=Measurement.month.desc(),
+        )
+        .label("rank")
+    )
+    ranked = (
         select(
             Measurement.indicator_id,
             Measurement.agency_id,
@@ -67,8 +98,12 @@ def load_figures(session: Session, indicator_ids: Iterable[int], until: date) ->
             Measurement.denominator,
             Measurement.value,
             Measurement.recorded_at,
-        ).where(Measurement.indicator_id.in_(ids), Measurement.month <= until)
-    ).all()
+            rank,
+        )
+        .where(Measurement.indicator_id.in_(ids), Measurement.month <= until)
+        .subquery()
+    )
+    rows = session.execute(select(*list(ranked.c)[:-1]).where(ranked.c.rank <= 2)).all()
     return [Figure._make(r) for r in rows]
 
 

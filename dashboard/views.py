@@ -16,7 +16,7 @@ from .deadlines import CONDITIONAL, DATE, RECURRING
 from .directory import group_members
 from .filters import Filters, task_matches
 from .kpi_catalog import HEADLINE
-from .kpi_values import Figure, KpiSnapshot, load_figures, monthly_series, snapshot
+from .kpi_values import Figure, KpiSnapshot, load_figures, load_recent_figures, monthly_series, snapshot
 from .models import Agency, TaskAgency
 from .queries import indicator_rows, plan_rows, task_rows
 from .red_flags import Flag, kpi_flags, report_flags, task_flags, worst_first
@@ -85,7 +85,7 @@ def load_context(session: Session, filters: Filters, today: date) -> PlanContext
             groups_of[aid].add(group_id)
     tasks = task_rows(session, today, plan["id"])
     indicators = indicator_rows(session, plan["id"])
-    figures = load_figures(session, [i["id"] for i in indicators], today)
+    figures = load_recent_figures(session, [i["id"] for i in indicators], today)
     sections = list(dict.fromkeys(t["section"] for t in tasks if t["section"]))
     return PlanContext(plan, plans, tasks, indicators, agencies, members, dict(groups_of), figures, today, sections)
 
@@ -192,12 +192,16 @@ def agency_task_rows(session: Session, plan_id: int, agency_id: int, today: date
     return {"lead": lead, "coordinating": coord}
 
 
-def agency_trends(ctx: PlanContext, agency_id: int) -> list[dict]:
-    """For each KPI the agency reports: its monthly values and the target."""
+def agency_trends(ctx: PlanContext, session: Session, agency_id: int) -> list[dict]:
+    """For each KPI the agency reports: its monthly values and the target (the whole year of the agency's
+    figures, read here: the context holds only the latest ones)."""
     scope = set(ctx.members.get(agency_id, [agency_id]))
+    history: dict[int, list[Figure]] = defaultdict(list)
+    for fig in load_figures(session, [i["id"] for i in ctx.indicators], ctx.today, scope):
+        history[fig.indicator_id].append(fig)
     out = []
     for ind in ctx.indicators:
-        series = monthly_series(ind, ctx.figures_of(ind["id"]), ctx.months, scope)
+        series = monthly_series(ind, history.get(ind["id"], []), ctx.months, scope)
         if any(v is not None for _, v in series):
             out.append({"indicator": ind, "series": series})
     return out

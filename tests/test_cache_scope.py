@@ -47,14 +47,3 @@ def test_a_task_saved_in_one_province_leaves_the_others_cached(tmp_path) -> None
     with transaction(engine) as s:
         assert plan_version(s, 2) == dt and plan_version(s, 1) > tn
     assert cache.get(cached_dt) is not None  # and Đồng Tháp's cached page is still the one served
-
-
-def test_the_my_work_list_is_the_agency_page_list_without_loading_the_plan(tmp_path) -> None:  # noqa: ANN001
-    from dashboard.views import agency_task_rows, agency_tasks
-
-    app = demo_app(tmp_path)
-    with transaction(app.server.extensions["kpi"]["engine"]) as s:
-        for plan in (1, 2, 3):
-            ctx = load_context(s, Filters(plan=plan), TODAY)
-            for agency_id in list(ctx.agencies)[:25]:
-                assert agency_task_rows(s, plan, agency_id, TODAY) == agency_tasks(ctx, agency_id, ctx.tasks)

@@ -1,0 +1,54 @@
+"""The fast read paths (latest figures only, one agency's tasks) answer exactly as the full ones."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+from webclient import TODAY, demo_app
+
+from dashboard.filters import Filters
+from dashboard.kpi_values import load_figures, monthly_series, snapshot
+from dashboard.store import transaction
+from dashboard.views import Settings, agency_task_rows, agency_tasks, agency_trends, load_context, snapshots
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):  # noqa: ANN001, ANN201
+    return demo_app(tmp_path_factory.mktemp("paths")).server.extensions["kpi"]["engine"]
+
+
+@pytest.mark.parametrize("plan", [1, 2, 3])
+def test_snapshots_and_trends_from_the_latest_figures_match_the_whole_year(engine, plan: int) -> None:  # noqa: ANN001
+    with transaction(engine) as s:
+        ctx = load_context(s, Filters(plan=plan), TODAY)
+        everything = defaultdict(list)
+        for fig in load_figures(s, [i["id"] for i in ctx.indicators], TODAY):
+            everything[fig.indicator_id].append(fig)
+        total = sum(map(len, everything.values()))
+        assert len(ctx.figures) < total or total == 0  # the context really holds fewer (Đồng Tháp has none)
+        scopes = [None] + [set(ctx.members.get(a, [a])) for a in list(ctx.agencies)[:12]]
+        for scope in scopes:
+            f = Filters(plan=plan, agencies=tuple(scope or ()))
+            got = snapshots(ctx, f, Settings()) if scope is None else None
+            for k, ind in enumerate(ctx.indicators):
+                want = snapshot(ind, everything[ind["id"]], TODAY, Settings().kpi_margin, scope)
+                assert snapshot(ind, ctx.figures_of(ind["id"]), TODAY, Settings().kpi_margin, scope) == want
+                if got is not None:
+                    assert got[k] == want
+        for agency_id in list(ctx.agencies)[:12]:
+            scope = set(ctx.members.get(agency_id, [agency_id]))
+            want = []
+            for ind in ctx.indicators:
+                series = monthly_series(ind, everything[ind["id"]], ctx.months, scope)
+                if any(v is not None for _, v in series):
+                    want.append({"indicator": ind, "series": series})
+            assert agency_trends(ctx, s, agency_id) == want
+
+
+def test_the_my_work_list_is_the_agency_page_list_without_loading_the_plan(engine) -> None:  # noqa: ANN001
+    with transaction(engine) as s:
+        for plan in (1, 2, 3):
+            ctx = load_context(s, Filters(plan=plan), TODAY)
+            for agency_id in list(ctx.agencies)[:25]:
+                assert agency_task_rows(s, plan, agency_id, TODAY) == agency_tasks(ctx, agency_id, ctx.tasks)
