@@ -100,13 +100,8 @@ def task_rows(
     if tasks:
         # Only the latest update and the latest note of each task decide what is shown: ask the database for
         # those (a window per task) instead of reading every update of a province's year into Python.
-        scope = (
-            TaskUpdate.task_id.in_([t.id for t in tasks])
-            if task_ids is not None
-            else TaskUpdate.task_id.in_(select(Task.id).where(Task.plan_id == plan_id))
-            if plan_id is not None
-            else true()
-        )
+        # Literal ids (not a join on the plan): PostgreSQL then reads just these tasks' updates by index.
+        scope = TaskUpdate.task_id.in_([t.id for t in tasks]) if task_ids is not None or plan_id is not None else true()
         latest = _latest_updates(session, today, scope, TaskUpdate.kind != "note")  # a note never changes status
         notes = _latest_updates(session, today, scope, (TaskUpdate.note.is_not(None)) & (TaskUpdate.note != ""))
     rows = []

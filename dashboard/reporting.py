@@ -66,16 +66,18 @@ def expected_reporters(session: Session, plan_id: int, members: dict[int, list[i
 def submissions(session: Session, plan_id: int) -> dict[tuple[int, date], datetime]:
     """The first time each agency sent something for each month: KPI figures or task updates."""
     first: dict[tuple[int, date], datetime] = {}
+    # The plan's KPI and task ids as literal lists: PostgreSQL then reads their rows by index, where a join
+    # on the plan makes it scan every province's figures.
+    indicator_ids = list(session.scalars(select(Indicator.id).where(Indicator.plan_id == plan_id)))
+    task_ids = list(session.scalars(select(Task.id).where(Task.plan_id == plan_id)))
     rows = session.execute(
         select(Measurement.agency_id, Measurement.month, func.min(Measurement.recorded_at))
-        .join(Indicator)
-        .where(Indicator.plan_id == plan_id)
+        .where(Measurement.indicator_id.in_(indicator_ids))
         .group_by(Measurement.agency_id, Measurement.month)
     ).all()
     rows += session.execute(
         select(TaskUpdate.agency_id, TaskUpdate.month, func.min(TaskUpdate.created_at))
-        .join(Task)
-        .where(Task.plan_id == plan_id, TaskUpdate.agency_id.is_not(None))
+        .where(TaskUpdate.task_id.in_(task_ids), TaskUpdate.agency_id.is_not(None))
         .group_by(TaskUpdate.agency_id, TaskUpdate.month)
     ).all()
     for agency_id, month, at in rows:
