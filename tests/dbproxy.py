@@ -24,18 +24,20 @@ class DbProxy:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", self.port))
         sock.listen(64)
-        self._listener = sock
+        with self._lock:
+            self._listener = sock
         threading.Thread(target=self._accept, args=(sock,), daemon=True).start()
 
     def stop(self) -> None:
         """Refuse new connections and drop every open one (the database is gone)."""
-        if self._listener is not None:
+        with self._lock:
+            listener, self._listener = self._listener, None
+        if listener is not None:
             try:  # wakes the thread blocked in accept(); close() alone leaves the port listening on Linux
-                self._listener.shutdown(socket.SHUT_RDWR)
+                listener.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
-            self._listener.close()
-            self._listener = None
+            listener.close()
         with self._lock:
             for conn in self._conns:
                 try:
@@ -57,6 +59,10 @@ class DbProxy:
                 client.close()
                 continue
             with self._lock:
+                if self._listener is not listener:  # stopped while this connection was being set up
+                    client.close()
+                    upstream.close()
+                    return
                 self._conns += [client, upstream]
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
