@@ -29,7 +29,7 @@ def chart_name(what: str, plan: dict, today: date) -> str:
 
 def graph(fig, graph_id: str, class_name: str = "", name: str | None = None) -> dcc.Graph:  # noqa: ANN001
     """A chart whose camera button saves a PNG at slide resolution (1920 px wide) under a telling name."""
-    height = fig.layout.height or 1080
+    height = (fig["layout"].get("height") if isinstance(fig, dict) else fig.layout.height) or 1080
     config = {
         "displaylogo": False,
         "responsive": True,
