@@ -10,6 +10,8 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
+import plotly.graph_objects as go
+
 from dashboard.kpi_values import KpiSnapshot
 from dashboard.red_flags import Flag
 from dashboard.red_flags import label as flag_label
@@ -56,7 +58,7 @@ def _fonts() -> tuple[str, str]:
 def chart_png(fig, width: int, height: int) -> bytes:  # noqa: ANN001
     """A dashboard figure as PNG, rendered by kaleido (headless Chromium), offline."""
     try:
-        return fig.to_image(format="png", width=width, height=height, scale=2)
+        return go.Figure(fig).to_image(format="png", width=width, height=height, scale=2)
     except Exception as exc:  # noqa: BLE001 - kaleido reports a missing browser in several ways
         raise BriefingError(f"charts cannot be rendered (kaleido/Chromium): {exc}") from None
 

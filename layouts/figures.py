@@ -69,47 +69,51 @@ def _axis_max(snap: KpiSnapshot) -> float:
     return top * 1.25
 
 
-def gauge(snap: KpiSnapshot, lang: str = "vi", dark: bool = False, height: int = 260, fill: bool = False) -> go.Figure:
-    """A large gauge: the value, a threshold line at the plan's target, the bar coloured by status."""
+def gauge(snap: KpiSnapshot, lang: str = "vi", dark: bool = False, height: int = 260, fill: bool = False) -> dict:
+    """A large gauge: the value, a threshold line at the plan's target, the bar coloured by status.
+
+    Like every chart built on each page view, a plain figure dict: Plotly's object model validates and
+    copies every property, which cost more than the data behind the page."""
     ind = snap.indicator
     is_pct = (ind.get("unit") or "").strip() == "%"
-    fig = go.Figure(
-        go.Indicator(
-            mode="gauge+number+delta" if snap.previous is not None else "gauge+number",
-            value=snap.value if snap.value is not None else 0,
-            number={"suffix": " %" if is_pct else "", "valueformat": ".1f", "font": {"size": height * 0.16}},
-            delta={
-                "reference": snap.previous,
-                "valueformat": ".1f",
-                "increasing": {"color": GREEN},
-                "decreasing": {"color": RED},
-            }
-            if snap.previous is not None
-            else None,
-            gauge={
-                "axis": {"range": [0, _axis_max(snap)], "tickfont": {"size": max(10, height * 0.045)}},
-                "bar": {"color": KPI_COLOR[snap.status], "thickness": 0.6},
-                "bgcolor": "#3a3f47" if dark else "#eef0f3",
-                "borderwidth": 0,
-                "threshold": {
-                    "line": {"color": "#f2f2f2" if dark else "#111", "width": 5},
-                    "thickness": 0.9,
-                    "value": ind.get("target_value") or 0,
-                },
+    trace: dict = {
+        "type": "indicator",
+        "mode": "gauge+number+delta" if snap.previous is not None else "gauge+number",
+        "value": snap.value if snap.value is not None else 0,
+        "number": {"suffix": " %" if is_pct else "", "valueformat": ".1f", "font": {"size": height * 0.16}},
+        "gauge": {
+            "axis": {"range": [0, _axis_max(snap)], "tickfont": {"size": max(10, height * 0.045)}},
+            "bar": {"color": KPI_COLOR[snap.status], "thickness": 0.6},
+            "bgcolor": "#3a3f47" if dark else "#eef0f3",
+            "borderwidth": 0,
+            "threshold": {
+                "line": {"color": "#f2f2f2" if dark else "#111", "width": 5},
+                "thickness": 0.9,
+                "value": ind.get("target_value") or 0,
             },
-            title={
-                "text": f"{_plot(short_name(ind, lang))}<br><span style='font-size:0.75em'>{t('target', lang)} "
-                f"{_plot(target_text(ind, lang))} · {kpi_label(snap.status, lang)}</span>",
-                "font": {"size": max(12, height * 0.065)},
-            },
-        )
-    )
-    if snap.value is None:
-        fig.add_annotation(text=t("no_data", lang), showarrow=False, y=0.1, font={"size": height * 0.07})
+        },
+        "title": {
+            "text": f"{_plot(short_name(ind, lang))}<br><span style='font-size:0.75em'>{t('target', lang)} "
+            f"{_plot(target_text(ind, lang))} · {kpi_label(snap.status, lang)}</span>",
+            "font": {"size": max(12, height * 0.065)},
+        },
+    }
+    if snap.previous is not None:
+        trace["delta"] = {
+            "reference": snap.previous,
+            "valueformat": ".1f",
+            "increasing": {"color": GREEN},
+            "decreasing": {"color": RED},
+        }
     # ``fill``: take the container's height (wall screen) instead of a fixed one; fonts still follow ``height``.
-    return _base(
-        fig, lang, dark, height=None if fill else height, margin={"l": 55, "r": 55, "t": height * 0.28, "b": 10}
-    )
+    layout = _layout(lang, dark, margin={"l": 55, "r": 55, "t": height * 0.28, "b": 10})
+    if not fill:
+        layout["height"] = height
+    if snap.value is None:
+        layout["annotations"] = [
+            {"text": t("no_data", lang), "showarrow": False, "y": 0.1, "font": {"size": height * 0.07}}
+        ]
+    return {"data": [trace], "layout": layout}
 
 
 def agency_bullets(rows: list[dict], heads: list[KpiSnapshot], lang: str = "vi") -> dict:
@@ -187,38 +191,54 @@ def agency_bullets(rows: list[dict], heads: list[KpiSnapshot], lang: str = "vi")
     return {"data": traces, "layout": {**layout, "annotations": annotations}}
 
 
-def trend(series: list[tuple[date, float | None]], indicator: dict, lang: str = "vi") -> go.Figure:
-    """Monthly values against the target line."""
-    xs = [month_label(m) for m, _ in series]
-    ys = [v for _, v in series]
-    fig = go.Figure(
-        go.Scatter(
-            x=xs,
-            y=ys,
-            mode="lines+markers",
-            name=t("current", lang),
-            line={"color": BLUE, "width": 3},
-            marker={"size": 8},
-            hovertemplate="%{x}: %{y:.1f}<extra></extra>",
-        )
-    )
-    if indicator.get("target_value") is not None:
-        fig.add_hline(
-            y=indicator["target_value"],
-            line={"color": RED, "dash": "dash", "width": 2},
-            annotation_text=f"{t('target', lang)} {_plot(target_text(indicator, lang))}",
-            annotation_position="top left",
-        )
+def trend(series: list[tuple[date, float | None]], indicator: dict, lang: str = "vi") -> dict:
+    """Monthly values against the target line (a plain figure dict, see ``gauge``)."""
     upper = 100 if (indicator.get("unit") or "") == "%" else None
-    return _base(
-        fig,
+    layout = _layout(
         lang,
         height=260,
         title={"text": _plot(short_name(indicator, lang)), "font": {"size": 14}},
-        yaxis={"range": [0, upper * 1.05] if upper else None, "gridcolor": "#e5e5e5"},
+        yaxis={"range": [0, upper * 1.05], "gridcolor": "#e5e5e5"} if upper else {"gridcolor": "#e5e5e5"},
         showlegend=False,
         margin={"l": 40, "r": 10, "t": 40, "b": 30},
     )
+    target = indicator.get("target_value")
+    if target is not None:
+        layout["shapes"] = [
+            {
+                "type": "line",
+                "xref": "x domain",
+                "x0": 0,
+                "x1": 1,
+                "yref": "y",
+                "y0": target,
+                "y1": target,
+                "line": {"color": RED, "dash": "dash", "width": 2},
+            }
+        ]
+        layout["annotations"] = [
+            {
+                "text": f"{t('target', lang)} {_plot(target_text(indicator, lang))}",
+                "xref": "x domain",
+                "x": 0,
+                "xanchor": "left",
+                "yref": "y",
+                "y": target,
+                "yanchor": "bottom",
+                "showarrow": False,
+            }
+        ]
+    trace = {
+        "type": "scatter",
+        "x": [month_label(m) for m, _ in series],
+        "y": [v for _, v in series],
+        "mode": "lines+markers",
+        "name": t("current", lang),
+        "line": {"color": BLUE, "width": 3},
+        "marker": {"size": 8},
+        "hovertemplate": "%{x}: %{y:.1f}<extra></extra>",
+    }
+    return {"data": [trace], "layout": layout}
 
 
 def _group_of(task: dict, group_by: str) -> str:
