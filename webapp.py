@@ -6,6 +6,7 @@ Bootstrap and every other asset are served from ``assets/``: the site works with
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from pathlib import Path
 
@@ -95,6 +96,9 @@ def create_app(config: Config | None = None) -> Dash:
         scheduler = KpiScheduler(engine, sources, briefings=(config.briefings_path(), config.as_of, settings))
         scheduler.start()
         server.extensions["kpi"]["scheduler"] = scheduler
+    # Everything built so far (Dash, Plotly, the app) lives as long as the process: moved out of the garbage
+    # collector's sight, full collections during a request stop scanning it (p95 latency, not p50).
+    gc.freeze()
     return app
 
 
