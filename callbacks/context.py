@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 
 from flask import current_app
 from sqlalchemy import Engine
@@ -12,8 +13,11 @@ from sqlalchemy.orm import Session
 from dashboard.accounts import Actor
 from dashboard.auth import current_actor
 from dashboard.config import Config
-from dashboard.store import transaction
-from dashboard.views import Settings
+from dashboard.filters import Filters
+from dashboard.models import Plan
+from dashboard.queries import plan_rows
+from dashboard.store import plan_version, transaction
+from dashboard.views import PlanContext, Settings, load_context, reporting
 
 
 def engine() -> Engine:
@@ -50,3 +54,27 @@ def actor() -> Actor:
     if who is None:  # defence in depth: never act for nobody
         raise PermissionError("not signed in")
     return who
+
+
+def plan_context(s: Session, f: Filters, today: date) -> PlanContext | None:
+    """A plan's loaded data (tasks with statuses, latest figures, agencies, report grid), shared through the
+    cache by every page and wall screen of that plan until its data version moves."""
+    plan_id = f.plan if f.plan is not None and s.get(Plan, f.plan) is not None else None
+    if plan_id is None:
+        plans = plan_rows(s)
+        if not plans:
+            return None
+        plan_id = plans[0]["id"]
+    key = f"ctx:{plan_version(s, plan_id)}:{today}:{plan_id}"
+    ctx = cache().get(key)
+    if ctx is None:
+        ctx = load_context(s, Filters(plan=plan_id), today)
+        reporting(ctx, s, settings())  # kept in the context's memo: every page's red flags need it
+        cache().set(key, ctx)
+    return ctx
+
+
+def warm(plan_id: int) -> None:
+    """After a save: build the plan's shared data now, so the pages its users reload find it ready."""
+    with session() as s:
+        plan_context(s, Filters(plan=plan_id), config().as_of())

@@ -10,9 +10,9 @@ from dashboard import export
 from dashboard.filters import Filters
 from dashboard.store import get_meta
 from dashboard.text import slug
-from dashboard.views import all_flags, briefing_data, filtered_tasks, load_context, snapshots
+from dashboard.views import all_flags, briefing_data, filtered_tasks, snapshots
 
-from .context import actor, config, session, settings
+from .context import actor, config, plan_context, session, settings
 
 NAMES = {
     "tasks": "nhiem vu",
@@ -45,7 +45,7 @@ def build(what: str, fmt: str, search: str | None) -> tuple[bytes, str] | None:
     f = Filters.from_query(search)
     today = config().as_of()
     with session() as s:
-        ctx_ = load_context(s, f, today)
+        ctx_ = plan_context(s, f, today)
         if ctx_ is None:
             return None
         f = f.with_(plan=ctx_.plan["id"])

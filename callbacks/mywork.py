@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import logging
 import time
 from datetime import date
 
@@ -30,7 +31,9 @@ from dashboard.updates import (
 from dashboard.views import agency_task_rows
 from layouts import mywork
 
-from .context import actor, config, session
+from .context import actor, config, session, warm
+
+log = logging.getLogger(__name__)
 
 PROBLEMS = (PermissionDenied, ValidationFailed, Conflict, AccountError, PermissionError)
 
@@ -161,12 +164,14 @@ def register(app: Dash) -> None:
                         evidence_url=evidence or "",
                     )
                     update_task(s, who, task_id, edit.get("version"), change, today)
+                plan_id = s.get(Task, task_id).plan_id
         except Conflict as exc:
             return alert(exc), no_update, True, {**edit, "version": exc.current.get("version")}
         except (*PROBLEMS, TypeError, ValueError) as exc:
             if isinstance(exc, (TypeError, ValueError)) and not isinstance(exc, ValidationFailed):
                 exc = ValidationFailed({"form": "Dữ liệu gửi lên không hợp lệ."})
             return alert(exc), no_update, True, no_update
+        _warm(plan_id)
         return ok("Đã lưu."), time.time(), False, {}
 
     @app.callback(
@@ -245,6 +250,8 @@ def register(app: Dash) -> None:
             if not isinstance(exc, PROBLEMS):
                 exc = ValidationFailed({"form": "Dữ liệu gửi lên không hợp lệ."})
             return alert(exc), no_update
+        if result.changed_ids:
+            _warm(int(context["plan_id"]))
         return ok(f"Đã lưu: {result.created} mới, {result.updated} sửa, {result.unchanged} không đổi."), time.time()
 
     @app.callback(
@@ -369,6 +376,15 @@ def register(app: Dash) -> None:
             for m, ind in s.execute(select(Measurement, Indicator).join(Indicator).where(Measurement.id.in_(fig_ids))):
                 names[("measurement", m.id)] = f"Chỉ tiêu {ind.code} · tháng {m.month.month:02d}/{m.month.year}"
         return mywork.history_table(entries, names)
+
+
+def _warm(plan_id: int) -> None:
+    """Rebuild the plan's shared data right after a save (its pages re-render at their next poll); a failure
+    here only means the first page view builds it instead."""
+    try:
+        warm(plan_id)
+    except Exception:  # noqa: BLE001 - the save is committed; warming is an optimisation
+        log.warning("could not prepare plan %s after a save", plan_id, exc_info=True)
 
 
 def _day(value: str) -> date:

@@ -23,7 +23,6 @@ from dashboard.views import (
     all_flags,
     flag_counts,
     headline,
-    load_context,
     reporting,
     snapshots,
     timeline,
@@ -34,7 +33,7 @@ from layouts.formatting import vn_date
 from layouts.i18n import t
 from layouts.wall import wall_shell
 
-from .context import actor, cache, config, config_sources, session, settings
+from .context import actor, cache, config, config_sources, plan_context, session, settings
 
 PATHS = {"/", "/don-vi", "/tien-do", "/canh-bao", "/viec-cua-toi", "/quan-tri", "/toan-quoc"}
 
@@ -113,7 +112,7 @@ def _build(s, pathname: str, f: Filters, who, today) -> dict:  # noqa: ANN001
             "bar": None,
             "content": plain(pages.national_page(rows, computed_at, f.lang)),
         }
-    ctx = load_context(s, f, today)
+    ctx = plan_context(s, f, today)
     if ctx is None:
         return {
             "plan": f.plan,

@@ -12,11 +12,11 @@ from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
 from dashboard.filters import Filters
 from dashboard.store import DB_UNAVAILABLE, plan_version
-from dashboard.views import all_flags, flag_counts, headline, load_context, ranking, reporting, snapshots
+from dashboard.views import all_flags, flag_counts, headline, ranking, reporting, snapshots
 from layouts import wall
 from layouts.i18n import t
 
-from .context import actor, cache, config, session, settings
+from .context import actor, cache, config, plan_context, session, settings
 from .router import plain
 
 
@@ -44,7 +44,7 @@ def _wall_views(f: Filters, lang: str, today):  # noqa: ANN001, ANN202
 
 
 def _build_views(s, f: Filters, lang: str, today) -> dict:  # noqa: ANN001
-    ctx = load_context(s, f, today)
+    ctx = plan_context(s, f, today)
     if ctx is None:
         empty = plain(wall.html.Div(t("no_plans", lang), className="wall-empty"))
         return {"views": [empty] * len(wall.VIEWS), "title": t("app_title", lang), "flags": 0}

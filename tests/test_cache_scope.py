@@ -47,3 +47,37 @@ def test_a_task_saved_in_one_province_leaves_the_others_cached(tmp_path) -> None
     with transaction(engine) as s:
         assert plan_version(s, 2) == dt and plan_version(s, 1) > tn
     assert cache.get(cached_dt) is not None  # and Đồng Tháp's cached page is still the one served
+
+
+def test_a_save_prepares_its_plan_for_the_pages_that_follow(tmp_path) -> None:  # noqa: ANN001
+    app = demo_app(tmp_path)
+    engine = app.server.extensions["kpi"]["engine"]
+    cache = app.server.extensions["kpi"]["cache"]
+    with transaction(engine) as s:
+        agency_id = s.scalar(select(User.agency_id).where(User.username == "sokhcn.thainguyen"))
+        task = next(t for t in load_context(s, Filters(plan=1), TODAY).tasks if agency_id in t["_lead_ids"])
+    client = login(app, "sokhcn.thainguyen")
+    resp = call(
+        app,
+        client,
+        "mw-save-task",
+        {
+            "mw-save-task.n_clicks": 1,
+            "mw-edit.data": {"task_id": task["id"], "version": task["_version"], "mode": "update"},
+            "mw-status.value": "in_progress",
+            "mw-progress.value": 55,
+            "mw-completed.date": None,
+            "mw-evidence.value": "",
+            "mw-note.value": "Đã họp triển khai",
+        },
+    )
+    assert resp.status_code == 200 and "Đã lưu" in resp.get_data(as_text=True)
+    with transaction(engine) as s:
+        version = plan_version(s, 1)
+    ready = cache.get(f"ctx:{version}:{TODAY}:1")
+    assert ready is not None  # the save built Thái Nguyên's shared data for the next page views
+    saved = next(t for t in ready.tasks if t["id"] == task["id"])
+    assert saved["progress"] == 55 and saved["last_note"] == "Đã họp triển khai"
+    # and the next page is built from it: the flags page of the plan shows the same task statuses
+    page = call(app, client, "url", {"url.pathname": "/canh-bao", "url.search": "?plan=1", "data-version.data": 0})
+    assert page.status_code == 200
