@@ -313,6 +313,20 @@ class Browser(threading.Thread):
     def main(self) -> None:
         raise NotImplementedError
 
+    def sign_in(self) -> bool:
+        raise NotImplementedError
+
+    def load(self) -> bool:
+        raise NotImplementedError
+
+    def open(self) -> bool:
+        """Sign in, then load the first page, retrying every 5 s; False when the run ends first."""
+        for step in (self.sign_in, self.load):
+            while not step():
+                if not self.wait(5):
+                    return False
+        return True
+
 
 class WallScreen(Browser):
     """A TV in an operations room: kiosk token, then the wall data callback on its timers."""
@@ -365,12 +379,8 @@ class WallScreen(Browser):
         return resp is not None
 
     def main(self) -> None:
-        while not self.sign_in():
-            if not self.wait(5):
-                return
-        while not self.load():
-            if not self.wait(5):
-                return
+        if not self.open():
+            return
         now = time.monotonic()
         next_refresh, next_poll = now + self.refresh_s, now + self.poll_s
         next_reload = now + self.expo(self.run_.args.reload)
@@ -526,12 +536,8 @@ class AgencyUser(Browser):
                 self.modal("mw-cancel")
 
     def main(self) -> None:
-        while not self.sign_in():
-            if not self.wait(5):
-                return
-        while not self.load():
-            if not self.wait(5):
-                return
+        if not self.open():
+            return
         now = time.monotonic()
         next_edit, next_poll = now + self.expo(self.run_.args.think), now + self.poll_s
         next_reload = now + self.expo(self.run_.args.reload)
