@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
 from flask import current_app
+from plotly.utils import PlotlyJSONEncoder
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -31,6 +33,11 @@ def config() -> Config:
 def cache():  # noqa: ANN201
     """The page cache (flask-caching: Redis when REDIS_URL is set)."""
     return current_app.extensions["kpi"]["cache"]
+
+
+def plain(component) -> object:  # noqa: ANN001
+    """A component tree as plain JSON data: what Dash sends anyway, and what a Redis cache can store."""
+    return json.loads(json.dumps(component, cls=PlotlyJSONEncoder)) if component is not None else None
 
 
 def config_sources() -> list:

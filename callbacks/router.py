@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 from dash import Dash, Input, Output, State, html, no_update
 from flask_login import current_user
-from plotly.utils import PlotlyJSONEncoder
 from sqlalchemy import select
 
 from dashboard import summaries
@@ -33,7 +31,7 @@ from layouts.formatting import vn_date
 from layouts.i18n import t
 from layouts.wall import wall_shell
 
-from .context import actor, cache, config, config_sources, plan_context, session, settings
+from .context import actor, cache, config, config_sources, plain, plan_context, session, settings
 
 PATHS = {"/", "/don-vi", "/tien-do", "/canh-bao", "/viec-cua-toi", "/quan-tri", "/toan-quoc"}
 
@@ -151,11 +149,6 @@ def _build(s, pathname: str, f: Filters, who, today) -> dict:  # noqa: ANN001
     else:
         content = pages.flags_page(ctx.plan, today, flags, flag_counts(flags), f)
     return {"plan": ctx.plan["id"], "flags": len(flags), "bar": plain(bar), "content": plain(content)}
-
-
-def plain(component) -> object:  # noqa: ANN001
-    """A component tree as plain JSON data: what Dash sends anyway, and what a Redis cache can store."""
-    return json.loads(json.dumps(component, cls=PlotlyJSONEncoder)) if component is not None else None
 
 
 def data_freshness(s, lang: str):  # noqa: ANN001, ANN201

@@ -16,8 +16,7 @@ from dashboard.views import all_flags, flag_counts, headline, ranking, reporting
 from layouts import wall
 from layouts.i18n import t
 
-from .context import actor, cache, config, plan_context, session, settings
-from .router import plain
+from .context import actor, cache, config, plain, plan_context, session, settings
 
 
 def wall_data(_n, cfg):  # noqa: ANN001, ANN201

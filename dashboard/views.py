@@ -173,7 +173,11 @@ def flag_counts(flags: list[Flag]) -> Counter:
 
 def agency_tasks(ctx: PlanContext, agency_id: int, tasks: list[dict]) -> dict[str, list[dict]]:
     """The agency's tasks as lead (directly or through a group it belongs to) and as coordinator."""
-    ids = {agency_id} | ctx.groups_of.get(agency_id, set())
+    return _by_role(tasks, {agency_id} | ctx.groups_of.get(agency_id, set()))
+
+
+def _by_role(tasks: list[dict], ids: set[int]) -> dict[str, list[dict]]:
+    """The tasks that any of ``ids`` leads, and those it only coordinates."""
     lead = [t for t in tasks if ids & set(t["_lead_ids"])]
     coord = [t for t in tasks if ids & set(t["_coordinating_ids"]) and t not in lead]
     return {"lead": lead, "coordinating": coord}
@@ -186,10 +190,7 @@ def agency_task_rows(session: Session, plan_id: int, agency_id: int, today: date
 
     ids = {agency_id} | groups_of(session, agency_id)
     task_ids = set(session.scalars(select(TaskAgency.task_id).where(TaskAgency.agency_id.in_(ids))))
-    tasks = task_rows(session, today, plan_id, task_ids) if task_ids else []
-    lead = [t for t in tasks if ids & set(t["_lead_ids"])]
-    coord = [t for t in tasks if ids & set(t["_coordinating_ids"]) and t not in lead]
-    return {"lead": lead, "coordinating": coord}
+    return _by_role(task_rows(session, today, plan_id, task_ids) if task_ids else [], ids)
 
 
 def agency_trends(ctx: PlanContext, session: Session, agency_id: int) -> list[dict]:
