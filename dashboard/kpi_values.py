@@ -53,14 +53,9 @@ class KpiSnapshot:
     agencies: list[AgencyValue] = field(default_factory=list)
 
 
-def load_figures(
-    session: Session, indicator_ids: Iterable[int], until: date, agency_ids: Iterable[int] | None = None
-) -> list[Figure]:
-    """Figures of the given KPIs (and agencies, when given) for months up to ``until``."""
-    ids = list(indicator_ids)
-    if not ids:
-        return []
-    stmt = select(
+def _figures_query(ids: list[int], until: date):  # noqa: ANN202
+    """The columns of ``Figure`` for the given KPIs up to ``until``."""
+    return select(
         Measurement.indicator_id,
         Measurement.agency_id,
         Measurement.month,
@@ -69,10 +64,19 @@ def load_figures(
         Measurement.value,
         Measurement.recorded_at,
     ).where(Measurement.indicator_id.in_(ids), Measurement.month <= until)
+
+
+def load_figures(
+    session: Session, indicator_ids: Iterable[int], until: date, agency_ids: Iterable[int] | None = None
+) -> list[Figure]:
+    """Figures of the given KPIs (and agencies, when given) for months up to ``until``."""
+    ids = list(indicator_ids)
+    if not ids:
+        return []
+    stmt = _figures_query(ids, until)
     if agency_ids is not None:
         stmt = stmt.where(Measurement.agency_id.in_(list(agency_ids)))
-    rows = session.execute(stmt).all()
-    return [Figure._make(r) for r in rows]
+    return [Figure._make(r) for r in session.execute(stmt).all()]
 
 
 def load_recent_figures(session: Session, indicator_ids: Iterable[int], until: date) -> list[Figure]:
@@ -83,26 +87,10 @@ def load_recent_figures(session: Session, indicator_ids: Iterable[int], until: d
         return []
     rank = (
         func.row_number()
-        .over(
-            partition_by=(Measurement.indicator_id, Measurement.agency_id),
-            order_by=Measurement.month.desc(),
-        )
+        .over(partition_by=(Measurement.indicator_id, Measurement.agency_id), order_by=Measurement.month.desc())
         .label("rank")
     )
-    ranked = (
-        select(
-            Measurement.indicator_id,
-            Measurement.agency_id,
-            Measurement.month,
-            Measurement.numerator,
-            Measurement.denominator,
-            Measurement.value,
-            Measurement.recorded_at,
-            rank,
-        )
-        .where(Measurement.indicator_id.in_(ids), Measurement.month <= until)
-        .subquery()
-    )
+    ranked = _figures_query(ids, until).add_columns(rank).subquery()
     rows = session.execute(select(*list(ranked.c)[:-1]).where(ranked.c.rank <= 2)).all()
     return [Figure._make(r) for r in rows]
 

@@ -210,11 +210,9 @@ def apply_rows(session: Session, source: Source, rows: list[tuple], now: datetim
         dirty[key] = m
         changed += 1
     by = f"refresh:{source.name}"
-    inserts = [
-        {
-            "indicator_id": key[0],
-            "agency_id": key[1],
-            "month": key[2],
+
+    def fields(m: list) -> dict:
+        return {
             "numerator": m[1],
             "denominator": m[2],
             "value": m[3],
@@ -223,23 +221,13 @@ def apply_rows(session: Session, source: Source, rows: list[tuple], now: datetim
             "recorded_by": by,
             "version": m[5],
         }
+
+    inserts = [
+        {"indicator_id": key[0], "agency_id": key[1], "month": key[2], **fields(m)}
         for key, m in dirty.items()
         if m[0] is None
     ]
-    updates = [
-        {
-            "id": m[0],
-            "numerator": m[1],
-            "denominator": m[2],
-            "value": m[3],
-            "source": m[4],
-            "recorded_at": now,
-            "recorded_by": by,
-            "version": m[5],
-        }
-        for m in dirty.values()
-        if m[0] is not None
-    ]
+    updates = [{"id": m[0], **fields(m)} for m in dirty.values() if m[0] is not None]
     for i in range(0, len(inserts), BATCH):
         session.execute(insert(Measurement), inserts[i : i + BATCH])
     for i in range(0, len(updates), BATCH):
