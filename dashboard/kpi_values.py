@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from .kpi import NO_DATA, aggregate, kpi_status
 from .models import Measurement
+from .store import id_list
 from .targets import Target
 
 
@@ -63,7 +64,7 @@ def _figures_query(ids: list[int], until: date):  # noqa: ANN202
         Measurement.denominator,
         Measurement.value,
         Measurement.recorded_at,
-    ).where(Measurement.indicator_id.in_(ids), Measurement.month <= until)
+    ).where(Measurement.indicator_id.in_(id_list(ids)), Measurement.month <= until)
 
 
 def load_figures(
@@ -75,7 +76,7 @@ def load_figures(
         return []
     stmt = _figures_query(ids, until)
     if agency_ids is not None:
-        stmt = stmt.where(Measurement.agency_id.in_(list(agency_ids)))
+        stmt = stmt.where(Measurement.agency_id.in_(id_list(agency_ids)))
     return [Figure._make(r) for r in session.execute(stmt).all()]
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -203,8 +204,11 @@ class TaskUpdate(Base):
     """A progress report on a task by its agency for a month."""
 
     __tablename__ = "task_update"
+    # A task's latest update (and latest note) is one backward step down this index, and the report receipts
+    # (agency, month, first entry) are read from it without touching the table.
+    __table_args__ = (Index("ix_task_update_latest", "task_id", "month", "created_at", "id", "agency_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), index=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
     kind: Mapped[str] = mapped_column(String(10), default="update", server_default="update")  # or "note"
     status: Mapped[str] = mapped_column(String(20))

@@ -6,11 +6,12 @@ from collections import defaultdict
 from collections.abc import Collection
 from datetime import date
 
-from sqlalchemy import func, select, true
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from .models import Agency, Indicator, IndicatorLead, Plan, Province, Task, TaskAgency, TaskUpdate
 from .status import Report, task_status
+from .store import id_list
 
 
 def _iso(d: date | None) -> str | None:
@@ -86,28 +87,50 @@ def task_rows(
     """Active tasks in document order (only ``task_ids`` when given), with agencies by role, parsed deadline
     and computed status."""
     stmt = (
-        select(Task)
+        select(
+            Task.id,
+            Task.plan_id,
+            Plan.code.label("plan_code"),
+            Task.key,
+            Task.section,
+            Task.code,
+            Task.name,
+            Task.output,
+            Task.deadline_text,
+            Task.deadline_kind,
+            Task.start_date,
+            Task.due_date,
+            Task.basis,
+            Task.version,
+        )
         .join(Plan)
         .where(Task.active.is_(True))
-        .options(selectinload(Task.agencies).selectinload(TaskAgency.agency), selectinload(Task.plan))
         .order_by(Plan.id, Task.position)
     )
     if task_ids is not None:
-        stmt = stmt.where(Task.id.in_(list(task_ids)))
-    tasks = session.scalars(_plan_filter(stmt, Task, plan_id)).all()
-    latest: dict[int, object] = {}
-    notes: dict[int, object] = {}
-    if tasks:
-        # Only the latest update and the latest note of each task decide what is shown: ask the database for
-        # those (a window per task) instead of reading every update of a province's year into Python.
-        # Literal ids (not a join on the plan): PostgreSQL then reads just these tasks' updates by index.
-        scope = TaskUpdate.task_id.in_([t.id for t in tasks]) if task_ids is not None or plan_id is not None else true()
-        latest = _latest_updates(session, today, scope, TaskUpdate.kind != "note")  # a note never changes status
-        notes = _latest_updates(session, today, scope, (TaskUpdate.note.is_not(None)) & (TaskUpdate.note != ""))
+        stmt = stmt.where(Task.id.in_(id_list(task_ids)))
+    tasks = session.execute(_plan_filter(stmt, Task, plan_id)).all()
+    if not tasks:
+        return []
+    # Literal ids (not a join on the plan): PostgreSQL then reads just these tasks' rows by index.
+    ids = [t.id for t in tasks]
+    roles: dict[int, dict[str, list[tuple[int, str]]]] = defaultdict(lambda: {"lead": [], "coordinating": []})
+    for task_id, role, agency_id, name in session.execute(
+        select(TaskAgency.task_id, TaskAgency.role, TaskAgency.agency_id, Agency.name)
+        .join(Agency)
+        .where(TaskAgency.task_id.in_(id_list(ids)))
+        .order_by(TaskAgency.task_id, TaskAgency.position)
+    ):
+        roles[task_id].setdefault(role, []).append((agency_id, name))
+    # Only the latest update and the latest note of each task decide what is shown.
+    latest = _latest_updates(session, today, ids, TaskUpdate.kind != "note")  # a note never changes status
+    notes = _latest_updates(session, today, ids, (TaskUpdate.note.is_not(None)) & (TaskUpdate.note != ""))
     rows = []
     for t in tasks:
         last = latest.get(t.id)
         last_note = notes.get(t.id)
+        lead = roles[t.id]["lead"]
+        coordinating = roles[t.id]["coordinating"]
         status = task_status(
             t.deadline_kind,
             t.due_date,
@@ -117,15 +140,15 @@ def task_rows(
         rows.append(
             {
                 "id": t.id,
-                "plan": t.plan.code,
+                "plan": t.plan_code,
                 "key": t.key,
                 "section": t.section,
                 "code": t.code,
                 "name": t.name,
-                "lead_agencies": [a.agency.name for a in t.agencies if a.role == "lead"],
-                "coordinating_agencies": [a.agency.name for a in t.agencies if a.role == "coordinating"],
-                "_lead_ids": [a.agency_id for a in t.agencies if a.role == "lead"],
-                "_coordinating_ids": [a.agency_id for a in t.agencies if a.role == "coordinating"],
+                "lead_agencies": [name for _, name in lead],
+                "coordinating_agencies": [name for _, name in coordinating],
+                "_lead_ids": [aid for aid, _ in lead],
+                "_coordinating_ids": [aid for aid, _ in coordinating],
                 "_plan_id": t.plan_id,
                 "output": t.output,
                 "deadline_text": t.deadline_text,
@@ -145,15 +168,20 @@ def task_rows(
     return rows
 
 
-def _latest_updates(session: Session, today: date, scope, condition) -> dict[int, object]:  # noqa: ANN001
-    """Per task, its newest update up to ``today`` among those meeting ``condition`` (month, then time of entry)."""
-    order = (
-        TaskUpdate.month.desc(),
-        func.coalesce(TaskUpdate.created_at, TaskUpdate.month).desc(),
-        TaskUpdate.id.desc(),
+def _latest_updates(session: Session, today: date, task_ids: list[int], condition) -> dict[int, object]:  # noqa: ANN001
+    """Per task, its newest update up to ``today`` among those meeting ``condition`` (month, then time of entry).
+
+    One backward step down ``ix_task_update_latest`` per task, where ranking all of a province's updates
+    read and sorted some 16,000 rows."""
+    newest = (
+        select(TaskUpdate.id)
+        .where(TaskUpdate.task_id == Task.id, TaskUpdate.month <= today, condition)
+        .order_by(*(c.desc() for c in (TaskUpdate.task_id, TaskUpdate.month, TaskUpdate.created_at, TaskUpdate.id)))
+        .limit(1)
+        .correlate(Task)
+        .scalar_subquery()
     )
-    rank = func.row_number().over(partition_by=TaskUpdate.task_id, order_by=order).label("rank")
-    ranked = (
+    rows = session.execute(
         select(
             TaskUpdate.task_id,
             TaskUpdate.month,
@@ -162,12 +190,12 @@ def _latest_updates(session: Session, today: date, scope, condition) -> dict[int
             TaskUpdate.completed_on,
             TaskUpdate.note,
             TaskUpdate.evidence_url,
-            rank,
         )
-        .where(TaskUpdate.month <= today, scope, condition)
-        .subquery()
+        .select_from(Task)
+        .join(TaskUpdate, TaskUpdate.id == newest)
+        .where(Task.id.in_(id_list(task_ids)))
     )
-    return {r.task_id: r for r in session.execute(select(ranked).where(ranked.c.rank == 1))}
+    return {r.task_id: r for r in rows}
 
 
 def agency_rows(session: Session, province_id: int | None = None) -> list[dict]:

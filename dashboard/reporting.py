@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from .deadlines import RECURRING
 from .directory import expand
 from .models import Indicator, IndicatorLead, Measurement, Task, TaskAgency, TaskUpdate
+from .store import id_list
 
 ON_TIME = "on_time"
 LATE = "late"
@@ -72,12 +73,12 @@ def submissions(session: Session, plan_id: int) -> dict[tuple[int, date], dateti
     task_ids = list(session.scalars(select(Task.id).where(Task.plan_id == plan_id)))
     rows = session.execute(
         select(Measurement.agency_id, Measurement.month, func.min(Measurement.recorded_at))
-        .where(Measurement.indicator_id.in_(indicator_ids))
+        .where(Measurement.indicator_id.in_(id_list(indicator_ids)))
         .group_by(Measurement.agency_id, Measurement.month)
     ).all()
     rows += session.execute(
         select(TaskUpdate.agency_id, TaskUpdate.month, func.min(TaskUpdate.created_at))
-        .where(TaskUpdate.task_id.in_(task_ids), TaskUpdate.agency_id.is_not(None))
+        .where(TaskUpdate.task_id.in_(id_list(task_ids)), TaskUpdate.agency_id.is_not(None))
         .group_by(TaskUpdate.agency_id, TaskUpdate.month)
     ).all()
     for agency_id, month, at in rows:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event, inspect, select
+from sqlalchemy import BindParameter, Engine, bindparam, create_engine, event, inspect, select
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,6 +19,12 @@ from .models import Meta
 MIGRATIONS = Path(__file__).with_name("migrations")
 # What a lost or refused database connection raises (not a bug in a query): pages fall back to cached data.
 DB_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def id_list(ids: Iterable[int]) -> BindParameter:
+    """Ids for ``column.in_(...)`` written into the SQL as numbers: a province's 150 task ids as bound
+    parameters cost the driver more to parse than the query costs PostgreSQL. Only for integers."""
+    return bindparam(None, [int(i) for i in ids], expanding=True, literal_execute=True)
 
 
 def normalize_url(url: str) -> str:

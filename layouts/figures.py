@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 from datetime import date, timedelta
 
-import plotly.graph_objects as go
 
 from dashboard.kpi_catalog import BY_CODE
 from dashboard.kpi_values import KpiSnapshot
@@ -32,11 +31,6 @@ def _layout(lang: str, dark: bool = False, **layout: object) -> dict:
     }
     settings.update(layout)
     return settings
-
-
-def _base(fig: go.Figure, lang: str, dark: bool = False, **layout: object) -> go.Figure:
-    fig.update_layout(**_layout(lang, dark, **layout))
-    return fig
 
 
 def _plot(text: str) -> str:
@@ -247,37 +241,43 @@ def _group_of(task: dict, group_by: str) -> str:
     return (task["lead_agencies"][0] if task["lead_agencies"] else "—")[:40]
 
 
-def timeline(tasks: list[dict], year: int, today: date, group_by: str = "agency", lang: str = "vi") -> go.Figure:
+def timeline(tasks: list[dict], year: int, today: date, group_by: str = "agency", lang: str = "vi") -> dict:
     """Tasks by due date over the plan year: quarter bands, a bar per window task, a marker per task,
     coloured (and shaped) by status, today as a line; grouped by lead agency or plan section."""
     ordered = sorted(tasks, key=lambda tk: (_group_of(tk, group_by), tk["due_date"] or "", tk["code"]))
     groups = [_plot(_group_of(tk, group_by)) for tk in ordered]
     labels = [_plot(f"{tk['code']} · {tk['name'][:38]}{'…' if len(tk['name']) > 38 else ''}") for tk in ordered]
-    fig = go.Figure()
+    data: list[dict] = []
+    shapes: list[dict] = []
+    annotations: list[dict] = []
     start_year, end_year = date(year, 1, 1), date(year, 12, 31)
     for q in range(1, 5):
         q0 = date(year, 3 * q - 2, 1)
         q1 = (date(year, 3 * q, 1) + timedelta(days=31)).replace(day=1)
         if q % 2:  # quarters I and III shaded, II and IV plain: the bands read at a glance
-            fig.add_shape(
-                type="rect",
-                x0=q0.isoformat(),
-                x1=q1.isoformat(),
-                y0=0,
-                y1=1,
-                yref="paper",
-                line_width=0,
-                fillcolor="#e8edf3",
-                layer="below",
+            shapes.append(
+                {
+                    "type": "rect",
+                    "x0": q0.isoformat(),
+                    "x1": q1.isoformat(),
+                    "y0": 0,
+                    "y1": 1,
+                    "yref": "paper",
+                    "line": {"width": 0},
+                    "fillcolor": "#e8edf3",
+                    "layer": "below",
+                }
             )
-        fig.add_annotation(
-            x=(q0 + (q1 - q0) / 2).isoformat(),
-            y=1,
-            yref="paper",
-            yanchor="bottom",
-            showarrow=False,
-            text=f"<b>{quarter_label(q, lang)}</b>",
-            font={"size": 13},
+        annotations.append(
+            {
+                "x": (q0 + (q1 - q0) / 2).isoformat(),
+                "y": 1,
+                "yref": "paper",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "text": f"<b>{quarter_label(q, lang)}</b>",
+                "font": {"size": 13},
+            }
         )
     # window tasks ("Quý III-IV/2026"): a thick line from the start of the window to the due date
     for status_key in STATUS_COLOR:
@@ -292,35 +292,37 @@ def timeline(tasks: list[dict], year: int, today: date, group_by: str = "agency"
             xs += [start, ordered[i]["due_date"], None]
             ys_group += [groups[i], groups[i], None]
             ys_label += [labels[i], labels[i], None]
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=[ys_group, ys_label],
-                mode="lines",
-                line={"color": STATUS_COLOR[status_key], "width": 9},
-                opacity=0.35,
-                showlegend=False,
-                hoverinfo="skip",
-                connectgaps=False,
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "x": xs,
+                "y": [ys_group, ys_label],
+                "mode": "lines",
+                "line": {"color": STATUS_COLOR[status_key], "width": 9},
+                "opacity": 0.35,
+                "showlegend": False,
+                "hoverinfo": "skip",
+                "connectgaps": False,
+            }
         )
     for status_key, color in STATUS_COLOR.items():
         idx = [i for i, tk in enumerate(ordered) if tk["status"] == status_key]
         if not idx:
             continue
-        fig.add_trace(
-            go.Scatter(
-                y=[[groups[i] for i in idx], [labels[i] for i in idx]],
-                x=[ordered[i]["due_date"] for i in idx],
-                mode="markers",
-                name=status_label(status_key, lang),
-                marker={
+        data.append(
+            {
+                "type": "scatter",
+                "y": [[groups[i] for i in idx], [labels[i] for i in idx]],
+                "x": [ordered[i]["due_date"] for i in idx],
+                "mode": "markers",
+                "name": status_label(status_key, lang),
+                "marker": {
                     "color": color,
                     "size": 12,
                     "symbol": STATUS_SYMBOL[status_key],
                     "line": {"width": 2, "color": color},
                 },
-                customdata=[
+                "customdata": [
                     [
                         _plot(ordered[i]["name"]),
                         vn_date(ordered[i]["due_date"]),
@@ -328,37 +330,41 @@ def timeline(tasks: list[dict], year: int, today: date, group_by: str = "agency"
                     ]
                     for i in idx
                 ],
-                hovertemplate="%{customdata[0]}<br>"
+                "hovertemplate": "%{customdata[0]}<br>"
                 + t("due", lang)
                 + ": %{customdata[1]}<br>%{customdata[2]}<extra></extra>",
-            )
+            }
         )
-    fig.add_shape(
-        type="line",
-        x0=today.isoformat(),
-        x1=today.isoformat(),
-        y0=0,
-        y1=1,
-        yref="paper",
-        line={"color": RED, "width": 2, "dash": "dot"},
+    shapes.append(
+        {
+            "type": "line",
+            "x0": today.isoformat(),
+            "x1": today.isoformat(),
+            "y0": 0,
+            "y1": 1,
+            "yref": "paper",
+            "line": {"color": RED, "width": 2, "dash": "dot"},
+        }
     )
-    fig.add_annotation(
-        x=today.isoformat(),
-        y=0,
-        yref="paper",
-        text=f"{t('today', lang)} {vn_date(today)}",
-        showarrow=False,
-        yanchor="top",
-        yshift=-24,
-        font={"color": RED, "size": 12},
-        bgcolor="rgba(255,255,255,0.9)",
+    annotations.append(
+        {
+            "x": today.isoformat(),
+            "y": 0,
+            "yref": "paper",
+            "text": f"{t('today', lang)} {vn_date(today)}",
+            "showarrow": False,
+            "yanchor": "top",
+            "yshift": -24,
+            "font": {"color": RED, "size": 12},
+            "bgcolor": "rgba(255,255,255,0.9)",
+        }
     )
-    height = max(260, 90 + 22 * len(ordered))
-    return _base(
-        fig,
+    layout = _layout(
         lang,
-        height=height,
+        height=max(260, 90 + 22 * len(ordered)),
         barmode="overlay",
+        shapes=shapes,
+        annotations=annotations,
         xaxis={
             "range": [(start_year - timedelta(days=4)).isoformat(), (end_year + timedelta(days=6)).isoformat()],
             "tickformat": "%d/%m",
@@ -369,13 +375,14 @@ def timeline(tasks: list[dict], year: int, today: date, group_by: str = "agency"
         legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom"},
         margin={"l": 10, "r": 10, "t": 40, "b": 90},
     )
+    return {"data": data, "layout": layout}
 
 
 REPORT_CODE = {ON_TIME: 3, LATE: 2, MISSING: 1, PENDING: None}
 REPORT_TEXT = {ON_TIME: "✔", LATE: "◷", MISSING: "✖", PENDING: "…"}
 
 
-def report_grid(cells: list[ReportCell], names: dict[int, str], lang: str = "vi") -> go.Figure:
+def report_grid(cells: list[ReportCell], names: dict[int, str], lang: str = "vi") -> dict:
     """Agencies × months: report by the 25th (✔), late (◷), missing (✖)."""
     agencies = list(dict.fromkeys(c.agency_id for c in cells))
     months = sorted({c.month for c in cells})
@@ -390,25 +397,23 @@ def report_grid(cells: list[ReportCell], names: dict[int, str], lang: str = "vi"
         z.append(row_z)
         text.append(row_t)
     legend = {"vi": "✔ đúng hạn · ◷ nộp muộn · ✖ chưa nộp", "en": "✔ by the 25th · ◷ late · ✖ missing"}
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=[month_label(m) for m in months],
-            y=[_plot(names.get(a, str(a))) for a in agencies],
-            text=text,
-            texttemplate="%{text}",
-            textfont={"size": 13},
-            colorscale=[[0, RED], [0.33, RED], [0.34, AMBER], [0.66, AMBER], [0.67, GREEN], [1, GREEN]],
-            zmin=1,
-            zmax=3,
-            showscale=False,
-            xgap=2,
-            ygap=2,
-            hoverinfo="skip",
-        )
-    )
-    return _base(
-        fig,
+    trace = {
+        "type": "heatmap",
+        "z": z,
+        "x": [month_label(m) for m in months],
+        "y": [_plot(names.get(a, str(a))) for a in agencies],
+        "text": text,
+        "texttemplate": "%{text}",
+        "textfont": {"size": 13},
+        "colorscale": [[0, RED], [0.33, RED], [0.34, AMBER], [0.66, AMBER], [0.67, GREEN], [1, GREEN]],
+        "zmin": 1,
+        "zmax": 3,
+        "showscale": False,
+        "xgap": 2,
+        "ygap": 2,
+        "hoverinfo": "skip",
+    }
+    layout = _layout(
         lang,
         height=max(200, 60 + 22 * len(agencies)),
         title={"text": legend.get(lang, legend["vi"]), "font": {"size": 13}},
@@ -416,13 +421,14 @@ def report_grid(cells: list[ReportCell], names: dict[int, str], lang: str = "vi"
         xaxis={"side": "top"},
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
     )
+    return {"data": [trace], "layout": layout}
 
 
-def quarter_bars(tasks: list[dict], year: int, lang: str = "vi", dark: bool = False) -> go.Figure:
+def quarter_bars(tasks: list[dict], year: int, lang: str = "vi", dark: bool = False) -> dict:
     """For the wall: per quarter, the dated tasks due in it stacked by status."""
     from dashboard.filters import in_quarter
 
-    fig = go.Figure()
+    data: list[dict] = []
     xs = [quarter_label(q, lang) for q in range(1, 5)]
     for status_key, color in STATUS_COLOR.items():
         ys = [
@@ -437,27 +443,27 @@ def quarter_bars(tasks: list[dict], year: int, lang: str = "vi", dark: bool = Fa
             for q in range(1, 5)
         ]
         if any(ys):
-            fig.add_trace(
-                go.Bar(
-                    x=xs,
-                    y=ys,
-                    name=status_label(status_key, lang),
-                    marker={"color": color},
-                    text=[y or "" for y in ys],
-                    textposition="inside",
-                    textangle=0,
-                    textfont={"size": 26},
-                )
+            data.append(
+                {
+                    "type": "bar",
+                    "x": xs,
+                    "y": ys,
+                    "name": status_label(status_key, lang),
+                    "marker": {"color": color},
+                    "text": [y or "" for y in ys],
+                    "textposition": "inside",
+                    "textangle": 0,
+                    "textfont": {"size": 26},
+                }
             )
-    return _base(
-        fig,
+    layout = _layout(
         lang,
         dark,
         barmode="stack",
-        height=None,
         uniformtext={"minsize": 18, "mode": "hide"},
         legend={"orientation": "h", "y": -0.08, "font": {"size": 22}},
         xaxis={"tickfont": {"size": 30}},
         yaxis={"tickfont": {"size": 20}, "gridcolor": "#444" if dark else "#ddd"},
         margin={"l": 50, "r": 20, "t": 20, "b": 60},
     )
+    return {"data": data, "layout": layout}

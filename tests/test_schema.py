@@ -1,0 +1,67 @@
+"""The migrations build exactly the schema the models describe, on both databases, and the read paths that
+must stay cheap at national scale use their indexes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+
+from dashboard.models import Base, Plan, Province, Task, TaskUpdate
+from dashboard.queries import _latest_updates
+from dashboard.store import transaction
+
+
+def test_migrations_match_the_models(engine) -> None:  # noqa: ANN001
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_a_tasks_latest_update_and_note_follow_month_then_time_of_entry(engine) -> None:  # noqa: ANN001
+    with transaction(engine) as s:
+        province = Province(name="Tỉnh Thử", slug="tinh-thu")
+        plan = Plan(province=province, year=2026, doc_type="KH", code="T", title="t")
+        task = Task(plan=plan, key="t-1", code="1", name="Việc", deadline_kind="date")
+        s.add_all([province, plan, task])
+        s.flush()
+        rows = [
+            ("update", "in_progress", 30, date(2026, 10, 1), datetime(2026, 10, 5), "tháng 10"),
+            ("update", "in_progress", 60, date(2026, 11, 1), datetime(2026, 11, 3), None),
+            ("note", "in_progress", 0, date(2026, 11, 1), datetime(2026, 11, 9), "ghi chú"),
+            ("update", "in_progress", 70, date(2026, 11, 1), datetime(2026, 11, 8), ""),  # same month, later
+            ("update", "done", 100, date(2026, 12, 1), datetime(2026, 11, 10), "tương lai"),  # after "today"
+        ]
+        for kind, status, progress, month, at, note in rows:
+            s.add(
+                TaskUpdate(
+                    task_id=task.id, kind=kind, status=status, progress=progress, month=month, created_at=at, note=note
+                )
+            )
+        s.flush()
+        today = date(2026, 11, 27)
+        latest = _latest_updates(s, today, [task.id], TaskUpdate.kind != "note")
+        notes = _latest_updates(s, today, [task.id], TaskUpdate.note.is_not(None) & (TaskUpdate.note != ""))
+        assert latest[task.id].progress == 70
+        assert notes[task.id].note == "ghi chú"
+        assert _latest_updates(s, date(2026, 10, 31), [task.id], TaskUpdate.kind != "note")[task.id].progress == 30
+        assert _latest_updates(s, today, [], TaskUpdate.kind != "note") == {}
+
+
+def test_postgresql_reads_a_tasks_latest_update_from_the_index(engine) -> None:  # noqa: ANN001
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect() as conn:
+        conn.execute(text("SET enable_seqscan = off"))  # an empty table: make the planner show its index choice
+        plan = "\n".join(
+            r[0]
+            for r in conn.execute(
+                text(
+                    "EXPLAIN SELECT id FROM task_update WHERE task_id = 1 AND month <= '2026-11-27' "
+                    "ORDER BY task_id DESC, month DESC, created_at DESC, id DESC LIMIT 1"
+                )
+            )
+        )
+    assert "ix_task_update_latest" in plan and "Sort" not in plan
