@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 from datetime import date, timedelta
 
-
 from dashboard.kpi_catalog import BY_CODE
 from dashboard.kpi_values import KpiSnapshot
 from dashboard.reporting import LATE, MISSING, ON_TIME, PENDING, ReportCell
