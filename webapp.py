@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import callbacks
+from callbacks.context import warm
 from dashboard.auth import init_auth
 from dashboard.config import Config
 from dashboard.demo import ensure_database
@@ -93,7 +94,14 @@ def create_app(config: Config | None = None) -> Dash:
         from dashboard.views import Settings
 
         settings = Settings(config.due_soon_days, config.kpi_margin, config.report_day)
-        scheduler = KpiScheduler(engine, sources, briefings=(config.briefings_path(), config.as_of, settings))
+
+        def prepare(plan_ids: list[int] | None) -> None:
+            with server.app_context():
+                warm(plan_ids)
+
+        scheduler = KpiScheduler(
+            engine, sources, on_refresh=prepare, briefings=(config.briefings_path(), config.as_of, settings)
+        )
         scheduler.start()
         server.extensions["kpi"]["scheduler"] = scheduler
     # Everything built so far (Dash, Plotly, the app) lives as long as the process: moved out of the garbage

@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         with transaction(engine) as s:
             bump_data_version(s, [plan])
         with app.server.app_context():
-            warm(plan)
+            warm([plan])
 
     params = {"plan": plan, "agency": agency[0], "today": TODAY, "month": TODAY.replace(day=1)}
     print(f"store: {json.dumps(counts)}; province views on plan {plan}, agency '{agency[1]}'")

@@ -19,7 +19,7 @@ from dashboard.permissions import require_admin
 from dashboard.refresh import recent_runs, run_source
 from layouts import admin, mywork
 
-from .context import actor, config_sources, engine, session
+from .context import actor, config_sources, engine, session, warm
 from .mywork import PROBLEMS, alert, html_list, ok
 
 
@@ -206,6 +206,7 @@ def register_refresh(app: Dash) -> None:
         results = [run_source(engine(), src, trigger=f"manual:{who.username}") for src in config_sources()]
         if not results:
             return dbc.Alert("Chưa cấu hình nguồn dữ liệu nào (SOURCES_FILE).", color="secondary"), no_update
+        warm({plan for r in results for plan in r.plans})
         lines = [
             f"{r.source}: {'✔' if r.status == 'ok' else '✖ ' + (r.error or '')} ({r.rows_changed} dòng thay đổi)"
             for r in results
@@ -247,6 +248,8 @@ def register_import(app: Dash) -> None:
                 return dbc.Alert(
                     f"{exc} — không có gì được nhập, dữ liệu giữ nguyên.", color="danger", id="adm-import-error"
                 ), no_update
+        if report.plan_id is not None:
+            warm([report.plan_id])
         return dbc.Alert(
             html.Pre(report.summary(), className="mb-0 small"), color="success", id="adm-import-ok"
         ), time.time()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 
@@ -12,14 +12,15 @@ from plotly.utils import PlotlyJSONEncoder
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from dashboard import plan_cache
 from dashboard.accounts import Actor
 from dashboard.auth import current_actor
 from dashboard.config import Config
 from dashboard.filters import Filters
 from dashboard.models import Plan
 from dashboard.queries import plan_rows
-from dashboard.store import plan_version, transaction
-from dashboard.views import PlanContext, Settings, load_context, reporting
+from dashboard.store import transaction
+from dashboard.views import PlanContext, Settings
 
 
 def engine() -> Engine:
@@ -64,24 +65,17 @@ def actor() -> Actor:
 
 
 def plan_context(s: Session, f: Filters, today: date) -> PlanContext | None:
-    """A plan's loaded data (tasks with statuses, latest figures, agencies, report grid), shared through the
-    cache by every page and wall screen of that plan until its data version moves."""
+    """The loaded data of the plan the filters name (else the first plan), shared by every page and wall
+    screen of that plan until its data version moves (``dashboard.plan_cache``)."""
     plan_id = f.plan if f.plan is not None and s.get(Plan, f.plan) is not None else None
     if plan_id is None:
         plans = plan_rows(s)
         if not plans:
             return None
         plan_id = plans[0]["id"]
-    key = f"ctx:{plan_version(s, plan_id)}:{today}:{plan_id}"
-    ctx = cache().get(key)
-    if ctx is None:
-        ctx = load_context(s, Filters(plan=plan_id), today)
-        reporting(ctx, s, settings())  # kept in the context's memo: every page's red flags need it
-        cache().set(key, ctx)
-    return ctx
+    return plan_cache.plan_context(cache(), s, plan_id, today, settings())
 
 
-def warm(plan_id: int) -> None:
-    """After a save: build the plan's shared data now, so the pages its users reload find it ready."""
-    with session() as s:
-        plan_context(s, Filters(plan=plan_id), config().as_of())
+def warm(plan_ids: Iterable[int] | None = None) -> list[int]:
+    """After data changed: build the changed plans' shared data now (``None``: every plan that lacks it)."""
+    return plan_cache.warm(cache(), engine(), config().as_of(), settings(), plan_ids)

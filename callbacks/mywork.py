@@ -171,7 +171,7 @@ def register(app: Dash) -> None:
             if isinstance(exc, (TypeError, ValueError)) and not isinstance(exc, ValidationFailed):
                 exc = ValidationFailed({"form": "Dữ liệu gửi lên không hợp lệ."})
             return alert(exc), no_update, True, no_update
-        _warm(plan_id)
+        warm([plan_id])
         return ok("Đã lưu."), time.time(), False, {}
 
     @app.callback(
@@ -251,7 +251,7 @@ def register(app: Dash) -> None:
                 exc = ValidationFailed({"form": "Dữ liệu gửi lên không hợp lệ."})
             return alert(exc), no_update
         if result.changed_ids:
-            _warm(int(context["plan_id"]))
+            warm([int(context["plan_id"])])
         return ok(f"Đã lưu: {result.created} mới, {result.updated} sửa, {result.unchanged} không đổi."), time.time()
 
     @app.callback(
@@ -355,6 +355,7 @@ def register(app: Dash) -> None:
             if not isinstance(exc, PROBLEMS):
                 exc = ValidationFailed({"file": "Dữ liệu gửi lên không hợp lệ."})
             return alert(exc), no_update, no_update
+        warm(result.plan_ids)
         return (
             ok(f"Đã lưu từ tệp: {result.created} mới, {result.updated} sửa, {result.unchanged} không đổi."),
             time.time(),
@@ -376,15 +377,6 @@ def register(app: Dash) -> None:
             for m, ind in s.execute(select(Measurement, Indicator).join(Indicator).where(Measurement.id.in_(fig_ids))):
                 names[("measurement", m.id)] = f"Chỉ tiêu {ind.code} · tháng {m.month.month:02d}/{m.month.year}"
         return mywork.history_table(entries, names)
-
-
-def _warm(plan_id: int) -> None:
-    """Rebuild the plan's shared data right after a save (its pages re-render at their next poll); a failure
-    here only means the first page view builds it instead."""
-    try:
-        warm(plan_id)
-    except Exception:  # noqa: BLE001 - the save is committed; warming is an optimisation
-        log.warning("could not prepare plan %s after a save", plan_id, exc_info=True)
 
 
 def _day(value: str) -> date:

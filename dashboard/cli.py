@@ -134,7 +134,18 @@ def cmd_scheduler(args: argparse.Namespace, config: Config) -> int:
     engine = _engine(config)
     upgrade(engine)
     sources = config.sources()
-    scheduler = KpiScheduler(engine, sources, briefings=(config.briefings_path(), config.as_of, _settings(config)))
+    on_refresh = None
+    if config.redis_url:  # the web workers read plan data from Redis: prepare it there as data changes
+        from . import plan_cache
+
+        cache = plan_cache.shared_cache(config.redis_url)
+
+        def on_refresh(plan_ids: list[int] | None) -> None:
+            plan_cache.warm(cache, engine, config.as_of(), _settings(config), plan_ids)
+
+    scheduler = KpiScheduler(
+        engine, sources, on_refresh=on_refresh, briefings=(config.briefings_path(), config.as_of, _settings(config))
+    )
     scheduler.start()
     print(f"scheduler {scheduler.holder}: {len(sources)} sources from {config.sources_path()}", flush=True)
     stop = {"now": False}

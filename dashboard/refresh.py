@@ -36,6 +36,7 @@ class RunResult:
     rows_changed: int = 0
     rows_skipped: int = 0
     error: str | None = None
+    plans: tuple[int, ...] = ()  # plans whose figures changed
 
 
 def read_source(source: Source) -> list[tuple]:
@@ -90,8 +91,10 @@ def _month(value: object) -> date | None:
         return None
 
 
-def apply_rows(session: Session, source: Source, rows: list[tuple], now: datetime) -> tuple[int, int, list[str]]:
-    """Upsert the rows as measurements; returns (changed, skipped, problems).
+def apply_rows(
+    session: Session, source: Source, rows: list[tuple], now: datetime
+) -> tuple[int, int, list[str], set[int]]:
+    """Upsert the rows as measurements; returns (changed, skipped, problems, ids of the plans that changed).
 
     Built for sources of millions of records: plans, KPIs and agency spellings are resolved from in-memory maps
     (each spelling once per province), the stored figures are read in one query as plain tuples, and the
@@ -103,12 +106,14 @@ def apply_rows(session: Session, source: Source, rows: list[tuple], now: datetim
         for code, plan_id, province_id in session.execute(select(Plan.code, Plan.id, Plan.province_id))
     }
     indicators: dict[tuple[int, str], tuple[int, bool]] = {}
+    plan_of: dict[int, int] = {}  # indicator -> plan
     for ind_id, plan_id, code, national_code, ratio in session.execute(
         select(Indicator.id, Indicator.plan_id, Indicator.code, Indicator.national_code, Indicator.is_ratio).order_by(
             Indicator.id
         )
     ):
         indicators.setdefault((plan_id, code), (ind_id, bool(ratio)))
+        plan_of[ind_id] = plan_id
         if national_code:
             indicators.setdefault((plan_id, national_code), (ind_id, bool(ratio)))
     codes: dict[tuple[int, str], int] = {}
@@ -232,7 +237,7 @@ def apply_rows(session: Session, source: Source, rows: list[tuple], now: datetim
         session.execute(insert(Measurement), inserts[i : i + BATCH])
     for i in range(0, len(updates), BATCH):
         session.execute(update(Measurement), updates[i : i + BATCH])
-    return changed, skipped, problems
+    return changed, skipped, problems, {plan_of[key[0]] for key in dirty}
 
 
 def run_source(engine: Engine, source: Source, trigger: str = "schedule") -> RunResult:
@@ -246,13 +251,14 @@ def run_source(engine: Engine, source: Source, trigger: str = "schedule") -> Run
     try:
         rows = read_source(source)
         with transaction(engine) as s:
-            changed, skipped, problems = apply_rows(s, source, rows, datetime.now())
-            bump_data_version(s)
+            changed, skipped, problems, plans = apply_rows(s, source, rows, datetime.now())
+            if plans:  # only pages built from figures that changed go out of date
+                bump_data_version(s, plans)
             run = s.get(RefreshRun, run_id)
             run.finished_at, run.status = datetime.now(), "ok"
             run.rows_read, run.rows_changed, run.rows_skipped = len(rows), changed, skipped
             run.error = "; ".join(problems) if problems else None
-        return RunResult(source.name, "ok", len(rows), changed, skipped, run.error)
+        return RunResult(source.name, "ok", len(rows), changed, skipped, run.error, tuple(sorted(plans)))
     except (SQLAlchemyError, SourceTimeout, SourceConfigError, OSError) as exc:
         message = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:500]
         with transaction(engine) as s:

@@ -58,6 +58,8 @@ class KpiScheduler:
         self.sources = sources
         # (folder, today function, settings): the monthly briefing, and the national view's plan summaries
         self.briefings = briefings
+        # Called with the ids of the plans whose data changed (None: any plan may have): the web app prepares
+        # their pages' data there, so the first viewer after a refresh or a new day does not wait for it.
         self.on_refresh = on_refresh
         self.holder = f"{socket.gethostname()}:{os.getpid()}"
         self.failures: dict[str, int] = {}
@@ -82,6 +84,8 @@ class KpiScheduler:
             start_date=aligned_start(RECOMPUTE_SECONDS),
             replace_existing=True,
         )
+        if self.on_refresh is not None:  # at start: the pages' data is ready before anyone asks
+            self.scheduler.add_job(self.on_refresh, "date", args=[None], id="prepare", replace_existing=True)
         if self.briefings is not None:
             self.scheduler.add_job(
                 self.briefing_job, "cron", day=BRIEFING_DAY, hour=6, minute=0, id="briefing", replace_existing=True
@@ -108,8 +112,8 @@ class KpiScheduler:
         result = run_source(self.engine, source)
         if result.status == "ok":
             self.failures.pop(source.name, None)
-            if self.on_refresh:
-                self.on_refresh()
+            if self.on_refresh and result.plans:
+                self.on_refresh(list(result.plans))
             return
         # Keep the last good data; try again sooner than the next tick, backing off on repeated failures.
         n = self.failures[source.name] = self.failures.get(source.name, 0) + 1
@@ -141,4 +145,4 @@ class KpiScheduler:
             _, today_fn, settings = self.briefings
             summaries.refresh(self.engine, today_fn(), settings)
         if self.on_refresh:
-            self.on_refresh()
+            self.on_refresh(None)

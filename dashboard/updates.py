@@ -229,6 +229,7 @@ class FiguresResult:
     updated: int = 0
     unchanged: int = 0
     changed_ids: list[int] = field(default_factory=list)
+    plan_ids: set[int] = field(default_factory=set)  # plans whose data changed (their pages are rebuilt)
 
 
 def reported_indicators(session: Session, agency_id: int, plan_id: int | None = None) -> list[Indicator]:
@@ -365,5 +366,6 @@ def save_figures(
             agency_id=agency_id,
         )
     if result.changed_ids:
-        bump_data_version(session, {allowed[f.indicator_id].plan_id for f in filled})
+        result.plan_ids = {allowed[f.indicator_id].plan_id for f in filled}
+        bump_data_version(session, result.plan_ids)
     return result

@@ -5,12 +5,13 @@ from __future__ import annotations
 from sqlalchemy import select
 from webclient import TODAY, call, demo_app, login
 
+from dashboard import plan_cache
 from dashboard.accounts import Actor
 from dashboard.filters import Filters
 from dashboard.models import User
 from dashboard.store import plan_version, transaction
 from dashboard.updates import TaskChange, update_task
-from dashboard.views import load_context
+from dashboard.views import Settings, load_context
 
 
 def test_a_task_saved_in_one_province_leaves_the_others_cached(tmp_path) -> None:  # noqa: ANN001
@@ -73,9 +74,9 @@ def test_a_save_prepares_its_plan_for_the_pages_that_follow(tmp_path) -> None:  
     )
     assert resp.status_code == 200 and "Đã lưu" in resp.get_data(as_text=True)
     with transaction(engine) as s:
-        version = plan_version(s, 1)
-    ready = cache.get(f"ctx:{version}:{TODAY}:1")
-    assert ready is not None  # the save built Thái Nguyên's shared data for the next page views
+        assert plan_cache.is_ready(cache, s, 1, TODAY, Settings())  # the save built Thái Nguyên's shared data
+        stamp, ready = cache.get("ctx:1")
+    assert stamp[0] == plan_version(s, 1)
     saved = next(t for t in ready.tasks if t["id"] == task["id"])
     assert saved["progress"] == 55 and saved["last_note"] == "Đã họp triển khai"
     # and the next page is built from it: the flags page of the plan shows the same task statuses

@@ -108,8 +108,13 @@ def test_refresh_computes_kpis_from_raw_records(engine, source_url: str) -> None
         run = s.scalar(select(RefreshRun))
         assert run.status == "ok" and run.finished_at >= run.started_at and run.rows_read == 4
         assert data_version(s) > before_version
+        assert result.plans == (ind.plan_id,)  # the plan whose figures changed, whose pages are rebuilt
+        after_version = data_version(s)
     again = run_source(engine, source(source_url))
     assert again.rows_changed == 0  # nothing new: nothing rewritten
+    assert again.plans == ()
+    with transaction(engine) as s:
+        assert data_version(s) == after_version  # and every page, cached or open, stays as it is
 
 
 @pytest.mark.parametrize(

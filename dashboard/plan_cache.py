@@ -1,0 +1,102 @@
+"""A plan's loaded data, kept in the shared cache and rebuilt as soon as its data changes.
+
+Every page and wall screen of a plan starts from the same ``PlanContext`` (tasks with statuses, latest
+figures, agencies, report grid). Building it costs far more than any page built from it, so it is built
+once per plan and data version and kept under one key per plan: a new version replaces the old entry
+instead of piling up beside it, and the entry does not expire. Whoever changes the data (a save, an
+import, a source refresh, the daily recompute) calls :func:`warm`, so a viewer finds it ready.
+
+The cache is any cachelib-style object (``get``/``set``): flask-caching's in the web app, a cachelib
+Redis client in the scheduler worker, both reading the same Redis keys.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from .filters import Filters
+from .models import Plan
+from .store import plan_version, transaction
+from .views import PlanContext, Settings, load_context, reporting
+
+log = logging.getLogger(__name__)
+KEY_PREFIX = "kpi:"  # the web app's flask-caching prefix: the worker must write the keys the pages read
+
+
+def shared_cache(redis_url: str):  # noqa: ANN201
+    """The web app's Redis cache, for a process without the web app (the scheduler worker)."""
+    import redis
+    from cachelib import RedisCache
+
+    return RedisCache(host=redis.from_url(redis_url), key_prefix=KEY_PREFIX, default_timeout=3600)
+
+
+LOCAL_PLANS = 6
+
+
+def _local(cache) -> OrderedDict[int, tuple[tuple, PlanContext]]:  # noqa: ANN001
+    """The last few contexts this process read from ``cache``, already unpickled: a page built from the shared
+    cache would otherwise spend 15-20 ms reading a province's context back on every build. Kept on the cache
+    object, so two apps in one process (the tests) never see each other's."""
+    local = getattr(cache, "_kpi_plan_contexts", None)
+    if local is None:
+        local = OrderedDict()
+        cache._kpi_plan_contexts = local
+    return local
+
+
+def _stamp(session: Session, plan_id: int, today: date, settings: Settings) -> tuple:
+    return (plan_version(session, plan_id), today.isoformat(), settings)
+
+
+def plan_context(cache, session: Session, plan_id: int, today: date, settings: Settings) -> PlanContext | None:  # noqa: ANN001
+    """The plan's data as of ``today`` at its current data version: from the cache, else built and stored."""
+    stamp = _stamp(session, plan_id, today, settings)
+    recent = _local(cache)
+    hit = recent.get(plan_id)
+    if hit is not None and hit[0] == stamp:
+        recent.move_to_end(plan_id)
+        return hit[1]
+    entry = cache.get(f"ctx:{plan_id}")
+    if entry is not None and entry[0] == stamp:
+        ctx = entry[1]
+    else:
+        ctx = load_context(session, Filters(plan=plan_id), today)
+        if ctx is None:
+            return None
+        reporting(ctx, session, settings)  # kept in the context's memo: every page's red flags need it
+        cache.set(f"ctx:{plan_id}", (stamp, ctx), timeout=0)
+        cache.set(f"ctx-stamp:{plan_id}", stamp, timeout=0)
+    recent[plan_id] = (stamp, ctx)
+    recent.move_to_end(plan_id)
+    while len(recent) > LOCAL_PLANS:
+        recent.popitem(last=False)
+    return ctx
+
+
+def is_ready(cache, session: Session, plan_id: int, today: date, settings: Settings) -> bool:  # noqa: ANN001
+    """Whether the cache holds the plan's data at its current version (read from a small key)."""
+    return cache.get(f"ctx-stamp:{plan_id}") == _stamp(session, plan_id, today, settings)
+
+
+def warm(cache, engine: Engine, today: date, settings: Settings, plan_ids: Iterable[int] | None = None) -> list[int]:  # noqa: ANN001
+    """Build the data of the plans (``None``: every plan) whose cached data is missing or out of date.
+    Returns the plans built. Never raises: the change that called it is already committed, and the first
+    page view builds whatever is missing."""
+    built = []
+    try:
+        with transaction(engine) as s:
+            ids = list(plan_ids) if plan_ids is not None else list(s.scalars(select(Plan.id).order_by(Plan.id)))
+            for plan_id in ids:
+                if not is_ready(cache, s, plan_id, today, settings):
+                    plan_context(cache, s, plan_id, today, settings)
+                    built.append(plan_id)
+    except Exception:  # noqa: BLE001 - warming is an optimisation
+        log.warning("could not prepare the data of plans %s", plan_ids, exc_info=True)
+    return built

@@ -1,0 +1,106 @@
+"""A plan's loaded data is built once per data version, by whoever changed the data, and read back by the
+pages: from the web app's own cache, or from Redis where the scheduler worker prepared it."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import select
+from webclient import TODAY, call, demo_app, login
+
+from dashboard import plan_cache
+from dashboard.accounts import Actor
+from dashboard.filters import Filters
+from dashboard.models import User
+from dashboard.scheduler import KpiScheduler
+from dashboard.store import transaction
+from dashboard.updates import TaskChange, update_task
+from dashboard.views import Settings, load_context
+
+
+def _settings(app) -> Settings:  # noqa: ANN001
+    cfg = app.server.extensions["kpi"]["config"]
+    return Settings(cfg.due_soon_days, cfg.kpi_margin, cfg.report_day)
+
+
+def _save_a_task(engine, plan: int) -> None:  # noqa: ANN001
+    with transaction(engine) as s:
+        user = s.scalar(select(User).where(User.username == "sokhcn.thainguyen"))
+        who = Actor(user.id, user.username, user.role, user.agency_id)
+        task = next(t for t in load_context(s, Filters(plan=plan), TODAY).tasks if user.agency_id in t["_lead_ids"])
+        update_task(s, who, task["id"], task["_version"], TaskChange("in_progress", 65, TODAY.replace(day=1)), TODAY)
+
+
+def test_each_plan_is_built_once_per_data_version_under_one_key(tmp_path) -> None:  # noqa: ANN001
+    app = demo_app(tmp_path)
+    engine, cache = app.server.extensions["kpi"]["engine"], app.server.extensions["kpi"]["cache"]
+    settings = _settings(app)
+    assert plan_cache.warm(cache, engine, TODAY, settings) == [1, 2, 3]
+    assert plan_cache.warm(cache, engine, TODAY, settings) == []  # nothing changed: nothing rebuilt
+    _save_a_task(engine, 1)
+    assert plan_cache.warm(cache, engine, TODAY, settings) == [1]  # only the plan that changed
+    assert plan_cache.warm(cache, engine, TODAY.replace(day=28), settings) == [1, 2, 3]  # a new day: statuses move
+    keys = sorted(k for k in cache.cache._cache if k.startswith("ctx"))
+    assert keys == ["ctx-stamp:1", "ctx-stamp:2", "ctx-stamp:3", "ctx:1", "ctx:2", "ctx:3"]  # replaced, not piled up
+    with transaction(engine) as s:
+        fresh = load_context(s, Filters(plan=1), TODAY.replace(day=28))
+        cached = plan_cache.plan_context(cache, s, 1, TODAY.replace(day=28), settings)
+    assert cached.tasks == fresh.tasks and cached.figures == fresh.figures
+    assert next(t for t in cached.tasks if t["progress"] == 65)
+
+
+def test_a_plan_changed_elsewhere_is_never_served_from_the_process_memory(tmp_path) -> None:  # noqa: ANN001
+    app = demo_app(tmp_path)
+    engine, cache = app.server.extensions["kpi"]["engine"], app.server.extensions["kpi"]["cache"]
+    with transaction(engine) as s:
+        before = plan_cache.plan_context(cache, s, 1, TODAY, _settings(app))
+    _save_a_task(engine, 1)  # as another worker would: this process's memory still holds the old data
+    with transaction(engine) as s:
+        after = plan_cache.plan_context(cache, s, 1, TODAY, _settings(app))
+    assert after is not before and after.tasks != before.tasks
+
+
+def test_pages_read_the_plan_data_the_scheduler_worker_prepared_in_redis(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        pytest.skip("TEST_REDIS_URL is not set")
+    app = demo_app(tmp_path, redis_url=url)
+    engine, web_cache = app.server.extensions["kpi"]["engine"], app.server.extensions["kpi"]["cache"]
+    web_cache.clear()
+    worker_cache = plan_cache.shared_cache(url)  # what `python -m dashboard scheduler` uses
+    assert plan_cache.warm(worker_cache, engine, TODAY, _settings(app)) == [1, 2, 3]
+
+    def no_loading(*_args, **_kw):  # noqa: ANN002, ANN003, ANN202
+        raise AssertionError("the page loaded the plan itself instead of reading what the worker prepared")
+
+    monkeypatch.setattr(plan_cache, "load_context", no_loading)
+    client = login(app, "lanhdao")
+    for path in ("/", "/tien-do", "/canh-bao"):
+        resp = call(app, client, "url", {"url.pathname": path, "url.search": "?plan=2", "data-version.data": 0})
+        assert resp.status_code == 200, resp.get_data(as_text=True)[:500]
+    web_cache.clear()
+
+
+def test_the_scheduler_prepares_plans_at_start_after_a_refresh_and_on_each_recompute(tmp_path) -> None:  # noqa: ANN001
+    app = demo_app(tmp_path)
+    engine = app.server.extensions["kpi"]["engine"]
+    calls: list = []
+    source = next(s for s in app.server.extensions["kpi"]["sources"] if s.name == "mot-cua-dvc")
+    sched = KpiScheduler(engine, [source], on_refresh=calls.append)
+    sched.refresh_job(source, retry_tick=10**9)  # the demo's figures are already loaded: nothing changed
+    assert calls == []
+    with transaction(engine) as s:
+        from dashboard.models import Measurement
+
+        for m in s.scalars(select(Measurement).where(Measurement.source == source.name)):
+            m.numerator = 0  # figures that the source will put right
+    sched.refresh_job(source, retry_tick=10**9 + 1)
+    assert len(calls) == 1 and calls[0] and set(calls[0]) <= {1, 2, 3}
+    sched.recompute_job()
+    assert calls[-1] is None  # every plan that lacks its data
+    sched.start()
+    try:
+        assert "prepare" in {job.id for job in sched.scheduler.get_jobs()} or calls.count(None) == 2
+    finally:
+        sched.shutdown()
