@@ -578,7 +578,8 @@ def commune_names(rng: random.Random, province: str, count: int, city: bool) -> 
     for zone in SPECIAL_ZONES.get(province, ()):
         out.append((f"UBND đặc khu {zone}", f"Đặc khu {zone}"))
     out += _real_communes().get(province, [])
-    # Names must differ once accents are folded: the directory looks "Thành" and "Thạnh" up as one name.
+    # Generated names differ once accents are folded, so that a source system's unaccented spelling ("Xa Duc
+    # Thanh") names one commune; real names that differ only by a tone mark stay apart by their diacritics.
     seen.update(fold_key(short or name) for name, short in out)
     pairs = [(a, b) for a in SYLLABLES for b in SYLLABLES if a != b]
     rng.shuffle(pairs)

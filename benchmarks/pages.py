@@ -6,11 +6,18 @@ callbacks the browser calls, through Flask's test client (no network):
 - province views (one plan of the national store): overview, agency, timeline, red flags, wall screen;
 - the national view (every province).
 
-Each view is timed "cold" (the data version moves before every call: nothing comes from any cache), "after
-a save" (the plan's version moves and the saving request has prepared the plan's shared data, as
-``callbacks/mywork.py`` does) and "warm" (the same URL again: the page cache answers). The floor is one plain SQL
-query that fetches the numbers the view shows; the ratio is cold p50 over floor p50. Peak memory is this
-process's maximum resident set (one gunicorn worker serving these pages).
+Each view is timed three ways:
+
+- "cold": the data version moves before every call and nobody prepared the plan's data, so the page loads
+  it itself. Since every change now prepares it (``dashboard.plan_cache.warm``), a viewer meets this only if
+  that preparation failed, or in the seconds after a start before the scheduler has prepared every plan;
+- "changed": the plan's version moves and the change prepared the plan's data, as a save, an import, a source
+  refresh and the daily recompute all do: the first view of a page after any change;
+- "cached": the same URL again: the page cache answers.
+
+The floor is plain SQL fetching every number the view shows (``FLOORS``; every province page shows the red-flag
+count, so each includes what the flags are made of); each "x" column is that mode's p50 over the floor's p50.
+Peak memory is this process's maximum resident set (one gunicorn worker serving these pages).
 
     .venv/bin/python -m benchmarks.pages --database-url postgresql://postgres@127.0.0.1:5432/bench_national
 """
@@ -34,54 +41,54 @@ from dashboard.store import bump_data_version, transaction
 
 TODAY = date(2026, 11, 27)
 
-FLOORS = {
-    # The latest figure of each KPI of the plan, summed over agencies: the gauges and the KPI table.
-    "overview": """
-        SELECT m.indicator_id, SUM(m.numerator), SUM(m.denominator), AVG(m.value), COUNT(*)
-        FROM measurement m JOIN indicator i ON i.id = m.indicator_id
-        WHERE i.plan_id = :plan AND m.month = :month
-        GROUP BY m.indicator_id""",
-    # The agency's tasks with their latest update, and its figures.
-    "agency": """
-        SELECT t.id, t.due_date, u.status, u.progress
-        FROM task t JOIN task_agency ta ON ta.task_id = t.id AND ta.agency_id = :agency
-        LEFT JOIN LATERAL (SELECT status, progress FROM task_update WHERE task_id = t.id
-                           ORDER BY month DESC, id DESC LIMIT 1) u ON true
-        WHERE t.plan_id = :plan
-        UNION ALL
-        SELECT m.indicator_id, m.month, NULL, m.value FROM measurement m WHERE m.agency_id = :agency""",
-    # Every task of the plan with its deadline and latest status.
-    "timeline": """
-        SELECT t.id, t.deadline_kind, t.start_date, t.due_date, u.status
-        FROM task t LEFT JOIN LATERAL (SELECT status FROM task_update WHERE task_id = t.id
-                                       ORDER BY month DESC, id DESC LIMIT 1) u ON true
-        WHERE t.plan_id = :plan AND t.active""",
-    # Overdue tasks and the monthly reports received per agency.
-    "flags": """
-        SELECT 'task', t.id, t.due_date FROM task t
-        LEFT JOIN LATERAL (SELECT status FROM task_update WHERE task_id = t.id
-                           ORDER BY month DESC, id DESC LIMIT 1) u ON true
-        WHERE t.plan_id = :plan AND t.active AND t.due_date < :today AND COALESCE(u.status, '') NOT LIKE 'done%%'
-        UNION ALL
-        SELECT 'report', u.agency_id, MIN(u.month) FROM task_update u JOIN task t ON t.id = u.task_id
-        WHERE t.plan_id = :plan GROUP BY u.agency_id, u.month""",
-}
-FLOORS["wall"] = (
-    FLOORS["overview"]
-    + " UNION ALL "
-    + FLOORS["timeline"].replace(
-        "SELECT t.id, t.deadline_kind, t.start_date, t.due_date, u.status",
-        "SELECT t.id, NULL, NULL, NULL, NULL",
-    )
-)
-FLOORS["national"] = """
-    SELECT t.plan_id, COUNT(*), SUM(CASE WHEN t.due_date < :today THEN 1 ELSE 0 END)
-    FROM task t WHERE t.active GROUP BY t.plan_id
+# The floor of a view: plain SQL fetching every number it shows, nothing computed. Every province page shows
+# the plan's red-flag count in its navigation bar, so every floor includes what the flags are made of: each
+# task's latest status, the monthly report receipts and the latest two figures of each KPI and agency.
+_TASKS = """
+    SELECT t.id, t.code, t.deadline_kind, t.start_date, t.due_date, u.status, u.progress, u.month
+    FROM task t LEFT JOIN task_update u ON u.id = (
+        SELECT v.id FROM task_update v WHERE v.task_id = t.id AND v.month <= :today AND v.kind <> 'note'
+        ORDER BY v.task_id DESC, v.month DESC, v.created_at DESC, v.id DESC LIMIT 1)
+    WHERE t.plan_id = :plan AND t.active"""
+_TASK_AGENCIES = """
+    SELECT ta.task_id, ta.agency_id, ta.role FROM task_agency ta JOIN task t ON t.id = ta.task_id
+    WHERE t.plan_id = :plan"""
+_RECEIPTS = """
+    SELECT m.agency_id, m.month, MIN(m.recorded_at) FROM measurement m JOIN indicator i ON i.id = m.indicator_id
+    WHERE i.plan_id = :plan GROUP BY m.agency_id, m.month
     UNION ALL
-    SELECT i.plan_id, SUM(m.numerator), SUM(m.denominator)
-    FROM measurement m JOIN indicator i ON i.id = m.indicator_id
-    WHERE m.month = :month AND i.national_code IN ('online_services', 'satisfaction', 'digital_skills')
-    GROUP BY i.plan_id"""
+    SELECT u.agency_id, u.month, MIN(u.created_at) FROM task_update u JOIN task t ON t.id = u.task_id
+    WHERE t.plan_id = :plan AND u.agency_id IS NOT NULL GROUP BY u.agency_id, u.month"""
+_FIGURES = """
+    SELECT * FROM (
+        SELECT m.indicator_id, m.agency_id, m.month, m.numerator, m.denominator, m.value,
+               ROW_NUMBER() OVER (PARTITION BY m.indicator_id, m.agency_id ORDER BY m.month DESC) AS r
+        FROM measurement m JOIN indicator i ON i.id = m.indicator_id
+        WHERE i.plan_id = :plan AND m.month <= :today) x
+    WHERE r <= 2"""
+_FLAGS = [_TASKS, _TASK_AGENCIES, _RECEIPTS, _FIGURES]
+FLOORS: dict[str, list[str]] = {
+    "overview": _FLAGS,  # gauges and per-agency bullets: the latest figures; the KPI table: the same
+    "agency": [
+        *_FLAGS,
+        # the agency's whole year of figures (its trend charts)
+        """SELECT m.indicator_id, m.month, m.numerator, m.denominator, m.value
+           FROM measurement m JOIN indicator i ON i.id = m.indicator_id
+           WHERE i.plan_id = :plan AND m.agency_id = :agency AND m.month <= :today""",
+    ],
+    "timeline": _FLAGS,  # every task with its dates and status; the report grid: the receipts
+    "flags": _FLAGS,
+    "wall": _FLAGS,  # headline gauges, quarter bars, overdue list, flag counts
+    "national": [
+        """SELECT t.plan_id, COUNT(*), SUM(CASE WHEN t.due_date < :today THEN 1 ELSE 0 END)
+           FROM task t WHERE t.active GROUP BY t.plan_id
+           UNION ALL
+           SELECT i.plan_id, SUM(m.numerator), SUM(m.denominator)
+           FROM measurement m JOIN indicator i ON i.id = m.indicator_id
+           WHERE m.month = :month AND i.national_code IN ('online_services', 'satisfaction', 'digital_skills')
+           GROUP BY i.plan_id"""
+    ],
+}
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -185,8 +192,8 @@ def main(argv: list[str] | None = None) -> int:
             bump_data_version(s)
 
     def saved() -> None:
-        """What a save leaves behind: the plan's data version moved, and the saving request (not timed
-        here) prepared the plan's shared data (callbacks.context.warm)."""
+        """What any change leaves behind: the plan's data version moved, and the change (not timed here)
+        prepared the plan's data (callbacks.context.warm)."""
         from callbacks.context import warm
 
         with transaction(engine) as s:
@@ -197,8 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     params = {"plan": plan, "agency": agency[0], "today": TODAY, "month": TODAY.replace(day=1)}
     print(f"store: {json.dumps(counts)}; province views on plan {plan}, agency '{agency[1]}'")
     print(
-        f"{'view':10} {'cold p50':>9} {'cold p95':>9} {'saved p50':>10} {'saved p95':>10} {'warm p50':>9} "
-        f"{'warm p95':>9} {'floor p50':>10} {'ratio':>6}"
+        f"{'view':10} {'cold p50':>9} {'p95':>6} {'changed p50':>12} {'p95':>6} {'cached p50':>11} {'p95':>6} "
+        f"{'floor p50':>10} {'cold x':>7} {'changed x':>10} {'cached x':>9}"
     )
     results = {}
     for name, fn in views.items():
@@ -207,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         after_save = timed(fn, args.runs, saved)
         warm = timed(fn, args.runs)
         with engine.connect() as conn:
-            floor = timed(lambda q=FLOORS[name]: conn.execute(text(q), params).all(), args.runs)
+            floor = timed(lambda qs=FLOORS[name]: [conn.execute(text(q), params).all() for q in qs], args.runs)
         row = {
             "cold_p50": statistics.median(cold),
             "cold_p95": percentile(cold, 95),
@@ -217,12 +224,13 @@ def main(argv: list[str] | None = None) -> int:
             "warm_p95": percentile(warm, 95),
             "floor_p50": statistics.median(floor),
         }
-        row["ratio"] = row["cold_p50"] / row["floor_p50"] if row["floor_p50"] else float("nan")
+        for mode in ("cold", "saved", "warm"):
+            row[f"{mode}_x"] = row[f"{mode}_p50"] / row["floor_p50"] if row["floor_p50"] else float("nan")
         results[name] = row
         print(
-            f"{name:10} {row['cold_p50']:9.1f} {row['cold_p95']:9.1f} "
-            f"{row['saved_p50']:10.1f} {row['saved_p95']:10.1f} {row['warm_p50']:9.1f} {row['warm_p95']:9.1f} "
-            f"{row['floor_p50']:10.2f} {row['ratio']:6.1f}"
+            f"{name:10} {row['cold_p50']:9.1f} {row['cold_p95']:6.0f} {row['saved_p50']:12.1f} "
+            f"{row['saved_p95']:6.0f} {row['warm_p50']:11.1f} {row['warm_p95']:6.0f} {row['floor_p50']:10.2f} "
+            f"{row['cold_x']:7.1f} {row['saved_x']:10.1f} {row['warm_x']:9.1f}"
         )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"milliseconds; {args.runs} calls per cell; peak memory of this worker: {peak:.0f} MB")

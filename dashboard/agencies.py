@@ -257,13 +257,34 @@ def guess_kind(name: str) -> str:
     return OTHER
 
 
+def _toned_words(text: str) -> dict[str, set[str]]:
+    """The words of ``text`` that carry diacritics, lower-cased, by their folded form."""
+    out: dict[str, set[str]] = {}
+    for word in re.findall(r"\w+", clean(text).lower()):
+        folded = fold(word)
+        if folded != word:
+            out.setdefault(folded, set()).add(word)
+    return out
+
+
+def tones_agree(spelling: str, name: str) -> bool:
+    """False when ``spelling`` writes a word of ``name`` with other diacritics ("Đức Thạnh" is not "Đức
+    Thành"); a word written without any ("Duc Thanh", "Khoa hoc") or abbreviated still agrees."""
+    theirs = _toned_words(name)
+    return all(f not in theirs or words & theirs[f] for f, words in _toned_words(spelling).items())
+
+
 @dataclass
 class AgencyDirectory:
-    """Every known spelling of the agencies of one province, keyed accent- and case-insensitively."""
+    """Every known spelling of the agencies of one province, keyed accent- and case-insensitively.
+
+    Two communes may differ only by a tone mark ("xã Đức Thành", "xã Đức Thạnh"): a key can stand for
+    several agencies, and a spelling that carries diacritics goes to the one whose diacritics it agrees with."""
 
     province: str
-    by_key: dict[str, str] = field(default_factory=dict)
+    by_key: dict[str, list[str]] = field(default_factory=dict)
     kinds: dict[str, str] = field(default_factory=dict)
+    spellings: dict[str, set[str]] = field(default_factory=dict)  # canonical name -> the spellings it came with
 
     def key(self, name: str) -> str:
         """Lookup key: folded, abbreviations expanded, the trailing "tỉnh <province>" dropped."""
@@ -278,15 +299,30 @@ class AgencyDirectory:
         """Register an agency under its canonical name and aliases (first registration wins)."""
         self.kinds.setdefault(name, kind)
         for spelling in (name, *aliases):
-            self.by_key.setdefault(self.key(spelling), name)
+            self.alias(self.key(spelling), name, spelling)
+
+    def alias(self, key: str, name: str, spelling: str | None = None, first: bool = False) -> None:
+        """Let ``key`` (a folded spelling) stand for the agency ``name`` too; ``first``: before any other agency
+        it stands for (an alias someone stored wins over the built-in spellings)."""
+        names = self.by_key.setdefault(key, [])
+        if first and name in names:
+            names.remove(name)
+        if first:
+            names.insert(0, name)
+        elif name not in names:
+            names.append(name)
+        self.spellings.setdefault(name, {name}).add(spelling or name)
 
     def lookup(self, name: str) -> str | None:
         """Canonical name for a spelling, or None when unknown."""
         k = self.key(name)
-        hit = self.by_key.get(k)
-        if hit is None and k.startswith("so "):
-            hit = self.by_key.get(k[3:])  # "Sở Công an" style slips
-        return hit
+        hits = self.by_key.get(k)
+        if not hits and k.startswith("so "):
+            hits = self.by_key.get(k[3:])  # "Sở Công an" style slips
+        for hit in hits or ():
+            if any(tones_agree(name, known) for known in self.spellings.get(hit, {hit})):
+                return hit
+        return None
 
     def resolve(self, raw: str) -> tuple[str, str, bool]:
         """(canonical name, kind, known) for one name produced by ``split_agencies``."""

@@ -35,7 +35,7 @@ class StoredDirectory:
         for alias in session.scalars(select(AgencyAlias).where(AgencyAlias.province_id == province.id)):
             agency = session.get(Agency, alias.agency_id)
             if agency is not None:
-                self.names.by_key[alias.key] = agency.name
+                self.names.alias(alias.key, agency.name, alias.spelling, first=True)
                 self.names.kinds.setdefault(agency.name, agency.kind)
         self.created: list[str] = []
 
@@ -54,7 +54,7 @@ class StoredDirectory:
             if key and key not in known_keys and self._alias_free(key):
                 agency.aliases.append(AgencyAlias(province_id=self.province.id, key=key, spelling=spelling))
                 known_keys.add(key)
-            self.names.by_key.setdefault(key, name)
+            self.names.alias(key, name, spelling)
         return agency
 
     def _alias_free(self, key: str) -> bool:

@@ -89,3 +89,34 @@ def test_kinds(directory: AgencyDirectory) -> None:
 def test_empty() -> None:
     assert split_agencies("") == []
     assert split_agencies(None) == []
+
+
+def test_communes_that_differ_only_by_a_tone_mark_stay_two_agencies(directory: AgencyDirectory) -> None:
+    directory.add("UBND xã Đức Thành", COMMUNE, ("Xã Đức Thành",))
+    directory.add("UBND xã Đức Thạnh", COMMUNE, ("Xã Đức Thạnh",))
+    assert directory.lookup("UBND xã Đức Thạnh") == "UBND xã Đức Thạnh"
+    assert directory.lookup("XÃ ĐỨC THẠNH") == "UBND xã Đức Thạnh"
+    assert directory.lookup("Ủy ban nhân dân xã Đức Thành") == "UBND xã Đức Thành"
+    assert directory.lookup("Xa Duc Thanh") == "UBND xã Đức Thành"  # no diacritics to tell them apart: the first
+    assert directory.lookup("Xã Đức Thãnh") is None  # a third spelling is neither: a new agency, not a merge
+    assert directory.lookup("Sở Khoa hoc và Công nghệ") == "Sở Khoa học và Công nghệ"  # a missing mark still agrees
+
+
+def test_the_store_keeps_tone_twins_apart_across_imports(engine) -> None:  # noqa: ANN001
+    from sqlalchemy import func, select
+
+    from dashboard.directory import StoredDirectory, get_or_create_province
+    from dashboard.models import Agency
+    from dashboard.store import transaction
+
+    with transaction(engine) as s:
+        d = StoredDirectory(s, get_or_create_province(s, "Đồng Tháp"))
+        for raw in ("UBND xã Đức Thành", "UBND xã Đức Thạnh"):
+            name, kind, known = d.names.resolve(raw)
+            assert not known
+            d.ensure(name, kind, (raw,))
+    with transaction(engine) as s:
+        d = StoredDirectory(s, get_or_create_province(s, "Đồng Tháp"))  # as the next import or refresh reads it
+        assert d.names.lookup("Ủy ban nhân dân xã Đức Thạnh") == "UBND xã Đức Thạnh"
+        assert d.names.lookup("ubnd XÃ ĐỨC THÀNH") == "UBND xã Đức Thành"
+        assert s.scalar(select(func.count()).select_from(Agency).where(Agency.kind == COMMUNE)) == 2
