@@ -21,7 +21,7 @@ import callbacks
 from callbacks.context import warm
 from dashboard.auth import init_auth
 from dashboard.config import Config
-from dashboard.demo import ensure_database
+from dashboard.demo import demo_options, ensure_database
 from dashboard.scheduler import KpiScheduler
 from dashboard.store import make_engine
 from layouts.shell import root
@@ -46,12 +46,7 @@ def create_app(config: Config | None = None) -> Dash:
     engine = make_engine(config.database_url)
     sources = config.sources()
     ensure_database(
-        engine,
-        config.as_of(),
-        fill_demo=config.auto_demo and engine.dialect.name == "sqlite",
-        sources_url=config.demo_sources(),
-        sources=sources,
-        source_scale=config.demo_source_scale,
+        engine, config.as_of(), fill_demo=config.auto_demo and engine.dialect.name == "sqlite", **demo_options(config)
     )
     app = Dash(
         __name__,

@@ -600,7 +600,7 @@ def ensure_database(url: str) -> None:
 def prepare(args: argparse.Namespace, workdir: Path, walls: int, agency_users: int) -> Fixture:
     """The demo, the agency accounts spread over agencies that lead tasks, one kiosk token per wall."""
     from dashboard.accounts import SYSTEM, create_kiosk_token, create_user
-    from dashboard.demo import DemoRefused, build_demo
+    from dashboard.demo import DemoRefused, build_demo, demo_options
     from dashboard.models import Agency, AuditLog, Plan, Province, Task, TaskAgency, TaskUpdate
     from dashboard.store import make_engine, transaction
 
@@ -608,14 +608,7 @@ def prepare(args: argparse.Namespace, workdir: Path, walls: int, agency_users: i
     engine = make_engine(config.database_url)
     started = time.perf_counter()
     try:
-        summary = build_demo(
-            engine,
-            config.as_of(),
-            force=args.force,
-            sources_url=config.demo_sources(),
-            sources=config.sources(),
-            source_scale=config.demo_source_scale,
-        )
+        summary = build_demo(engine, config.as_of(), force=args.force, **demo_options(config))
     except DemoRefused as exc:
         raise SystemExit(f"error: {exc}") from None
     with transaction(engine) as s:

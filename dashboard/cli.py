@@ -47,19 +47,12 @@ def cmd_import_plan(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, config: Config) -> int:
-    from .demo import DemoRefused, build_demo
+    from .demo import DemoRefused, build_demo, demo_options
 
     engine = _engine(config)
     started = time.perf_counter()
     try:
-        summary = build_demo(
-            engine,
-            config.as_of(),
-            force=args.force,
-            sources_url=config.demo_sources(),
-            sources=config.sources(),
-            source_scale=config.demo_source_scale,
-        )
+        summary = build_demo(engine, config.as_of(), force=args.force, **demo_options(config))
     except DemoRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from .accounts import ADMIN, AGENCY, LEADER, SYSTEM, VIEWER, create_user, token_hash
 from .agencies import COMMUNE, GROUP, GROUP_SCOPES
-from .config import ROOT
+from .config import ROOT, Config
 from .deadlines import CONDITIONAL, DATE, RECURRING
 from .demo_sources import build_source_db
 from .directory import StoredDirectory, expand, get_or_create_province, group_members
@@ -401,6 +401,15 @@ def build_demo(
         for src in sources or []:
             run_source(engine, src, trigger="demo")
     return DemoSummary(reports, agencies, len(measurements), len(updates), as_of)
+
+
+def demo_options(config: Config) -> dict:
+    """What the configuration says about the demo's data sources, as ``build_demo`` keywords."""
+    return {
+        "sources_url": config.demo_sources(),
+        "sources": config.sources(),
+        "source_scale": config.demo_source_scale,
+    }
 
 
 def ensure_database(

@@ -29,6 +29,10 @@ def _layout(lang: str, dark: bool = False, **layout: object) -> dict:
         "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
     }
     settings.update(layout)
+    for axis in ("xaxis", "yaxis"):
+        # Plotly's default template (which a plain figure dict does not carry) grows the margins to fit long
+        # labels: agency and task names on the timeline and report grid would be cut off without it.
+        settings[axis] = {"automargin": True, **(settings.get(axis) or {})}
     return settings
 
 
