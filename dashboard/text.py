@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 _TAG = re.compile(r"</?\s*[a-zA-Z][^<>]*>")
 _LATEX_CMDS = {
@@ -63,6 +64,7 @@ def fold_key(text: str | None) -> str:
     return s.strip()
 
 
+@lru_cache(maxsize=4096)  # pages name every chart's download after its KPI and plan: the same few hundred texts
 def slug(text: str) -> str:
     """ASCII slug, e.g. ``Thái Nguyên`` -> ``thai-nguyen``."""
     return fold_key(text).replace(" ", "-")

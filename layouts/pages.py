@@ -19,6 +19,7 @@ from . import figures
 from .flag_text import flag_detail
 from .formatting import month_label, vn_date, vn_number, vn_percent, with_unit
 from .i18n import t
+from .plain_html import BOOTSTRAP, element
 from .theme import FLAG_COLOR, FLAG_ICON, KPI_COLOR, KPI_ICON, STATUS_COLOR, STATUS_ICON, TREND_ICON, kpi_label
 
 
@@ -93,20 +94,22 @@ def task_table(tasks: list[dict], lang: str, table_id: str, via: set[int] | None
         html.Tr([html.Th(t(k, lang)) for k in ("code", "task", "lead", "deadline", "due", "status", "progress")])
     )
     rows = []
+    badges = {s: status_badge(s, lang).to_plotly_json() for s in {tk["status"] for tk in tasks}}
     for tk in tasks:
         lead = "; ".join(tk["lead_agencies"])
         if via and not via & set(tk["_lead_ids"]) and tk["_lead_ids"]:
             lead += f" ({t('via_group', lang)})"
-        rows.append(
-            html.Tr(
+        rows.append(  # up to 150 rows: written as plain component data (layouts/plain_html.py)
+            element(
+                "Tr",
                 [
-                    html.Td(tk["code"], className="text-nowrap"),
-                    html.Td(tk["name"]),
-                    html.Td(lead),
-                    html.Td(tk["deadline_text"] or "—"),
-                    html.Td(vn_date(tk["due_date"]), className="text-nowrap"),
-                    html.Td(status_badge(tk["status"], lang)),
-                    html.Td(f"{tk['progress']} %", className="text-nowrap"),
+                    element("Td", tk["code"], className="text-nowrap"),
+                    element("Td", tk["name"]),
+                    element("Td", lead),
+                    element("Td", tk["deadline_text"] or "—"),
+                    element("Td", vn_date(tk["due_date"]), className="text-nowrap"),
+                    element("Td", badges[tk["status"]]),
+                    element("Td", f"{tk['progress']} %", className="text-nowrap"),
                 ],
                 **{"data-status": tk["status"]},
             )
@@ -450,30 +453,35 @@ def flag_list(flags: list[Flag], lang: str, list_id: str = "flag-list", limit: i
         return empty(t("no_flags", lang), f"{list_id}-empty")
     shown = flags[:limit] if limit else flags
     items = []
-    for fl in shown:
+    for fl in shown:  # a province can have hundreds: written as plain component data (layouts/plain_html.py)
         items.append(
-            dbc.ListGroupItem(
+            element(
+                "ListGroupItem",
                 [
-                    html.Div(
+                    element(
+                        "Div",
                         [
-                            html.Span(
+                            element(
+                                "Span",
                                 f"{FLAG_ICON[fl.kind]} {rf.label(fl.kind, lang)}",
                                 className="flag-kind",
                                 style={"backgroundColor": FLAG_COLOR[fl.kind]},
                             ),
-                            html.Span(fl.code or "", className="text-muted small ms-2"),
-                        ]
+                            element("Span", fl.code or "", className="text-muted small ms-2"),
+                        ],
                     ),
-                    html.Div(fl.title, className="flag-title"),
-                    html.Div(
+                    element("Div", fl.title, className="flag-title"),
+                    element(
+                        "Div",
                         [
                             "; ".join(fl.agencies) if fl.kind != rf.MISSING_REPORT else "",
                             " ",
-                            html.Strong(flag_detail(fl, lang)),
+                            element("Strong", flag_detail(fl, lang)),
                         ],
                         className="small",
                     ),
                 ],
+                namespace=BOOTSTRAP,
                 className=f"flag-item flag-{fl.kind}",
             )
         )
