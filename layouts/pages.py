@@ -19,7 +19,7 @@ from . import figures
 from .flag_text import flag_detail
 from .formatting import month_label, vn_date, vn_number, vn_percent, with_unit
 from .i18n import t
-from .plain_html import BOOTSTRAP, element
+from .plain_html import BOOTSTRAP, element, link
 from .theme import FLAG_COLOR, FLAG_ICON, KPI_COLOR, KPI_ICON, STATUS_COLOR, STATUS_ICON, TREND_ICON, kpi_label
 
 
@@ -571,18 +571,20 @@ def national_page(rows: list[dict], computed_at: datetime | None, lang: str) -> 
         )
     )
     body = []
-    for r in rows:
+    badges: dict[str, dict] = {}
+    for r in rows:  # 34 provinces x 8 cells: written as plain component data (layouts/plain_html.py)
         cells = {h["code"]: h for h in r["headline"]}
         body.append(
-            html.Tr(
+            element(
+                "Tr",
                 [
-                    html.Td(dcc.Link(f"{r['province']} · {r['year']}", href=f"/?plan={r['plan_id']}")),
-                    html.Td(str(r["tasks"]), className="text-end"),
-                    html.Td(str(r["done"]), className="text-end"),
-                    html.Td(str(r["overdue"]), className="text-end fw-bold" if r["overdue"] else "text-end"),
-                    html.Td(dcc.Link(str(r["flags"]), href=f"/canh-bao?plan={r['plan_id']}"), className="text-end"),
+                    element("Td", link(f"{r['province']} · {r['year']}", f"/?plan={r['plan_id']}")),
+                    element("Td", str(r["tasks"]), className="text-end"),
+                    element("Td", str(r["done"]), className="text-end"),
+                    element("Td", str(r["overdue"]), className="text-end fw-bold" if r["overdue"] else "text-end"),
+                    element("Td", link(str(r["flags"]), f"/canh-bao?plan={r['plan_id']}"), className="text-end"),
                 ]
-                + [_national_kpi(cells.get(h["code"]), lang) for h in heads],
+                + [_national_kpi(cells.get(h["code"]), lang, badges) for h in heads],
                 className="national-row",
             )
         )
@@ -598,8 +600,10 @@ def national_page(rows: list[dict], computed_at: datetime | None, lang: str) -> 
     )
 
 
-def _national_kpi(cell: dict | None, lang: str) -> html.Td:
+def _national_kpi(cell: dict | None, lang: str, badges: dict[str, dict]) -> dict:
     if cell is None or cell["value"] is None:
-        return html.Td("—", className="text-center")
+        return element("Td", "—", className="text-center")
     value = with_unit(cell["value"], cell["unit"], lang)
-    return html.Td([value, " ", kpi_badge(cell["status"], lang)], className="text-nowrap")
+    if cell["status"] not in badges:
+        badges[cell["status"]] = kpi_badge(cell["status"], lang).to_plotly_json()
+    return element("Td", [value, " ", badges[cell["status"]]], className="text-nowrap")

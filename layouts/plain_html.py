@@ -10,6 +10,7 @@ from __future__ import annotations
 
 HTML = "dash_html_components"
 BOOTSTRAP = "dash_bootstrap_components"
+CORE = "dash_core_components"
 
 
 def element(kind: str, children: object = None, namespace: str = HTML, **props: object) -> dict:
@@ -17,3 +18,8 @@ def element(kind: str, children: object = None, namespace: str = HTML, **props: 
     if children is not None:
         props["children"] = children
     return {"type": kind, "namespace": namespace, "props": props}
+
+
+def link(children: object, href: str) -> dict:
+    """A ``dcc.Link``: moves within the app without reloading the page."""
+    return element("Link", children, namespace=CORE, href=href)

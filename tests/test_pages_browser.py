@@ -295,3 +295,17 @@ def test_download_a_chart_png_and_an_excel_file(dash_duo, demo, tmp_path: Path) 
         encoding="utf-8"
     )
     no_console_errors(dash_duo)
+
+
+def test_national_view_lists_every_province_and_links_to_its_pages(dash_duo, demo) -> None:  # noqa: ANN001
+    app, _ = demo
+    dash_duo.start_server(app, navigate=False)
+    open_page(dash_duo, "/toan-quoc", "#national-table")
+    rows = dash_duo.find_elements("#national-table tbody tr.national-row")
+    assert len(rows) == 3 and any("Lào Cai" in r.text for r in rows)
+    assert dash_duo.find_elements("#national-table .status-badge")  # headline KPIs with their status
+    link = next(a for a in dash_duo.find_elements("#national-table tbody a") if "Lào Cai" in a.text)
+    link.click()  # an in-app link: the overview of that province, without reloading the page
+    until(lambda: f"plan={LC}" in dash_duo.driver.current_url, timeout=10)
+    dash_duo.wait_for_element("#headline-gauges", timeout=30)
+    no_console_errors(dash_duo)
