@@ -15,7 +15,8 @@ from dashboard.accounts import AccountError
 from dashboard.audit import history
 from dashboard.figures_template import build_template, read_upload
 from dashboard.models import Indicator, Measurement, Task
-from dashboard.permissions import PermissionDenied, task_relation
+from dashboard.permissions import PermissionDenied, groups_of
+from dashboard.permissions import relation as task_relation_of
 from dashboard.text import slug
 from dashboard.updates import (
     Conflict,
@@ -74,7 +75,11 @@ def register(app: Dash) -> None:
         agency_id, plan_id = context["agency_id"], context["plan_id"]
         with session() as s:
             mine = agency_task_rows(s, plan_id, agency_id, today)
-            relation = {t["id"]: task_relation(s, agency_id, t["id"]) for t in mine["lead"] + mine["coordinating"]}
+            groups = groups_of(s, agency_id)
+        relation = {
+            t["id"]: task_relation_of(agency_id, groups, t["_lead_ids"], t["_coordinating_ids"])
+            for t in mine["lead"] + mine["coordinating"]
+        }
         read_only = who.role not in ("admin", "agency") or (who.role == "agency" and who.agency_id != agency_id)
         lead = [t for t in mine["lead"] if relation.get(t["id"]) == "lead"]
         others = [t for t in mine["lead"] + mine["coordinating"] if relation.get(t["id"]) != "lead"]

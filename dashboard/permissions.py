@@ -37,12 +37,22 @@ def groups_of(session: Session, agency_id: int) -> set[int]:
 def task_relation(session: Session, agency_id: int, task_id: int) -> str | None:
     """How an agency stands to a task: lead, member of a lead group, coordinating, or None."""
     links = session.execute(select(TaskAgency.agency_id, TaskAgency.role).where(TaskAgency.task_id == task_id)).all()
-    if (agency_id, "lead") in links:
+    return relation(
+        agency_id,
+        groups_of(session, agency_id),
+        [aid for aid, role in links if role == "lead"],
+        [aid for aid, role in links if role == "coordinating"],
+    )
+
+
+def relation(agency_id: int, groups: set[int], lead_ids: list[int], coordinating_ids: list[int]) -> str | None:
+    """``task_relation`` from a task's lead and coordinating agencies and the groups ``agency_id`` belongs to
+    (for a list of tasks already loaded: one question to the database instead of two per task)."""
+    if agency_id in lead_ids:
         return LEAD
-    groups = groups_of(session, agency_id)
-    if any(role == "lead" and aid in groups for aid, role in links):
+    if groups & set(lead_ids):
         return MEMBER_OF_LEAD
-    if any(role == "coordinating" and (aid == agency_id or aid in groups) for aid, role in links):
+    if ({agency_id} | groups) & set(coordinating_ids):
         return COORDINATING
     return None
 

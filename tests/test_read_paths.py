@@ -52,3 +52,18 @@ def test_the_my_work_list_is_the_agency_page_list_without_loading_the_plan(engin
             ctx = load_context(s, Filters(plan=plan), TODAY)
             for agency_id in list(ctx.agencies)[:25]:
                 assert agency_task_rows(s, plan, agency_id, TODAY) == agency_tasks(ctx, agency_id, ctx.tasks)
+
+
+def test_the_my_work_relations_from_loaded_rows_match_the_permission_check(engine) -> None:  # noqa: ANN001
+    from dashboard.permissions import groups_of, relation, task_relation
+
+    with transaction(engine) as s:
+        ctx = load_context(s, Filters(plan=1), TODAY)
+        seen = set()
+        for agency_id in list(ctx.agencies)[:40]:
+            groups = groups_of(s, agency_id)
+            for t in ctx.tasks:
+                got = relation(agency_id, groups, t["_lead_ids"], t["_coordinating_ids"])
+                assert got == task_relation(s, agency_id, t["id"])
+                seen.add(got)
+    assert {"lead", "member_of_lead", "coordinating", None} <= seen  # every case was met
