@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import or_, select
+from sqlalchemy import Engine, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import export as exporter
@@ -30,10 +30,26 @@ def cmd_init_db(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def _prepare(config: Config, engine: Engine, plan_ids: list[int] | None, clear: bool = False) -> None:
+    """After a change from the command line: rebuild the changed plans' data in the web workers' Redis cache
+    (``None``: every plan), so that nobody's first page view waits for it. ``clear``: the database was
+    replaced, so nothing cached before may be served again. Without REDIS_URL each web process keeps its own
+    cache, which its data versions keep honest."""
+    if not config.redis_url:
+        return
+    from . import plan_cache
+
+    cache = plan_cache.shared_cache(config.redis_url)
+    if clear:
+        cache.clear()
+    plan_cache.warm(cache, engine, config.as_of(), _settings(config), plan_ids)
+
+
 def cmd_import_plan(args: argparse.Namespace, config: Config) -> int:
     engine = _engine(config)
     upgrade(engine)
     status = 0
+    imported = []
     for path in args.paths:
         try:
             report = import_file(engine, Path(path), province=args.province, year=args.year)
@@ -43,6 +59,8 @@ def cmd_import_plan(args: argparse.Namespace, config: Config) -> int:
             status = 1
             continue
         print(report.summary())
+        imported += [report.plan_id] if report.plan_id is not None else []
+    _prepare(config, engine, imported)
     return status
 
 
@@ -63,6 +81,7 @@ def cmd_demo(args: argparse.Namespace, config: Config) -> int:
         f"{summary.measurements} monthly KPI figures, {summary.task_updates} task updates "
         f"({time.perf_counter() - started:.1f} s)"
     )
+    _prepare(config, engine, None, clear=True)  # a rebuilt database: its data versions may repeat cached ones
     return 0
 
 
@@ -129,12 +148,9 @@ def cmd_scheduler(args: argparse.Namespace, config: Config) -> int:
     sources = config.sources()
     on_refresh = None
     if config.redis_url:  # the web workers read plan data from Redis: prepare it there as data changes
-        from . import plan_cache
-
-        cache = plan_cache.shared_cache(config.redis_url)
 
         def on_refresh(plan_ids: list[int] | None) -> None:
-            plan_cache.warm(cache, engine, config.as_of(), _settings(config), plan_ids)
+            _prepare(config, engine, plan_ids)
 
     scheduler = KpiScheduler(
         engine, sources, on_refresh=on_refresh, briefings=(config.briefings_path(), config.as_of, _settings(config))
@@ -203,6 +219,7 @@ def cmd_refresh(args: argparse.Namespace, config: Config) -> int:
         print(f"error: no such source; sources are read from {config.sources_path()}", file=sys.stderr)
         return 1
     status = 0
+    changed: set[int] = set()
     for src in sources:
         r = run_source(engine, src, trigger="manual")
         print(
@@ -210,6 +227,9 @@ def cmd_refresh(args: argparse.Namespace, config: Config) -> int:
             + (f" ({r.error})" if r.error else "")
         )
         status |= r.status != "ok"
+        changed |= set(r.plans)
+    if changed:
+        _prepare(config, engine, sorted(changed))
     return status
 
 
@@ -236,6 +256,7 @@ def cmd_restore(args: argparse.Namespace, config: Config) -> int:
         print("the database is unchanged", file=sys.stderr)
         return 1
     print(f"restored {summary.rows} rows in {len(summary.tables)} tables from {args.path}")
+    _prepare(config, _engine(config), None, clear=True)  # the restored data versions may repeat cached ones
     return 0
 
 

@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -26,8 +27,8 @@ TASK_FIELDS = {
 INDICATOR_FIELDS = {"plan", "code", "name", "unit", "target_op", "target_value", "subtargets", "lead_agencies"}
 
 
-def run(db_url: str, *args: str, today: str = "2026-11-27") -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": db_url, "DASHBOARD_TODAY": today}
+def run(db_url: str, *args: str, today: str = "2026-11-27", **extra_env: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": db_url, "DASHBOARD_TODAY": today, **extra_env}
     return subprocess.run(
         [sys.executable, "-m", "dashboard", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
@@ -145,3 +146,30 @@ def test_briefing_and_tracking_commands(tmp_path: Path) -> None:
     rows = json.loads(out.stdout)
     assert len(rows) == 10 and {"key", "status", "progress", "last_note"} <= set(rows[0])
     assert run(url, "export", "tracking", "--format", "xlsx").returncode == 1
+
+
+def test_command_line_changes_prepare_the_web_workers_plan_data_in_redis(tmp_path: Path) -> None:
+    redis_url = os.environ.get("TEST_REDIS_URL")
+    if not redis_url:
+        pytest.skip("TEST_REDIS_URL is not set")
+    from dashboard import plan_cache
+    from dashboard.store import make_engine, transaction
+    from dashboard.views import Settings
+
+    cache = plan_cache.shared_cache(redis_url)
+    cache.set("page:stale", "a page built before the restore")
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    try:
+        assert run(db, "import-plan", str(TN), REDIS_URL=redis_url).returncode == 0
+        engine = make_engine(db)
+        with transaction(engine) as s:
+            assert plan_cache.is_ready(cache, s, 1, date(2026, 11, 27), Settings())  # imported, then prepared
+        backup = tmp_path / "b.jsonl.gz"
+        assert run(db, "backup", "--output", str(backup)).returncode == 0
+        out = run(db, "restore", str(backup), "--force", REDIS_URL=redis_url)
+        assert out.returncode == 0, out.stderr
+        assert cache.get("page:stale") is None  # nothing cached before a restore is served after it
+        with transaction(engine) as s:
+            assert plan_cache.is_ready(cache, s, 1, date(2026, 11, 27), Settings())
+    finally:
+        cache.clear()
