@@ -13,6 +13,7 @@ Redis client in the scheduler worker, both reading the same Redis keys.
 from __future__ import annotations
 
 import logging
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import date
@@ -40,15 +41,41 @@ def shared_cache(redis_url: str):  # noqa: ANN201
 LOCAL_PLANS = 6
 
 
-def _local(cache) -> OrderedDict[int, tuple[tuple, PlanContext]]:  # noqa: ANN001
-    """The last few contexts this process read from ``cache``, already unpickled: a page built from the shared
-    cache would otherwise spend 15-20 ms reading a province's context back on every build. Kept on the cache
-    object, so two apps in one process (the tests) never see each other's."""
-    local = getattr(cache, "_kpi_plan_contexts", None)
-    if local is None:
-        local = OrderedDict()
-        cache._kpi_plan_contexts = local
-    return local
+class _Recent:
+    """The last few contexts this process read from a cache, already unpickled: a page built from the shared
+    cache would otherwise spend 15-20 ms reading a province's context back on every build. Threads of one
+    process (``serve``) share it, hence the lock."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.items: OrderedDict[int, tuple[tuple, PlanContext]] = OrderedDict()
+
+    def get(self, plan_id: int, stamp: tuple) -> PlanContext | None:
+        with self.lock:
+            hit = self.items.get(plan_id)
+            if hit is None or hit[0] != stamp:
+                return None
+            self.items.move_to_end(plan_id)
+            return hit[1]
+
+    def put(self, plan_id: int, stamp: tuple, ctx: PlanContext) -> None:
+        with self.lock:
+            self.items[plan_id] = (stamp, ctx)
+            self.items.move_to_end(plan_id)
+            while len(self.items) > LOCAL_PLANS:
+                self.items.popitem(last=False)
+
+
+_RECENT_LOCK = threading.Lock()
+
+
+def _recent(cache) -> _Recent:  # noqa: ANN001
+    """Kept on the cache object, so that two apps in one process (the tests) never see each other's."""
+    with _RECENT_LOCK:
+        recent = getattr(cache, "_kpi_recent_plans", None)
+        if recent is None:
+            recent = cache._kpi_recent_plans = _Recent()
+        return recent
 
 
 def _stamp(session: Session, plan_id: int, today: date, settings: Settings) -> tuple:
@@ -58,11 +85,10 @@ def _stamp(session: Session, plan_id: int, today: date, settings: Settings) -> t
 def plan_context(cache, session: Session, plan_id: int, today: date, settings: Settings) -> PlanContext | None:  # noqa: ANN001
     """The plan's data as of ``today`` at its current data version: from the cache, else built and stored."""
     stamp = _stamp(session, plan_id, today, settings)
-    recent = _local(cache)
-    hit = recent.get(plan_id)
-    if hit is not None and hit[0] == stamp:
-        recent.move_to_end(plan_id)
-        return hit[1]
+    recent = _recent(cache)
+    ctx = recent.get(plan_id, stamp)
+    if ctx is not None:
+        return ctx
     entry = cache.get(f"ctx:{plan_id}")
     if entry is not None and entry[0] == stamp:
         ctx = entry[1]
@@ -73,10 +99,7 @@ def plan_context(cache, session: Session, plan_id: int, today: date, settings: S
         reporting(ctx, session, settings)  # kept in the context's memo: every page's red flags need it
         cache.set(f"ctx:{plan_id}", (stamp, ctx), timeout=0)
         cache.set(f"ctx-stamp:{plan_id}", stamp, timeout=0)
-    recent[plan_id] = (stamp, ctx)
-    recent.move_to_end(plan_id)
-    while len(recent) > LOCAL_PLANS:
-        recent.popitem(last=False)
+    recent.put(plan_id, stamp, ctx)
     return ctx
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from webclient import TODAY, call, demo_app, login
+from webclient import TODAY, call, demo_app, login, response_text
 
 from dashboard import plan_cache
 from dashboard.accounts import Actor
@@ -72,7 +72,7 @@ def test_a_save_prepares_its_plan_for_the_pages_that_follow(tmp_path) -> None:  
             "mw-note.value": "Đã họp triển khai",
         },
     )
-    assert resp.status_code == 200 and "Đã lưu" in resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "Đã lưu" in response_text(resp)
     with transaction(engine) as s:
         assert plan_cache.is_ready(cache, s, 1, TODAY, Settings())  # the save built Thái Nguyên's shared data
         stamp, ready = cache.get("ctx:1")
