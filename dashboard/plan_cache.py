@@ -17,6 +17,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -30,8 +31,10 @@ log = logging.getLogger(__name__)
 KEY_PREFIX = "kpi:"  # the web app's flask-caching prefix: the worker must write the keys the pages read
 
 
+@lru_cache(maxsize=4)
 def shared_cache(redis_url: str):  # noqa: ANN201
-    """The web app's Redis cache, for a process without the web app (the scheduler worker)."""
+    """The web app's Redis cache, for a process without the web app (the scheduler worker); one client per
+    URL and process, reused by every job."""
     import redis
     from cachelib import RedisCache
 

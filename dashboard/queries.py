@@ -123,8 +123,8 @@ def task_rows(
     ):
         roles[task_id].setdefault(role, []).append((agency_id, name))
     # Only the latest update and the latest note of each task decide what is shown.
-    latest = _latest_updates(session, today, ids, TaskUpdate.kind != "note")  # a note never changes status
-    notes = _latest_updates(session, today, ids, (TaskUpdate.note.is_not(None)) & (TaskUpdate.note != ""))
+    latest = latest_updates(session, today, ids, TaskUpdate.kind != "note")  # a note never changes status
+    notes = latest_updates(session, today, ids, (TaskUpdate.note.is_not(None)) & (TaskUpdate.note != ""))
     rows = []
     for t in tasks:
         last = latest.get(t.id)
@@ -168,7 +168,7 @@ def task_rows(
     return rows
 
 
-def _latest_updates(session: Session, today: date, task_ids: list[int], condition) -> dict[int, object]:  # noqa: ANN001
+def latest_updates(session: Session, today: date, task_ids: list[int], condition) -> dict[int, object]:  # noqa: ANN001
     """Per task, its newest update up to ``today`` among those meeting ``condition`` (month, then time of entry).
 
     One backward step down ``ix_task_update_latest`` per task, where ranking all of a province's updates

@@ -10,7 +10,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 
 from dashboard.models import Base, Plan, Province, Task, TaskUpdate
-from dashboard.queries import _latest_updates
+from dashboard.queries import latest_updates
 from dashboard.store import transaction
 
 
@@ -42,12 +42,12 @@ def test_a_tasks_latest_update_and_note_follow_month_then_time_of_entry(engine) 
             )
         s.flush()
         today = date(2026, 11, 27)
-        latest = _latest_updates(s, today, [task.id], TaskUpdate.kind != "note")
-        notes = _latest_updates(s, today, [task.id], TaskUpdate.note.is_not(None) & (TaskUpdate.note != ""))
+        latest = latest_updates(s, today, [task.id], TaskUpdate.kind != "note")
+        notes = latest_updates(s, today, [task.id], TaskUpdate.note.is_not(None) & (TaskUpdate.note != ""))
         assert latest[task.id].progress == 70
         assert notes[task.id].note == "ghi chú"
-        assert _latest_updates(s, date(2026, 10, 31), [task.id], TaskUpdate.kind != "note")[task.id].progress == 30
-        assert _latest_updates(s, today, [], TaskUpdate.kind != "note") == {}
+        assert latest_updates(s, date(2026, 10, 31), [task.id], TaskUpdate.kind != "note")[task.id].progress == 30
+        assert latest_updates(s, today, [], TaskUpdate.kind != "note") == {}
 
 
 def test_postgresql_reads_a_tasks_latest_update_from_the_index(engine) -> None:  # noqa: ANN001
