@@ -6,6 +6,7 @@ import os
 import shutil
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
@@ -26,6 +27,24 @@ BACKENDS = ["sqlite", "postgresql"]
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgresql: needs TEST_DATABASE_URL")
+    _separate_parallel_workers()
+
+
+def _separate_parallel_workers() -> None:
+    """Under pytest-xdist each worker process gets its own Redis database (tests clear their cache) and its
+    own range of ports for the browser tests' servers (Dash numbers them from 58050 in every process)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return
+    n = int(worker[2:])
+    from dash.testing.application_runners import BaseDashRunner
+
+    BaseDashRunner._next_port = 58050 + 500 * n
+    redis_url = os.environ.get("TEST_REDIS_URL")
+    if redis_url:
+        parts = urlsplit(redis_url)
+        db = int(parts.path.strip("/") or 0) + n
+        os.environ["TEST_REDIS_URL"] = urlunsplit(parts._replace(path=f"/{db}"))
 
 
 def _pg_url() -> str | None:
