@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import logging
 import time
 from datetime import date
 
@@ -34,7 +33,6 @@ from layouts import mywork
 
 from .context import actor, config, session, warm
 
-log = logging.getLogger(__name__)
 
 PROBLEMS = (PermissionDenied, ValidationFailed, Conflict, AccountError, PermissionError)
 
