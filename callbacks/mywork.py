@@ -33,7 +33,6 @@ from layouts import mywork
 
 from .context import actor, config, session, warm
 
-
 PROBLEMS = (PermissionDenied, ValidationFailed, Conflict, AccountError, PermissionError)
 
 
