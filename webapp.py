@@ -89,7 +89,7 @@ def create_app(config: Config | None = None) -> Dash:
     if config.run_scheduler:
         from dashboard.views import Settings
 
-        settings = Settings(config.due_soon_days, config.kpi_margin, config.report_day)
+        settings = Settings.from_config(config)
 
         def prepare(plan_ids: list[int] | None) -> None:
             with server.app_context():

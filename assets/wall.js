@@ -24,16 +24,22 @@
         var now = new Date();
         var clock = pad(now.getHours()) + ":" + pad(now.getMinutes()) + ":" + pad(now.getSeconds()) +
           "  " + pad(now.getDate()) + "/" + pad(now.getMonth() + 1) + "/" + now.getFullYear();
-        var at = meta && meta.refreshed_at;
-        window.__wallLastRefresh = at || 0;
+        var fetched = meta && meta.fetched_at;
+        window.__wallLastRefresh = fetched || 0;
         window.__wallRefreshMs = (cfg && cfg.refresh_ms) || 300000;
-        if (!at) { return [clock, "", "", "wall-stale wall-hidden"]; }
+        if (!fetched) { return [clock, "", "", "wall-stale wall-hidden"]; }
+        // The age shown is the data's own (the last good pull of its sources), never this screen's fetch:
+        // a screen that fetches every 5 minutes from sources that stopped a day ago is a day old.
+        var at = meta.data_at || fetched;
         var refreshed = new Date(at);
+        var when = hm(refreshed) + " " + pad(refreshed.getDate()) + "/" + pad(refreshed.getMonth() + 1);
         var label = (cfg && cfg.refreshed_label) || "";
-        var stale = now.getTime() - at > 2 * window.__wallRefreshMs + 5000;
-        var text = stale ? ((cfg && cfg.stale_text) || "").replace("{time}", hm(refreshed) + " " +
-          pad(refreshed.getDate()) + "/" + pad(refreshed.getMonth() + 1)) : "";
-        return [clock, label + " " + hm(refreshed), text, stale ? "wall-stale" : "wall-stale wall-hidden"];
+        var offline = now.getTime() - fetched > 2 * window.__wallRefreshMs + 5000;
+        var behind = meta.stale && meta.stale.length > 0;
+        var stale = offline || behind;
+        var text = stale ? ((cfg && cfg.stale_text) || "").replace("{time}", when) +
+          (behind ? " · " + meta.stale.join(", ") : "") : "";
+        return [clock, label + " " + when, text, stale ? "wall-stale" : "wall-stale wall-hidden"];
       }
     }
   });

@@ -47,7 +47,7 @@ def config_sources() -> list:
 
 def settings() -> Settings:
     cfg = config()
-    return Settings(due_soon_days=cfg.due_soon_days, kpi_margin=cfg.kpi_margin, report_day=cfg.report_day)
+    return Settings.from_config(cfg)
 
 
 @contextmanager

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from dashboard.accounts import AccountError
 from dashboard.audit import history
+from dashboard.figure_origin import fed_by_sources
 from dashboard.figures_template import build_template, read_upload
 from dashboard.models import Indicator, Measurement, Task
 from dashboard.permissions import PermissionDenied, groups_of
@@ -23,6 +24,7 @@ from dashboard.updates import (
     TaskChange,
     ValidationFailed,
     add_task_note,
+    parse_amount,
     reported_indicators,
     save_figures,
     task_state,
@@ -31,7 +33,7 @@ from dashboard.updates import (
 from dashboard.views import agency_task_rows
 from layouts import mywork
 
-from .context import actor, config, session, warm
+from .context import actor, config, config_sources, session, warm
 
 PROBLEMS = (PermissionDenied, ValidationFailed, Conflict, AccountError, PermissionError)
 
@@ -97,6 +99,8 @@ def register(app: Dash) -> None:
         Output("mw-completed", "disabled"),
         Output("mw-evidence", "disabled"),
         Output("mw-task-feedback", "children"),
+        Output("mw-progress", "invalid", allow_duplicate=True),
+        Output("mw-evidence", "invalid", allow_duplicate=True),
         Input({"type": "mw-edit", "index": ALL}, "n_clicks"),
         Input({"type": "mw-note", "index": ALL}, "n_clicks"),
         Input("mw-cancel", "n_clicks"),
@@ -105,12 +109,12 @@ def register(app: Dash) -> None:
     def open_modal(_edits, _notes, _cancel):  # noqa: ANN001, ANN202
         trigger = ctx.triggered_id
         if trigger == "mw-cancel" or not isinstance(trigger, dict) or not (ctx.triggered and ctx.triggered[0]["value"]):
-            return (False,) + (no_update,) * 13
+            return (False,) + (no_update,) * 15
         mode = "update" if trigger["type"] == "mw-edit" else "note"
         with session() as s:
             task = s.get(Task, trigger["index"])
             if task is None:
-                return (False,) + (no_update,) * 13
+                return (False,) + (no_update,) * 15
             state = task_state(s, task)
             name = f"{task.code} · {task.name}"
         note_only = mode == "note"
@@ -130,6 +134,8 @@ def register(app: Dash) -> None:
             note_only,
             note_only,
             None,
+            False,
+            False,
         )
 
     @app.callback(
@@ -137,6 +143,10 @@ def register(app: Dash) -> None:
         Output("mw-saved", "data", allow_duplicate=True),
         Output("mw-modal", "is_open", allow_duplicate=True),
         Output("mw-edit", "data", allow_duplicate=True),
+        Output("mw-progress", "invalid"),
+        Output("mw-progress-error", "children"),
+        Output("mw-evidence", "invalid"),
+        Output("mw-evidence-error", "children"),
         Input("mw-save-task", "n_clicks"),
         State("mw-edit", "data"),
         State("mw-status", "value"),
@@ -147,6 +157,22 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def save_task(_n, edit, status, progress, completed, evidence, note):  # noqa: ANN001, ANN202
+        feedback, saved, is_open, edit_out = _save_task(edit, status, progress, completed, evidence, note)
+        fields = feedback.errors if isinstance(feedback, ValidationFailed) else {}
+        shown = alert(feedback) if isinstance(feedback, Exception) else feedback
+        return (
+            shown,
+            saved,
+            is_open,
+            edit_out,
+            "progress" in fields,
+            fields.get("progress"),
+            "evidence_url" in fields,
+            fields.get("evidence_url"),
+        )
+
+    def _save_task(edit, status, progress, completed, evidence, note):  # noqa: ANN001, ANN202
+        """(feedback or the problem, saved stamp, modal open, edit state) of one save of the task form."""
         edit = edit or {}
         today = config().as_of()
         try:
@@ -168,11 +194,11 @@ def register(app: Dash) -> None:
                     update_task(s, who, task_id, edit.get("version"), change, today)
                 plan_id = s.get(Task, task_id).plan_id
         except Conflict as exc:
-            return alert(exc), no_update, True, {**edit, "version": exc.current.get("version")}
+            return exc, no_update, True, {**edit, "version": exc.current.get("version")}
         except (*PROBLEMS, TypeError, ValueError) as exc:
             if isinstance(exc, (TypeError, ValueError)) and not isinstance(exc, ValidationFailed):
                 exc = ValidationFailed({"form": "Dữ liệu gửi lên không hợp lệ."})
-            return alert(exc), no_update, True, no_update
+            return exc, no_update, True, no_update
         warm([plan_id])
         return ok("Đã lưu."), time.time(), False, {}
 
@@ -209,12 +235,15 @@ def register(app: Dash) -> None:
                 else {}
             )
             rows = [{"id": i.id, "code": i.code, "name": i.name, "unit": i.unit, "is_ratio": i.is_ratio} for i in inds]
+            fed = fed_by_sources(s, [i.id for i in inds], config_sources())
         read_only = who.role not in ("admin", "agency") or (who.role == "agency" and who.agency_id != agency_id)
-        return mywork.figures_form(rows, existing, read_only), {str(k): v["version"] for k, v in existing.items()}
+        form = mywork.figures_form(rows, existing, read_only, fed)
+        return form, {str(k): v["version"] for k, v in existing.items()}
 
     @app.callback(
         Output("mw-figures-feedback", "children"),
         Output("mw-saved", "data", allow_duplicate=True),
+        Output({"type": "fig-err", "index": ALL}, "children"),
         Input("mw-save-figures", "n_clicks"),
         State({"type": "fig-num", "index": ALL}, "value"),
         State({"type": "fig-den", "index": ALL}, "value"),
@@ -227,34 +256,37 @@ def register(app: Dash) -> None:
     )
     def save_form(_n, nums, dens, vals, ids, month_value, context, versions):  # noqa: ANN001, ANN202
         today = config().as_of()
+        rows = [f"indicator-{i['index']}" for i in ids or []]
         try:
             who = actor()
-            figures = [
-                FigureInput(
-                    int(i["index"]),
-                    _float(n),
-                    _float(d),
-                    _float(v),
-                    (versions or {}).get(str(i["index"])),
-                    row=f"Chỉ tiêu {i['index']}",
-                )
-                for i, n, d, v in zip(ids or [], nums or [], dens or [], vals or [], strict=False)
-            ]
             with session() as s:
                 codes = {
                     i.id: i.code
-                    for i in s.scalars(select(Indicator).where(Indicator.id.in_([f.indicator_id for f in figures])))
+                    for i in s.scalars(select(Indicator).where(Indicator.id.in_([int(i["index"]) for i in ids or []])))
                 }
-                for f in figures:
-                    f.row = f"Chỉ tiêu {codes.get(f.indicator_id, f.indicator_id)}"
-                result = save_figures(s, who, int(context["agency_id"]), _month(month_value), figures, today, "form")
+                figures, errors = [], {}
+                for i, n, d, v in zip(ids or [], nums or [], dens or [], vals or [], strict=False):
+                    ind_id = int(i["index"])
+                    parsed = _amounts(codes.get(ind_id, ind_id), n, d, v)
+                    if isinstance(parsed, str):
+                        errors[f"indicator-{ind_id}"] = parsed
+                        continue
+                    version = (versions or {}).get(str(ind_id))
+                    figures.append(FigureInput(ind_id, *parsed, version, row=f"indicator-{ind_id}"))
+                if errors:
+                    raise ValidationFailed(errors)
+                result = save_figures(
+                    s, who, int(context["agency_id"]), _month(month_value), figures, today, "form", config_sources()
+                )
         except (*PROBLEMS, TypeError, ValueError, KeyError) as exc:
             if not isinstance(exc, PROBLEMS):
                 exc = ValidationFailed({"form": "Dữ liệu gửi lên không hợp lệ."})
-            return alert(exc), no_update
+            in_rows = exc.errors if isinstance(exc, ValidationFailed) else {}
+            return alert(exc), no_update, [in_rows.get(r) for r in rows]
         if result.changed_ids:
             warm([int(context["plan_id"])])
-        return ok(f"Đã lưu: {result.created} mới, {result.updated} sửa, {result.unchanged} không đổi."), time.time()
+        done = ok(f"Đã lưu: {result.created} mới, {result.updated} sửa, {result.unchanged} không đổi.")
+        return done, time.time(), [None] * len(rows)
 
     @app.callback(
         Output("mw-template", "data"),
@@ -278,7 +310,8 @@ def register(app: Dash) -> None:
                     select(Measurement).where(Measurement.agency_id == agency_id, Measurement.month == month)
                 )
             }
-            data = build_template(inds, agency_id, agency.name if agency else "", month, existing)
+            fed = fed_by_sources(s, [i.id for i in inds], config_sources())
+            data = build_template(inds, agency_id, agency.name if agency else "", month, existing, fed)
             name = f"so-lieu-{slug(agency.name if agency else 'don-vi')}-{month.month:02d}-{month.year}.xlsx"
         return dcc.send_bytes(data, name)
 
@@ -302,7 +335,8 @@ def register(app: Dash) -> None:
         agency_id, plan_id = context["agency_id"], context["plan_id"]
         with session() as s:
             inds = reported_indicators(s, agency_id, plan_id)
-            upload = read_upload(data, filename or "tệp", inds, agency_id, month)
+            fed = fed_by_sources(s, [i.id for i in inds], config_sources())
+            upload = read_upload(data, filename or "tệp", inds, agency_id, month, fed)
             by_code = {i.code: i for i in inds}
             figures = upload.figures(by_code) if upload.ok else []
         stored = (
@@ -350,9 +384,9 @@ def register(app: Dash) -> None:
                 for r in stored["rows"]
             ]
             with session() as s:
-                result = save_figures(
-                    s, who, int(stored["agency_id"]), _month(stored["month"]), figures, today, "excel"
-                )
+                month = _month(stored["month"])
+                agency_id = int(stored["agency_id"])
+                result = save_figures(s, who, agency_id, month, figures, today, "excel", config_sources())
         except (*PROBLEMS, TypeError, ValueError, KeyError) as exc:
             if not isinstance(exc, PROBLEMS):
                 exc = ValidationFailed({"file": "Dữ liệu gửi lên không hợp lệ."})
@@ -383,6 +417,17 @@ def register(app: Dash) -> None:
 
 def _day(value: str) -> date:
     return date.fromisoformat(value[:10])
+
+
+def _amounts(code: object, num: object, den: object, value: object) -> tuple | str:
+    """The three figures of a form row as numbers, or what is wrong, naming the KPI and the field."""
+    out = []
+    for label, raw in (("tử số", num), ("mẫu số", den), ("giá trị", value)):
+        try:
+            out.append(parse_amount(raw))
+        except ValueError:
+            return f"Chỉ tiêu {code}: {label} “{raw}” không phải là số."
+    return tuple(out)
 
 
 def _float(value: object) -> float | None:

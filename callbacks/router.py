@@ -8,13 +8,15 @@ from dash import Dash, Input, Output, State, html, no_update
 from flask_login import current_user
 from sqlalchemy import select
 
-from dashboard import summaries
+from dashboard import clock, summaries
 from dashboard.filters import Filters
 from dashboard.models import Agency, Province
 from dashboard.queries import plan_rows
-from dashboard.refresh import source_health
+from dashboard.refresh import freshness as data_age
+from dashboard.reporting import deadline_passed
 from dashboard.store import DB_UNAVAILABLE, meta_dict, plan_version
 from dashboard.views import (
+    Settings,
     agency_gauges,
     agency_tasks,
     agency_trends,
@@ -28,7 +30,7 @@ from dashboard.views import (
 from layouts import admin, mywork, pages, shell
 from layouts.filter_bar import filter_bar
 from layouts.formatting import vn_date
-from layouts.i18n import t
+from layouts.i18n import report_deadline, t
 from layouts.wall import wall_shell
 
 from .context import actor, cache, config, config_sources, plain, plan_context, session, settings
@@ -66,7 +68,7 @@ def render(pathname: str | None, search: str | None, _version: int | None = None
             if who.role == "agency" and who.agency_id is not None:
                 f = _own_province_plan(s, f, who.agency_id)
             freshness = plain(data_freshness(s, f.lang))
-            key = f"page:{plan_version(s, f.plan)}:{today}:{pathname}:{f.to_query()}{scope}"
+            key = page_key(plan_version(s, f.plan), today, pathname, f.to_query(), scope, settings())
             built = cache().get(key) if pathname in CACHED_PATHS else None
             if built is None:
                 built = _build(s, pathname, f, who, today)
@@ -78,11 +80,19 @@ def render(pathname: str | None, search: str | None, _version: int | None = None
         last = cache().get(last_key) if pathname in CACHED_PATHS else None
         return _offline(pathname, f, today, last)
     if pathname in CACHED_PATHS:
-        last = {"built": built, "meta": meta, "freshness": freshness, "at": datetime.now().isoformat()}
+        last = {"built": built, "meta": meta, "freshness": freshness, "at": clock.now().isoformat()}
         cache().set(last_key, last, timeout=LAST_GOOD_SECONDS)
     f = f.with_(plan=built["plan"])
     nav = shell.navbar(pathname, f, built["flags"], meta, f"{t('as_of', f.lang)} {vn_date(today)}", _user_info())
     return shell.page(nav, built["bar"], [freshness, built["content"]])
+
+
+def page_key(version: int, today, pathname: str, query: str, scope: str = "", st: Settings | None = None) -> str:  # noqa: ANN001
+    """The cache key of a built page: its plan's data version, the day, whether this month's report deadline
+    has passed (the report grid turns then, data or no data), the path and the normalised filters."""
+    st = st or Settings()
+    passed = int(deadline_passed(today, st.report_day, st.report_hour))
+    return f"page:{version}:{today}:{passed}:{pathname}:{query}{scope}"
 
 
 def _offline(pathname: str, f: Filters, today, last: dict | None):  # noqa: ANN001, ANN202
@@ -145,7 +155,9 @@ def _build(s, pathname: str, f: Filters, who, today) -> dict:  # noqa: ANN001
         data = timeline(ctx, f)
         recurring_leads = _recurring_reporters(ctx, data["recurring"])
         cells = [c for c in cells if c.agency_id in recurring_leads]
-        content = pages.timeline_page(ctx.plan, today, data, cells, {a: v["name"] for a, v in ctx.agencies.items()}, f)
+        names = {a: v["name"] for a, v in ctx.agencies.items()}
+        deadline = report_deadline(st.report_day, st.report_hour, f.lang)
+        content = pages.timeline_page(ctx.plan, today, data, cells, names, f, deadline)
     else:
         content = pages.flags_page(ctx.plan, today, flags, flag_counts(flags), f)
     return {"plan": ctx.plan["id"], "flags": len(flags), "bar": plain(bar), "content": plain(content)}
@@ -153,8 +165,8 @@ def _build(s, pathname: str, f: Filters, who, today) -> dict:  # noqa: ANN001
 
 def data_freshness(s, lang: str):  # noqa: ANN001, ANN201
     """When the data was last refreshed, and a warning for every source whose data is too old."""
-    health = source_health(s, config_sources(), datetime.now())
-    return pages.freshness(health, lang)
+    now = clock.now()
+    return pages.freshness(data_age(s, config_sources(), now), now, lang)
 
 
 def _user_info() -> dict | None:
@@ -230,6 +242,7 @@ def _agency(ctx, s, f: Filters, st, flags):  # noqa: ANN001, ANN202
         recs.get(agency["id"]),
         own_cells,
         f,
+        report_deadline(st.report_day, st.report_hour, f.lang),
     )
 
 

@@ -10,13 +10,15 @@ import time
 
 from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
+from dashboard import clock
 from dashboard.filters import Filters
+from dashboard.refresh import freshness as data_age
 from dashboard.store import DB_UNAVAILABLE, plan_version
 from dashboard.views import all_flags, flag_counts, headline, ranking, reporting, snapshots
 from layouts import wall
 from layouts.i18n import t
 
-from .context import actor, cache, config, plain, plan_context, session, settings
+from .context import actor, cache, config, config_sources, plain, plan_context, session, settings
 
 
 def wall_data(_n, cfg):  # noqa: ANN001, ANN201
@@ -32,14 +34,23 @@ def wall_data(_n, cfg):  # noqa: ANN001, ANN201
 
 
 def _wall_views(f: Filters, lang: str, today):  # noqa: ANN001, ANN202
-    """The four views and the title; built once per data version and plan (200 screens ask the same)."""
+    """The four views and the title; built once per data version and plan (200 screens ask the same). The
+    meta says how old the data itself is (not when this screen fetched it) and whether a source is behind."""
     with session() as s:
         key = f"wall:{plan_version(s, f.plan)}:{today}:{f.plan}:{lang}"
         built = cache().get(key)
         if built is None:
             built = _build_views(s, f, lang, today)
             cache().set(key, built)
-    return (*built["views"], built["title"], {"refreshed_at": time.time() * 1000, "flags": built["flags"]})
+        fresh = data_age(s, config_sources(), clock.now())
+    data_at = fresh.data_at.replace(tzinfo=clock.zone()).timestamp() * 1000 if fresh.data_at else None
+    meta = {
+        "fetched_at": time.time() * 1000,
+        "data_at": data_at,
+        "stale": [h["title"] for h in fresh.stale],
+        "flags": built["flags"],
+    }
+    return (*built["views"], built["title"], meta)
 
 
 def _build_views(s, f: Filters, lang: str, today) -> dict:  # noqa: ANN001

@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from . import clock
 from .audit import record
 from .models import Agency, KioskToken, User
 
@@ -173,7 +173,7 @@ def revoke_kiosk_token(session: Session, actor: Actor, token_id: int) -> KioskTo
     if token is None:
         raise AccountError("Không tìm thấy mã màn hình.")
     if token.revoked_at is None:
-        token.revoked_at = datetime.now()
+        token.revoked_at = clock.now()
         record(session, actor, "kiosk.revoke", "kiosk", token.id, {"revoked": False}, {"revoked": True})
     return token
 
@@ -185,7 +185,7 @@ def kiosk_by_token(session: Session, plain: str) -> KioskToken | None:
     token = session.scalar(select(KioskToken).where(KioskToken.token_hash == token_hash(plain)))
     if token is None or token.revoked_at is not None:
         return None
-    token.last_used_at = datetime.now()
+    token.last_used_at = clock.now()
     return token
 
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .text import clean, fold, fold_key
+from .text import clean, fold, fold_key, tone_key
 
 DEPARTMENT = "department"
 POLICE = "police"
@@ -31,6 +31,31 @@ GROUP_SCOPES = {
     GROUP_STEERING: (DEPARTMENT, OFFICE, POLICE),
     GROUP_RELATED: (),
 }
+
+# Other collective assignees: a name that stands for many bodies, none of which signs in as that name.
+# Owners of information systems are the departments, offices and police; the others (enterprises, banks,
+# schools, party bodies, "investors") lie outside the directory: a group with no members.
+_COLLECTIVE = re.compile(
+    r"^(?:cac|nhung|toan bo|tat ca)\b|\bdon vi chu quan\b|\bco lien quan$|\bcac cap\b|\btruc thuoc\b|^chu dau tu\b"
+)
+_COLLECTIVE_SCOPES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
+    (re.compile(r"\bdon vi chu quan\b"), (DEPARTMENT, OFFICE, POLICE)),
+]
+
+
+def is_collective(name: str) -> bool:
+    """Whether a name stands for a group of bodies ("Các doanh nghiệp viễn thông", "Đơn vị chủ quản các hệ
+    thống thông tin", "Đảng ủy trực thuộc Tỉnh ủy") rather than one agency."""
+    return name in GROUP_SCOPES or bool(_COLLECTIVE.search(fold_key(name)))
+
+
+def group_scope(name: str) -> tuple[str, ...]:
+    """The kinds of agency a collective group stands for (empty: bodies outside the directory)."""
+    if name in GROUP_SCOPES:
+        return GROUP_SCOPES[name]
+    key = fold_key(name)
+    return next((kinds for pattern, kinds in _COLLECTIVE_SCOPES if pattern.search(key)), ())
+
 
 # The departments every province has since 1 July 2025, plus the usual extra ones and the police.
 STANDARD_AGENCIES: list[tuple[str, str, tuple[str, ...]]] = [
@@ -233,7 +258,7 @@ def split_agencies(text: str | None) -> list[str]:
 def guess_kind(name: str) -> str:
     """Kind of an agency not in the directory, from its name."""
     f = fold(name)
-    if name in GROUP_SCOPES:
+    if is_collective(name):
         return GROUP
     if f.startswith("so "):
         return DEPARTMENT
@@ -258,18 +283,20 @@ def guess_kind(name: str) -> str:
 
 
 def _toned_words(text: str) -> dict[str, set[str]]:
-    """The words of ``text`` that carry diacritics, lower-cased, by their folded form."""
+    """The words of ``text`` that carry diacritics, by their folded form, each as its ``tone_key`` (so the old
+    and the new tone placement, "uỷ" and "ủy", are one word)."""
     out: dict[str, set[str]] = {}
     for word in re.findall(r"\w+", clean(text).lower()):
         folded = fold(word)
         if folded != word:
-            out.setdefault(folded, set()).add(word)
+            out.setdefault(folded, set()).add(tone_key(word))
     return out
 
 
 def tones_agree(spelling: str, name: str) -> bool:
     """False when ``spelling`` writes a word of ``name`` with other diacritics ("Đức Thạnh" is not "Đức
-    Thành"); a word written without any ("Duc Thanh", "Khoa hoc") or abbreviated still agrees."""
+    Thành"); a word written without any ("Duc Thanh", "Khoa hoc"), with the tone on another vowel of the
+    syllable ("Tỉnh uỷ", "Tỉnh ủy") or abbreviated still agrees."""
     theirs = _toned_words(name)
     return all(f not in theirs or words & theirs[f] for f, words in _toned_words(spelling).items())
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from . import clock
 from .models import AuditLog
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def record(
         agency_id=agency_id,
         before=_plain(before) if before is not None else None,
         after=_plain(after) if after is not None else None,
-        at=datetime.now(),
+        at=clock.now(),
     )
     session.add(row)
     return row

@@ -19,6 +19,7 @@ from pathlib import Path
 from alembic.script import ScriptDirectory
 from sqlalchemy import Date, DateTime, Engine, Integer, Table, delete, func, insert, inspect, select, text
 
+from . import clock
 from .models import Base
 from .store import alembic_config, is_empty, upgrade
 
@@ -95,7 +96,7 @@ def write_backup(engine: Engine, path: Path) -> BackupSummary:
             "version": FORMAT_VERSION,
             "revision": revision,
             "dialect": engine.dialect.name,
-            "created_at": datetime.now().isoformat(timespec="seconds"),
+            "created_at": clock.now().isoformat(timespec="seconds"),
             "tables": counts,
         }
         with gzip.open(tmp, "wt", encoding="utf-8") as out:

@@ -1,4 +1,4 @@
-"""The monthly briefing, written to a folder on the 26th (after the reporting deadline of the 25th)."""
+"""The monthly briefing, written to a folder the day after the reporting deadline (the 26th for the 25th)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ from .store import get_meta, transaction
 from .text import slug
 from .views import Settings, briefing_data
 
-BRIEFING_DAY = 26
+
+def briefing_day(settings: Settings) -> int:
+    """The day of the month the briefing is written: the day after reports were due (``REPORT_DAY``)."""
+    return settings.report_day + 1
 
 
 def briefing_name(plan: dict, today: date) -> str:

@@ -172,7 +172,7 @@ def cmd_scheduler(args: argparse.Namespace, config: Config) -> int:
 def _settings(config: Config):  # noqa: ANN202
     from .views import Settings
 
-    return Settings(due_soon_days=config.due_soon_days, kpi_margin=config.kpi_margin, report_day=config.report_day)
+    return Settings.from_config(config)
 
 
 def cmd_briefing(args: argparse.Namespace, config: Config) -> int:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from . import clock
+
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE / 'dashboard.db'}"
@@ -54,6 +56,28 @@ def _int_env(name: str, default: int) -> int:
     return int(_float_env(name, default))
 
 
+def _report_day() -> int:
+    day = _int_env("REPORT_DAY", 25)
+    if not 1 <= day <= 28:
+        raise SystemExit(f"REPORT_DAY must be a day from 1 to 28 (every month has it), got {day}")
+    return day
+
+
+def _report_hour() -> float | None:
+    """``REPORT_HOUR``: "16" or "16:30" (reports due before that time); unset means by the end of the day."""
+    raw = os.environ.get("REPORT_HOUR", "").strip()
+    if not raw:
+        return None
+    try:
+        hours, _, minutes = raw.partition(":")
+        value = int(hours) + (int(minutes) / 60 if minutes else 0)
+    except ValueError:
+        raise SystemExit(f"REPORT_HOUR must be an hour such as 16 or 16:30, got '{raw}'") from None
+    if not 0 < value <= 24:
+        raise SystemExit(f"REPORT_HOUR must lie between 0 and 24, got '{raw}'")
+    return value
+
+
 @dataclass
 class Config:
     """Everything the app reads from its environment; see the README for each variable."""
@@ -67,6 +91,7 @@ class Config:
     due_soon_days: int = 14  # red flag for tasks due within this many days
     kpi_margin: float = 5.0  # amber when a KPI is within this many points of its target
     report_day: int = 25  # monthly reports are due by this day of the month
+    report_hour: float | None = None  # ... before this hour of that day (Thái Nguyên: 16); None: by its end
     wall_rotate_seconds: float = 20.0
     wall_refresh_minutes: float = 5.0
     sources_file: str | None = None  # TOML file of SQL sources; None: instance/sources.toml, else the demo's
@@ -74,7 +99,7 @@ class Config:
     demo_source_scale: float = 1.0  # size of the demo's raw records (1.0: about 200,000 applications)
     run_scheduler: bool = False  # pull sources in this process (serve); production uses a worker process
     poll_seconds: float = 60.0  # how often open pages look for new data
-    briefing_dir: str | None = None  # where the monthly briefing is written on the 26th (default instance/briefings)
+    briefing_dir: str | None = None  # where monthly briefings go (default instance/briefings)
     secure_cookies: bool = False  # set when the site is served over HTTPS
     trust_proxy: bool = False  # behind a reverse proxy: take the client address and scheme from X-Forwarded-*
     redis_url: str | None = None  # shared store for rate limits (and caches) across workers
@@ -91,7 +116,8 @@ class Config:
             port=int(os.environ.get("PORT", "8050")),
             due_soon_days=_int_env("DUE_SOON_DAYS", 14),
             kpi_margin=_float_env("KPI_MARGIN", 5.0),
-            report_day=_int_env("REPORT_DAY", 25),
+            report_day=_report_day(),
+            report_hour=_report_hour(),
             wall_rotate_seconds=_float_env("WALL_ROTATE_SECONDS", 20.0),
             wall_refresh_minutes=_float_env("WALL_REFRESH_MINUTES", 5.0),
             sources_file=os.environ.get("SOURCES_FILE") or None,
@@ -132,5 +158,5 @@ class Config:
         return Path(self.briefing_dir) if self.briefing_dir else INSTANCE / "briefings"
 
     def as_of(self) -> date:
-        """The date statuses are computed for."""
-        return self.today or date.today()
+        """The date statuses are computed for: ``DASHBOARD_TODAY``, else today in Vietnam time."""
+        return self.today or clock.today()

@@ -17,13 +17,14 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from .accounts import ADMIN, AGENCY, LEADER, SYSTEM, VIEWER, create_user, token_hash
-from .agencies import COMMUNE, GROUP, GROUP_SCOPES
+from .agencies import COMMUNE, GROUP, group_scope
 from .config import ROOT, Config
 from .deadlines import CONDITIONAL, DATE, RECURRING
 from .demo_sources import build_source_db
 from .directory import StoredDirectory, expand, get_or_create_province, group_members
 from .importers import ImportReport, read_plan
 from .importers.loader import load_plan
+from .kpi import PROVINCE
 from .kpi_catalog import HEADLINE
 from .models import (
     Agency,
@@ -106,7 +107,7 @@ def _members(session: Session, agency: Agency, cache: dict) -> list[Agency]:
         return [agency]
     key = (agency.province_id, agency.name)
     if key not in cache:
-        kinds = GROUP_SCOPES.get(agency.name, ())
+        kinds = group_scope(agency.name)
         cache[key] = (
             list(
                 session.scalars(
@@ -192,9 +193,14 @@ def _measurements(
                     if a not in reporters:
                         reporters.append(a)
             target = ind.target_value
+            shared: float | None = None
             for agency in reporters:
-                # Each agency has its own pace: most reach the target, some lag well behind.
+                # Each agency has its own pace: most reach the target, some lag well behind. A province figure
+                # is one number, so its co-leads report the same one.
                 skill = rng.choice((1.02, 1.0, 0.99, 0.97, 0.93, 0.86, 0.75))
+                if ind.aggregation == PROVINCE:
+                    shared = skill if shared is None else shared
+                    skill = shared
                 den = _denominator(rng, ind.national_code, agency.kind)
                 for i, month in enumerate(months):
                     reported = sent(agency.id, month)

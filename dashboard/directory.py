@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .agencies import GROUP, GROUP_SCOPES, OFFICE, OTHER, STANDARD_AGENCIES, AgencyDirectory
+from .agencies import GROUP, GROUP_SCOPES, OFFICE, OTHER, STANDARD_AGENCIES, AgencyDirectory, group_scope
 from .models import Agency, AgencyAlias, Province
 from .text import clean, slug
 
@@ -89,7 +89,7 @@ def group_members(session: Session, province_id: int) -> dict[int, list[int]]:
     agencies = session.scalars(select(Agency).where(Agency.province_id == province_id)).all()
     members: dict[int, list[int]] = {}
     for group in (a for a in agencies if a.kind == GROUP):
-        kinds = GROUP_SCOPES.get(group.name, ())
+        kinds = group_scope(group.name)
         members[group.id] = [a.id for a in agencies if a.kind in kinds]
     return members
 

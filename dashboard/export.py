@@ -17,6 +17,7 @@ from .importers.spreadsheet import (
     TASK_SHEET,
     format_subtargets,
 )
+from .kpi import AGGREGATION_LABELS
 from .status import label as status_label
 
 FORMATS = ("json", "csv", "xlsx")
@@ -81,6 +82,7 @@ def _indicator_cells(row: dict) -> dict[str, object]:
         "subtargets": format_subtargets(row["subtargets"]),
         "lead_agencies": "; ".join(row["lead_agencies"]),
         "is_ratio": "Có" if row["is_ratio"] else "Không",
+        "aggregation": AGGREGATION_LABELS["vi"].get(row["aggregation"], row["aggregation"]),
         "note": "",
         "plan": row["plan"],
         "national_code": row["national_code"] or "",
@@ -213,8 +215,9 @@ def flags_table(flags: list, lang: str = "vi") -> tuple[list[tuple[str, str]], l
         ("Hạn", DATE),
         ("Số ngày", INT),
         ("Tháng thiếu báo cáo", TEXT),
-        ("Giá trị hiện tại (%)", NUMBER),
+        ("Giá trị hiện tại", NUMBER),
         ("Mục tiêu", NUMBER),
+        ("Đơn vị tính", TEXT),
         ("Thiếu (06 rõ)", TEXT),
     ]
     rows = [
@@ -228,6 +231,7 @@ def flags_table(flags: list, lang: str = "vi") -> tuple[list[tuple[str, str]], l
             ", ".join(f"{m.month:02d}/{m.year}" for m in f.months),
             f.value,
             f.target,
+            f.unit or "",
             ", ".join(f.missing),
         ]
         for f in flags
@@ -251,6 +255,7 @@ def kpis_table(snapshots: list) -> tuple[list[tuple[str, str]], list[list[object
         ("Tháng trước", NUMBER),
         ("Trạng thái", TEXT),
         ("Cơ quan chủ trì", TEXT),
+        ("Cách tổng hợp", TEXT),
     ]
     from .kpi import BELOW_TARGET, NEAR_TARGET, NO_DATA, ON_TARGET
 
@@ -274,6 +279,7 @@ def kpis_table(snapshots: list) -> tuple[list[tuple[str, str]], list[list[object
                 s.previous,
                 state.get(s.status, s.status),
                 "; ".join(ind["lead_agencies"]),
+                AGGREGATION_LABELS["vi"].get(ind.get("aggregation"), ind.get("aggregation") or ""),
             ]
         )
     return columns, rows

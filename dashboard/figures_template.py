@@ -13,7 +13,7 @@ from datetime import date
 from .models import Indicator, Measurement
 from .targets import parse_number
 from .text import clean, fold_key
-from .updates import FigureInput, validate_figure
+from .updates import FigureInput, source_fed_message, validate_figure
 from .workbook import UnreadableWorkbook, read_sheets
 
 SHEET = "Số liệu"
@@ -53,9 +53,16 @@ class Upload:
 
 
 def build_template(
-    indicators: list[Indicator], agency_id: int, agency_name: str, month: date, existing: dict[int, Measurement]
+    indicators: list[Indicator],
+    agency_id: int,
+    agency_name: str,
+    month: date,
+    existing: dict[int, Measurement],
+    fed: dict[int, str] | None = None,
 ) -> bytes:
-    """An .xlsx with one row per KPI the agency reports, pre-filled with what is stored for the month."""
+    """An .xlsx with one row per KPI the agency reports, pre-filled with what is stored for the month. A KPI
+    that a SQL source feeds (``fed``: KPI id -> source) says so in its "Loại" cell and is not to be filled."""
+    fed = fed or {}
     import xlsxwriter
 
     out = io.BytesIO()
@@ -74,7 +81,8 @@ def build_template(
             (
                 "Hướng dẫn",
                 "Nhập tử số và mẫu số cho chỉ tiêu tỷ lệ, hoặc giá trị cho chỉ tiêu "
-                "khác, ở trang 'Số liệu'. Không sửa cột Mã chỉ tiêu.",
+                "khác, ở trang 'Số liệu'. Không sửa cột Mã chỉ tiêu. Chỉ tiêu ghi 'Tự động' do hệ thống "
+                "cập nhật: để trống.",
             ),
         )
     ):
@@ -93,9 +101,10 @@ def build_template(
         ws.write_string(r, 0, ind.code, locked)
         ws.write_string(r, 1, ind.name, locked)
         ws.write_string(r, 2, ind.unit or "", locked)
-        ws.write_string(r, 3, "Tỷ lệ" if ind.is_ratio else "Giá trị", locked)
+        kind = f"Tự động ({fed[ind.id]}): không nhập" if ind.id in fed else ("Tỷ lệ" if ind.is_ratio else "Giá trị")
+        ws.write_string(r, 3, kind, locked)
         for c, v in ((4, m.numerator if m else None), (5, m.denominator if m else None), (6, m.value if m else None)):
-            if v is not None:
+            if v is not None and ind.id not in fed:  # a source's figures are not the agency's to send back
                 ws.write_number(r, c, v)
         ws.write_number(r, 7, ind.id)
     ws.freeze_panes(1, 0)
@@ -117,8 +126,17 @@ def _num(value: object) -> float | None:
     return parse_number(text)
 
 
-def read_upload(data: bytes, filename: str, indicators: list[Indicator], agency_id: int, month: date) -> Upload:
-    """Parse an uploaded template for a preview: rows with their error, and file-level problems."""
+def read_upload(
+    data: bytes,
+    filename: str,
+    indicators: list[Indicator],
+    agency_id: int,
+    month: date,
+    fed: dict[int, str] | None = None,
+) -> Upload:
+    """Parse an uploaded template for a preview: rows with their error, and file-level problems. A row that
+    fills a KPI a SQL source feeds (``fed``) is an error that names the source."""
+    fed = fed or {}
     up = Upload(agency_id=None, month=None)
     if not data:
         up.errors.append(f"{filename}: tệp rỗng.")
@@ -184,11 +202,14 @@ def read_upload(data: bytes, filename: str, indicators: list[Indicator], agency_
         try:
             pr.numerator, pr.denominator, pr.value = (_num(v) for v in values)
         except ValueError:
-            pr.error = "Tử số, mẫu số, giá trị phải là số."
+            pr.error = f"Chỉ tiêu {code}: tử số, mẫu số và giá trị phải là số."
         if ind is None:
             pr.error = f"Mã chỉ tiêu '{code}' không thuộc các chỉ tiêu đơn vị báo cáo."
         elif pr.error is None and any(v is not None for v in (pr.numerator, pr.denominator, pr.value)):
-            pr.error = validate_figure(ind, FigureInput(ind.id, pr.numerator, pr.denominator, pr.value))
+            if ind.id in fed:
+                pr.error = source_fed_message(ind, fed[ind.id])
+            else:
+                pr.error = validate_figure(ind, FigureInput(ind.id, pr.numerator, pr.denominator, pr.value))
         elif pr.error is None:
             continue  # a KPI left blank this month
         up.rows.append(pr)

@@ -47,3 +47,67 @@ def kpi_status(value: float | None, target: Target | None, margin: float = 5.0) 
     assert value is not None and target is not None
     gap = abs(target.value - value)
     return NEAR_TARGET if gap <= margin else BELOW_TARGET
+
+
+# --- how agencies' figures make the province's ---------------------------------------------------
+
+RATIO = "ratio"  # Σ numerators / Σ denominators (the default for ratio KPIs)
+SUM = "sum"  # each agency reports its own part: people trained, applications filed
+PROVINCE = "province"  # one figure for the province, reported by the lead; co-leads never add up
+AGGREGATIONS = (RATIO, SUM, PROVINCE)
+AGGREGATION_LABELS = {
+    "vi": {RATIO: "Tỷ lệ (Σ tử số / Σ mẫu số)", SUM: "Cộng các đơn vị", PROVINCE: "Số liệu chung của tỉnh"},
+    "en": {RATIO: "Ratio (Σ numerators / Σ denominators)", SUM: "Sum of agencies", PROVINCE: "One province figure"},
+}
+# What the import template's "Cách tổng hợp" column accepts (folded, without punctuation).
+_AGGREGATION_WORDS = {
+    RATIO: ("ratio", "ty le", "tu so mau so", "tu so tren mau so"),
+    SUM: ("sum", "cong", "tong", "cong cac don vi", "tong cac don vi"),
+    PROVINCE: ("province", "tinh", "so lieu chung", "so lieu chung cua tinh", "so cua tinh", "cap tinh", "mot so"),
+}
+
+
+def parse_aggregation(text: str | None) -> str | None:
+    """The rule a template cell names ("Cộng", "sum", "Số liệu chung của tỉnh"…); None when empty or unknown."""
+    from .text import fold_key
+
+    key = fold_key(text)
+    if not key:
+        return None
+    for rule, words in _AGGREGATION_WORDS.items():
+        labels = {fold_key(AGGREGATION_LABELS[lang][rule]) for lang in AGGREGATION_LABELS}
+        if key in words or key in labels:
+            return rule
+    return None
+
+
+def default_aggregation(is_ratio: bool, unit: str | None, led_by_group: bool) -> tuple[str, str | None]:
+    """The rule a KPI gets when the plan does not say, and why (None when it is not a guess).
+
+    Ratios add numerators and denominators. Otherwise a KPI led by a collective group ("Các sở, ban, ngành")
+    is each member's own part, summed; a percentage share or a count with one lead is the province's figure.
+    """
+    if is_ratio:
+        return RATIO, None
+    if led_by_group and (unit or "").strip() != "%":
+        return SUM, "led by a collective group: each agency reports its own part, summed"
+    return PROVINCE, "one figure for the province, reported by its lead"
+
+
+def fill_aggregation_rules(session) -> int:  # noqa: ANN001
+    """Give every stored KPI its default rule (the migration that introduced rules); returns how many."""
+    from sqlalchemy import column, select, table, update
+
+    indicator = table("indicator", column("id"), column("is_ratio"), column("unit"), column("aggregation"))
+    lead = table("indicator_lead", column("indicator_id"), column("agency_id"))
+    agency = table("agency", column("id"), column("kind"))
+    grouped = set(
+        session.scalars(
+            select(lead.c.indicator_id).join(agency, agency.c.id == lead.c.agency_id).where(agency.c.kind == "group")
+        )
+    )
+    rows = session.execute(select(indicator.c.id, indicator.c.is_ratio, indicator.c.unit)).all()
+    for ind_id, ratio, unit in rows:
+        rule, _ = default_aggregation(bool(ratio), unit, ind_id in grouped)
+        session.execute(update(indicator).where(indicator.c.id == ind_id).values(aggregation=rule))
+    return len(rows)

@@ -10,7 +10,7 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .kpi import NO_DATA, aggregate, kpi_status
+from .kpi import NO_DATA, PROVINCE, RATIO, aggregate, kpi_status
 from .models import Measurement
 from .store import id_list
 from .targets import Target
@@ -123,22 +123,36 @@ def _latest(figures: Iterable[Figure], month: date) -> dict[int, Figure]:
     return latest
 
 
-def combine(indicator: dict, figures: Iterable[Figure]) -> tuple[float | None, float | None, float | None]:
-    """Province-wide (value, numerator, denominator) from one figure per agency.
+def rule_of(indicator: dict) -> str:
+    """The KPI's aggregation rule, as stored (``dashboard.kpi``); ratio KPIs never sum their percentages."""
+    rule = indicator.get("aggregation") or (RATIO if indicator["is_ratio"] else PROVINCE)
+    if not indicator["is_ratio"] and rule == RATIO:
+        return PROVINCE  # plain values have no numerators to add
+    return rule
 
-    Ratios add numerators and denominators; other KPIs add up, except percentages, which are averaged.
+
+def combine(indicator: dict, figures: Iterable[Figure]) -> tuple[float | None, float | None, float | None]:
+    """Province-wide (value, numerator, denominator) from one figure per agency, by the KPI's rule.
+
+    ratio: numerators and denominators add up (8/10 and 90/100 give 98/110); sum: each agency's part adds up;
+    province: the province's one figure, the newest any lead reported (two co-leads reporting 5 mean 5).
     """
     figs = list(figures)
     if not figs:
         return None, None, None
+    rule = rule_of(indicator)
+    if rule == PROVINCE:
+        usable = [f for f in figs if figure_value(f, indicator["is_ratio"]) is not None]
+        if not usable:
+            return None, None, None
+        newest = max(usable, key=lambda f: (f.month, f.recorded_at or datetime.min, -f.agency_id))
+        return figure_value(newest, indicator["is_ratio"]), newest.numerator, newest.denominator
     if indicator["is_ratio"]:
         agg = aggregate((f.numerator, f.denominator) for f in figs)
         return agg.percent, agg.numerator, agg.denominator
     values = [f.value for f in figs if f.value is not None]
     if not values:
         return None, None, None
-    if (indicator.get("unit") or "").strip() == "%":
-        return sum(values) / len(values), None, None
     return sum(values), None, None
 
 

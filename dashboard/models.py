@@ -121,6 +121,9 @@ class Indicator(Base):
     target_value: Mapped[float | None] = mapped_column(Float)
     subtargets: Mapped[list] = mapped_column(JSON, default=list)
     is_ratio: Mapped[bool] = mapped_column(Boolean, default=False)
+    # How agencies' figures make the province's: "ratio" (Σ numerators / Σ denominators), "sum" (each agency
+    # reports its own part) or "province" (one figure for the province, reported by the lead).
+    aggregation: Mapped[str] = mapped_column(String(12), default="ratio", server_default="ratio")
     note: Mapped[str | None] = mapped_column(Text)
     source_line: Mapped[int | None] = mapped_column(Integer)
 
@@ -282,6 +285,21 @@ class RefreshRun(Base):
     rows_skipped: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     trigger: Mapped[str] = mapped_column(String(20), default="schedule")
+
+
+class FigureChange(Base):
+    """One figure a source refresh created or changed: what it was before and what it became (the audit
+    record of the run points here, so a refresh that overwrote a typed figure can be traced and undone)."""
+
+    __tablename__ = "figure_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("refresh_run.id", ondelete="CASCADE"), index=True)
+    measurement_id: Mapped[int | None] = mapped_column(Integer)
+    indicator_id: Mapped[int] = mapped_column(Integer)
+    agency_id: Mapped[int] = mapped_column(Integer)
+    month: Mapped[date] = mapped_column(Date)
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict] = mapped_column(JSON)
 
 
 class JobClaim(Base):

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .accounts import ADMIN, AGENCY, Actor
-from .agencies import GROUP, GROUP_SCOPES
+from .agencies import GROUP, group_scope
 from .models import Agency, TaskAgency
 
 LEAD = "lead"
@@ -31,7 +31,7 @@ def groups_of(session: Session, agency_id: int) -> set[int]:
     if agency is None:
         return set()
     groups = session.scalars(select(Agency).where(Agency.province_id == agency.province_id, Agency.kind == GROUP))
-    return {g.id for g in groups if agency.kind in GROUP_SCOPES.get(g.name, ())}
+    return {g.id for g in groups if agency.kind in group_scope(g.name)}
 
 
 def task_relation(session: Session, agency_id: int, task_id: int) -> str | None:

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from .filters import Filters
 from .models import Plan
+from .reporting import deadline_passed
 from .store import plan_version, transaction
 from .views import PlanContext, Settings, load_context, reporting
 
@@ -82,7 +83,9 @@ def _recent(cache) -> _Recent:  # noqa: ANN001
 
 
 def _stamp(session: Session, plan_id: int, today: date, settings: Settings) -> tuple:
-    return (plan_version(session, plan_id), today.isoformat(), settings)
+    # The report grid changes when this month's reporting deadline passes, data or no data.
+    passed = deadline_passed(today, settings.report_day, settings.report_hour)
+    return (plan_version(session, plan_id), today.isoformat(), passed, settings)
 
 
 def plan_context(cache, session: Session, plan_id: int, today: date, settings: Settings) -> PlanContext | None:  # noqa: ANN001

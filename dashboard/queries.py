@@ -76,6 +76,7 @@ def indicator_rows(session: Session, plan_id: int | None = None) -> list[dict]:
                 "subtargets": [{"label": s["label"], "op": s["op"], "value": s["value"]} for s in ind.subtargets or []],
                 "lead_agencies": [lead.agency.name for lead in ind.leads],
                 "is_ratio": ind.is_ratio,
+                "aggregation": ind.aggregation,
             }
         )
     return rows

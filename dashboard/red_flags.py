@@ -57,10 +57,15 @@ class Flag:
     missing: list[str] = field(default_factory=list)  # what "06 rõ" lacks
     value: float | None = None
     target: float | None = None
+    unit: str | None = None  # the KPI's own unit ("%", "Sản phẩm"): a count is never shown as a percentage
 
 
-def task_flags(tasks: list[dict], today: date, due_soon_days: int = 14) -> list[Flag]:
-    """Overdue, due-soon and unclear ("06 rõ") flags from task rows with computed status."""
+def task_flags(
+    tasks: list[dict], today: date, due_soon_days: int = 14, unaccountable: set[int] | frozenset = frozenset()
+) -> list[Flag]:
+    """Overdue, due-soon and unclear ("06 rõ") flags from task rows with computed status. A task whose only
+    leads are ``unaccountable`` (collective groups with no member agency: "Các doanh nghiệp viễn thông")
+    has no lead that can answer for it."""
     flags: list[Flag] = []
     for t in tasks:
         due = date.fromisoformat(t["due_date"]) if t.get("due_date") else None
@@ -79,7 +84,8 @@ def task_flags(tasks: list[dict], today: date, due_soon_days: int = 14) -> list[
             left = (due - today).days
             flags.append(Flag(DUE_SOON, 300 + due_soon_days - left, days=left, **common))
         missing = []
-        if not t["lead_agencies"]:
+        leads = t.get("_lead_ids") or []
+        if not t["lead_agencies"] or (leads and all(aid in unaccountable for aid in leads)):
             missing.append("lead")
         if not (t.get("output") or "").strip():
             missing.append("output")
@@ -128,6 +134,7 @@ def kpi_flags(snapshots: list[KpiSnapshot]) -> list[Flag]:
                 code=s.indicator["code"],
                 value=s.value,
                 target=s.indicator["target_value"],
+                unit=s.indicator.get("unit"),
             )
         )
     return flags

@@ -6,6 +6,7 @@ its error, and pages say how old that source's data is.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,8 +16,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
+from . import clock
+from .accounts import SYSTEM
+from .audit import record
 from .directory import StoredDirectory
-from .models import Agency, Indicator, Measurement, Plan, Province, RefreshRun
+from .figure_origin import SUBMITTED
+from .models import Agency, FigureChange, Indicator, Measurement, Plan, Province, RefreshRun
 from .sources import Source, SourceConfigError
 from .store import bump_data_version, normalize_url, transaction
 
@@ -91,10 +96,25 @@ def _month(value: object) -> date | None:
         return None
 
 
-def apply_rows(
-    session: Session, source: Source, rows: list[tuple], now: datetime
-) -> tuple[int, int, list[str], set[int]]:
-    """Upsert the rows as measurements; returns (changed, skipped, problems, ids of the plans that changed).
+@dataclass
+class Applied:
+    """What ``apply_rows`` did: counts, the first problems, the plans whose figures changed, and each change
+    as (indicator, agency, month, measurement id or None when new, before or None, after)."""
+
+    changed: int
+    skipped: int
+    problems: list[str]
+    plans: set[int]
+    changes: list[tuple[int, int, date, int | None, dict | None, dict]]
+
+
+def _figure(values: tuple | list, source: str) -> dict:
+    num, den, value = values[:3]
+    return {"numerator": num, "denominator": den, "value": value, "source": source}
+
+
+def apply_rows(session: Session, source: Source, rows: list[tuple], now: datetime) -> Applied:
+    """Upsert the rows as measurements; returns what changed (``Applied``).
 
     Built for sources of millions of records: plans, KPIs and agency spellings are resolved from in-memory maps
     (each spelling once per province), the stored figures are read in one query as plain tuples, and the
@@ -105,17 +125,22 @@ def apply_rows(
         code: (plan_id, province_id)
         for code, plan_id, province_id in session.execute(select(Plan.code, Plan.id, Plan.province_id))
     }
-    indicators: dict[tuple[int, str], tuple[int, bool]] = {}
+    # A row names a plan KPI by its own code, or by its national code: then it feeds every KPI of the plan that
+    # carries that code (Lào Cai's KPIs 5 and 6 both measure full online services), each keeping its own rows.
+    indicators: dict[tuple[int, str], list[tuple[int, bool]]] = {}
+    by_national: dict[tuple[int, str], list[tuple[int, bool]]] = {}
     plan_of: dict[int, int] = {}  # indicator -> plan
     for ind_id, plan_id, code, national_code, ratio in session.execute(
         select(Indicator.id, Indicator.plan_id, Indicator.code, Indicator.national_code, Indicator.is_ratio).order_by(
             Indicator.id
         )
     ):
-        indicators.setdefault((plan_id, code), (ind_id, bool(ratio)))
+        indicators.setdefault((plan_id, code), [(ind_id, bool(ratio))])
         plan_of[ind_id] = plan_id
         if national_code:
-            indicators.setdefault((plan_id, national_code), (ind_id, bool(ratio)))
+            by_national.setdefault((plan_id, national_code), []).append((ind_id, bool(ratio)))
+    for key, targets in by_national.items():
+        indicators.setdefault(key, targets)
     codes: dict[tuple[int, str], int] = {}
     for agency_id, province_id, code in session.execute(
         select(Agency.id, Agency.province_id, Agency.code).order_by(Agency.id)
@@ -151,8 +176,8 @@ def apply_rows(
             skip(n, f"unknown plan '{plan_code}'")
             continue
         plan_id, province_id = plan
-        ind = indicators.get((plan_id, str(row[0]).strip()))
-        if ind is None:
+        targets = indicators.get((plan_id, str(row[0]).strip()))
+        if targets is None:
             skip(n, f"plan {plan_code} has no KPI '{row[0]}'")
             continue
         spelling = (province_id, str(row[1]))
@@ -178,11 +203,14 @@ def apply_rows(
         except (TypeError, ValueError):
             skip(n, "numerator and denominator must be numbers")
             continue
-        ind_id, ratio = ind
-        if ratio and (num is None or not den or not 0 <= num <= den):
-            skip(n, f"numerator {row[3]} must lie within 0..denominator {row[4]}")
+        if any(v is not None and not math.isfinite(v) for v in (num, den)):
+            skip(n, "numerator and denominator must be finite numbers")
             continue
-        resolved.append(((ind_id, agency_id, month), (num, den, None) if ratio else (None, None, num)))
+        for ind_id, ratio in targets:
+            if ratio and (num is None or not den or not 0 <= num <= den):
+                skip(n, f"numerator {row[3]} must lie within 0..denominator {row[4]}")
+                break
+            resolved.append(((ind_id, agency_id, month), (num, den, None) if ratio else (None, None, num)))
     # One query for what is stored, as plain tuples; then the rows in order, as dictionary look-ups.
     ids = {key[0] for key, _ in resolved}
     stored: dict[tuple[int, int, date], list] = {}  # key -> [id, numerator, denominator, value, source, version]
@@ -202,13 +230,16 @@ def apply_rows(
         ):
             stored[(ind_id, agency_id, month)] = [m_id, num, den, value, src, version]
     dirty: dict[tuple[int, int, date], list] = {}
+    before: dict[tuple[int, int, date], dict | None] = {}
     for key, values in resolved:
         m = stored.get(key)
         if m is None:
             m = stored[key] = [None, *values, source.name, 1]
+            before.setdefault(key, None)
         elif m[4] == source.name and (m[1], m[2], m[3]) == values:
             continue
         else:
+            before.setdefault(key, _figure(m[1:4], m[4]))
             m[1:4] = values
             m[5] = (m[5] or 1) + 1
         m[4] = source.name
@@ -237,12 +268,52 @@ def apply_rows(
         session.execute(insert(Measurement), inserts[i : i + BATCH])
     for i in range(0, len(updates), BATCH):
         session.execute(update(Measurement), updates[i : i + BATCH])
-    return changed, skipped, problems, {plan_of[key[0]] for key in dirty}
+    changes = [(*key, m[0], before.get(key), _figure(m[1:4], m[4])) for key, m in dirty.items()]
+    return Applied(changed, skipped, problems, {plan_of[key[0]] for key in dirty}, changes)
+
+
+def record_changes(session: Session, run_id: int, source: Source, applied: Applied) -> None:
+    """The run's audit trail: one audit record per run that changed figures, and each changed figure's
+    before and after (``FigureChange``), so an overwritten typed figure can be seen and restored."""
+    if not applied.changes:
+        return
+    for i in range(0, len(applied.changes), BATCH):
+        session.execute(
+            insert(FigureChange),
+            [
+                {
+                    "run_id": run_id,
+                    "indicator_id": ind,
+                    "agency_id": agency,
+                    "month": month,
+                    "measurement_id": m_id,
+                    "before": before,
+                    "after": after,
+                }
+                for ind, agency, month, m_id, before, after in applied.changes[i : i + BATCH]
+            ],
+        )
+    typed = sum(1 for c in applied.changes if c[4] is not None and c[4]["source"] in SUBMITTED)
+    record(
+        session,
+        SYSTEM,
+        "refresh.figures",
+        "refresh_run",
+        run_id,
+        None,
+        {
+            "source": source.name,
+            "created": sum(1 for c in applied.changes if c[4] is None),
+            "changed": sum(1 for c in applied.changes if c[4] is not None),
+            "replaced_submitted": typed,
+            "plans": sorted(applied.plans),
+        },
+    )
 
 
 def run_source(engine: Engine, source: Source, trigger: str = "schedule") -> RunResult:
     """Pull one source: read it, then upsert and record the run in one transaction; on failure change nothing."""
-    started = datetime.now()
+    started = clock.now()
     with transaction(engine) as s:
         run = RefreshRun(source=source.name, started_at=started, status="running", trigger=trigger)
         s.add(run)
@@ -251,19 +322,22 @@ def run_source(engine: Engine, source: Source, trigger: str = "schedule") -> Run
     try:
         rows = read_source(source)
         with transaction(engine) as s:
-            changed, skipped, problems, plans = apply_rows(s, source, rows, datetime.now())
-            if plans:  # only pages built from figures that changed go out of date
-                bump_data_version(s, plans)
+            applied = apply_rows(s, source, rows, clock.now())
+            if applied.plans:  # only pages built from figures that changed go out of date
+                bump_data_version(s, applied.plans)
+            record_changes(s, run_id, source, applied)
             run = s.get(RefreshRun, run_id)
-            run.finished_at, run.status = datetime.now(), "ok"
-            run.rows_read, run.rows_changed, run.rows_skipped = len(rows), changed, skipped
-            run.error = "; ".join(problems) if problems else None
-        return RunResult(source.name, "ok", len(rows), changed, skipped, run.error, tuple(sorted(plans)))
+            run.finished_at, run.status = clock.now(), "ok"
+            run.rows_read, run.rows_changed, run.rows_skipped = len(rows), applied.changed, applied.skipped
+            run.error = "; ".join(applied.problems) if applied.problems else None
+        return RunResult(
+            source.name, "ok", len(rows), applied.changed, applied.skipped, run.error, tuple(sorted(applied.plans))
+        )
     except (SQLAlchemyError, SourceTimeout, SourceConfigError, OSError) as exc:
         message = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:500]
         with transaction(engine) as s:
             run = s.get(RefreshRun, run_id)
-            run.finished_at, run.status, run.error = datetime.now(), "error", message
+            run.finished_at, run.status, run.error = clock.now(), "error", message
         return RunResult(source.name, "error", error=message)
 
 
@@ -299,6 +373,33 @@ def source_health(session: Session, sources: list[Source], now: datetime) -> lis
             }
         )
     return out
+
+
+@dataclass
+class Freshness:
+    """How old the data on the pages is: ``data_at`` is when the oldest source last succeeded (without
+    sources: when the data last changed); ``stale`` holds the health rows of sources that are behind."""
+
+    data_at: datetime | None
+    stale: list[dict]
+
+    @property
+    def is_stale(self) -> bool:
+        return bool(self.stale)
+
+
+def freshness(session: Session, sources: list[Source], now: datetime) -> Freshness:
+    """The age of the data itself, never the time a page or a screen fetched it."""
+    health = source_health(session, sources, now)
+    if health:
+        times = [h["last_ok"] for h in health]
+        data_at = None if any(t is None for t in times) else min(times)
+    else:
+        from .store import get_meta
+
+        raw = get_meta(session, "data_changed_at")
+        data_at = datetime.fromisoformat(raw) if raw else None
+    return Freshness(data_at, [h for h in health if h["stale"]])
 
 
 def recent_runs(session: Session, limit: int = 50) -> list[dict]:

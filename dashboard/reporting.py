@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from . import clock
 from .deadlines import RECURRING
 from .directory import expand
+from .figure_origin import SUBMITTED, fed_by_sources
 from .models import Indicator, IndicatorLead, Measurement, Task, TaskAgency, TaskUpdate
 from .store import id_list
 
@@ -44,15 +46,36 @@ class ReportingRecord:
         return 100.0 * self.on_time / self.expected if self.expected else None
 
 
-def deadline_of(month: date, day: int = 25) -> datetime:
-    """The end of the reporting day of a month (reports are due before the end of the 25th)."""
-    return datetime.combine(month.replace(day=day), time(23, 59, 59))
+def deadline_of(month: date, day: int = 25, hour: float | None = None) -> datetime:
+    """The last moment a month's report is on time: the end of its reporting day (the 25th), or the given hour
+    of that day (Thái Nguyên: before 16:00 on the 25th). Vietnam time, like every stored time."""
+    if hour is None or hour >= 24:
+        return datetime.combine(month.replace(day=day), time(23, 59, 59))
+    return datetime.combine(month.replace(day=day), time(0)) + timedelta(hours=hour)
+
+
+def as_of_moment(today: date) -> datetime:
+    """The moment reports are judged at: now on the real today (a 16:00 deadline has not passed at 10:00),
+    the end of the day for any other "as of" date."""
+    if today == clock.today():
+        return clock.now()
+    return datetime.combine(today, time(23, 59, 59))
+
+
+def deadline_passed(today: date, day: int = 25, hour: float | None = None) -> bool:
+    """Whether this month's report deadline has passed at ``as_of_moment(today)`` (cached pages change then)."""
+    return as_of_moment(today) > deadline_of(today.replace(day=1), day, hour)
 
 
 def expected_reporters(session: Session, plan_id: int, members: dict[int, list[int]]) -> list[int]:
-    """Agencies that owe a monthly report: KPI leads and leads of recurring tasks, groups expanded."""
+    """Agencies that owe a monthly report: leads of KPIs they report themselves (not those a SQL source feeds)
+    and leads of recurring tasks, groups expanded."""
+    indicator_ids = session.scalars(select(Indicator.id).where(Indicator.plan_id == plan_id)).all()
+    fed = fed_by_sources(session, indicator_ids)
     kpi_leads = session.scalars(
-        select(IndicatorLead.agency_id).join(Indicator).where(Indicator.plan_id == plan_id)
+        select(IndicatorLead.agency_id)
+        .join(Indicator)
+        .where(Indicator.plan_id == plan_id, Indicator.id.not_in(list(fed) or [-1]))
     ).all()
     task_leads = session.scalars(
         select(TaskAgency.agency_id)
@@ -65,7 +88,8 @@ def expected_reporters(session: Session, plan_id: int, members: dict[int, list[i
 
 
 def submissions(session: Session, plan_id: int) -> dict[tuple[int, date], datetime]:
-    """The first time each agency sent something for each month: KPI figures or task updates."""
+    """The first time each agency sent something for each month: KPI figures it submitted (form or upload, never
+    a figure a SQL source pulled in) or task updates."""
     first: dict[tuple[int, date], datetime] = {}
     # The plan's KPI and task ids as literal lists: PostgreSQL then reads their rows by index, where a join
     # on the plan makes it scan every province's figures.
@@ -73,7 +97,7 @@ def submissions(session: Session, plan_id: int) -> dict[tuple[int, date], dateti
     task_ids = list(session.scalars(select(Task.id).where(Task.plan_id == plan_id)))
     rows = session.execute(
         select(Measurement.agency_id, Measurement.month, func.min(Measurement.recorded_at))
-        .where(Measurement.indicator_id.in_(id_list(indicator_ids)))
+        .where(Measurement.indicator_id.in_(id_list(indicator_ids)), Measurement.source.in_(SUBMITTED))
         .group_by(Measurement.agency_id, Measurement.month)
     ).all()
     rows += session.execute(
@@ -94,6 +118,7 @@ def report_grid(
     months: list[date],
     now: datetime,
     day: int = 25,
+    hour: float | None = None,
 ) -> list[ReportCell]:
     """One cell per agency and month: on time, late, missing, or pending before the deadline."""
     cells = []
@@ -102,7 +127,7 @@ def report_grid(
             at = sent.get((agency_id, month))
             if at is not None and at > now:
                 at = None  # not yet sent as of the "as of" moment
-            due = deadline_of(month, day)
+            due = deadline_of(month, day, hour)
             if at is not None:
                 status = ON_TIME if at <= due else LATE
             else:

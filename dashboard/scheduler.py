@@ -11,14 +11,14 @@ import logging
 import os
 import socket
 import time
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine, delete
 from sqlalchemy.exc import IntegrityError
 
-from . import summaries
-from .briefings import BRIEFING_DAY, write_monthly_briefings
+from . import clock, summaries
+from .briefings import briefing_day, write_monthly_briefings
 from .models import JobClaim
 from .refresh import run_source
 from .sources import Source
@@ -33,7 +33,7 @@ def claim(engine: Engine, job: str, tick: int, holder: str) -> bool:
     """True for the one process that claims this job's tick first."""
     try:
         with transaction(engine) as s:
-            s.add(JobClaim(job=job, tick=tick, claimed_at=datetime.now(), holder=holder))
+            s.add(JobClaim(job=job, tick=tick, claimed_at=clock.now(), holder=holder))
         return True
     except IntegrityError:
         return False
@@ -63,7 +63,7 @@ class KpiScheduler:
         self.on_refresh = on_refresh
         self.holder = f"{socket.gethostname()}:{os.getpid()}"
         self.failures: dict[str, int] = {}
-        self.scheduler = BackgroundScheduler(job_defaults={"coalesce": True, "max_instances": 1})
+        self.scheduler = BackgroundScheduler(job_defaults={"coalesce": True, "max_instances": 1}, timezone=clock.zone())
 
     def start(self) -> None:
         for src in self.sources:
@@ -87,8 +87,9 @@ class KpiScheduler:
         if self.on_refresh is not None:  # at start: the pages' data is ready before anyone asks
             self.scheduler.add_job(self.on_refresh, "date", args=[None], id="prepare", replace_existing=True)
         if self.briefings is not None:
+            day = briefing_day(self.briefings[2])
             self.scheduler.add_job(
-                self.briefing_job, "cron", day=BRIEFING_DAY, hour=6, minute=0, id="briefing", replace_existing=True
+                self.briefing_job, "cron", day=day, hour=6, minute=0, id="briefing", replace_existing=True
             )
         self.scheduler.start()
 
@@ -118,14 +119,14 @@ class KpiScheduler:
         # Keep the last good data; try again sooner than the next tick, backing off on repeated failures.
         n = self.failures[source.name] = self.failures.get(source.name, 0) + 1
         delay = min(source.interval_seconds / 2, RETRY_BASE_SECONDS * 2 ** (n - 1))
-        when = datetime.now() + timedelta(seconds=delay)
+        when = clock.now() + timedelta(seconds=delay)
         log.warning("source %s failed (%s); retry in %.0f s", source.name, result.error, delay)
         if delay >= 1 and self.scheduler.running:
             self.scheduler.add_job(
                 self.refresh_job,
                 "date",
                 run_date=when,
-                args=[source, int(when.timestamp())],
+                args=[source, int(time.time() + delay)],
                 id=f"retry:{source.name}",
                 replace_existing=True,
             )
@@ -135,12 +136,12 @@ class KpiScheduler:
         recompute; keep the national summaries current; tidy old claims."""
         if not claim(self.engine, "recompute", tick_of(RECOMPUTE_SECONDS), self.holder):
             return
-        today = (self.briefings[1] if self.briefings is not None else date.today)()
+        today = (self.briefings[1] if self.briefings is not None else clock.today)()
         with transaction(self.engine) as s:
             if get_meta(s, "recomputed_for") != today.isoformat():
                 bump_data_version(s)
                 set_meta(s, "recomputed_for", today.isoformat())
-            s.execute(delete(JobClaim).where(JobClaim.claimed_at < datetime.now() - timedelta(days=2)))
+            s.execute(delete(JobClaim).where(JobClaim.claimed_at < clock.now() - timedelta(days=2)))
         if self.briefings is not None:
             _, today_fn, settings = self.briefings
             summaries.refresh(self.engine, today_fn(), settings)

@@ -20,6 +20,11 @@ from pathlib import Path
 ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
+# What a figure's ``source`` says when an agency submitted it (form, Excel upload, the demo's simulated
+# submissions): a SQL source may not take one of these names, or its figures would pass for reports.
+RESERVED_NAMES = ("form", "excel", "upload", "demo")
+
+
 class SourceConfigError(ValueError):
     """The sources file is wrong; the message names the file and the source or field."""
 
@@ -75,6 +80,8 @@ def load_sources(path: Path | str | None, defaults: dict[str, str] | None = None
         name = str(item["name"]).strip()
         if not re.fullmatch(r"[a-z0-9_-]{1,60}", name):
             raise SourceConfigError(f"{where}: name '{name}' must be lowercase letters, digits, - or _")
+        if name in RESERVED_NAMES:
+            raise SourceConfigError(f"{where}: name '{name}' is kept for figures agencies submit; choose another")
         if any(s.name == name for s in out):
             raise SourceConfigError(f"{where}: name '{name}' is used twice")
         try:

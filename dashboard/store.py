@@ -5,15 +5,28 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import BindParameter, Engine, bindparam, create_engine, event, inspect, select
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy import (
+    BindParameter,
+    Engine,
+    Integer,
+    String,
+    bindparam,
+    cast,
+    create_engine,
+    event,
+    insert,
+    inspect,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from . import clock
 from .models import Meta
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -112,9 +125,32 @@ def meta_dict(session: Session) -> dict[str, str]:
 def data_version(session: Session) -> int:
     """A number that grows with every change of the data the pages show (cache keys carry it)."""
     try:
-        return int(get_meta(session, "data_version") or 0)
+        # A column read, not the identity map: ``_increment`` changes the row behind the ORM's back.
+        return int(session.scalar(select(Meta.value).where(Meta.key == "data_version")) or 0)
     except ValueError:
         return 0
+
+
+def _increment(session: Session, key: str) -> int:
+    """Add one to a numeric meta value in the database itself (``UPDATE … RETURNING``): two concurrent changes
+    move it by two, where reading, adding in Python and writing back could move it by one. The row is locked
+    until the caller's transaction ends, so versions also commit in order."""
+    table = Meta.__table__
+    stmt = (
+        update(table)
+        .where(table.c.key == key)
+        .values(value=cast(cast(table.c.value, Integer) + 1, String))
+        .returning(table.c.value)
+    )
+    value = session.execute(stmt).scalar()
+    if value is None:
+        try:
+            with session.begin_nested():
+                session.execute(insert(table).values(key=key, value="1"))
+            return 1
+        except IntegrityError:  # another writer created it first: increment theirs
+            value = session.execute(stmt).scalar()
+    return int(value)
 
 
 def bump_data_version(session: Session, plan_ids: Iterable[int] | None = None) -> int:
@@ -122,9 +158,8 @@ def bump_data_version(session: Session, plan_ids: Iterable[int] | None = None) -
 
     With ``plan_ids`` only those plans' pages are out of date (a task saved in one province leaves the
     other 33 provinces' cached pages and wall screens alone); without, every plan's are."""
-    version = data_version(session) + 1
-    set_meta(session, "data_version", str(version))
-    set_meta(session, "data_changed_at", datetime.now().isoformat(timespec="seconds"))
+    version = _increment(session, "data_version")
+    set_meta(session, "data_changed_at", clock.now().isoformat(timespec="seconds"))
     if plan_ids is None:
         set_meta(session, "data_epoch", str(version))
     else:

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from . import clock
 from .filters import Filters
 from .models import Plan, PlanSummary
 from .status import DONE, DONE_LATE, OVERDUE
@@ -75,7 +76,7 @@ def refresh(engine: Engine, today: date, settings: Settings, *, stale_only: bool
 
 def store(session: Session, plan_id: int, payload: dict, version: int, today: date) -> None:
     row = session.get(PlanSummary, plan_id) or PlanSummary(plan_id=plan_id)
-    row.payload, row.data_version, row.as_of, row.computed_at = payload, version, today, datetime.now()
+    row.payload, row.data_version, row.as_of, row.computed_at = payload, version, today, clock.now()
     session.add(row)
 
 
@@ -93,7 +94,7 @@ def national(session: Session, today: date, settings: Settings) -> tuple[list[di
                     store(session, pid, payload, plan_version(session, pid), today)
             except IntegrityError:
                 pass
-            at = datetime.now()
+            at = clock.now()
         else:
             payload, at = row.payload, row.computed_at
         oldest = at if oldest is None or at < oldest else oldest

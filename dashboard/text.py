@@ -64,6 +64,31 @@ def fold_key(text: str | None) -> str:
     return s.strip()
 
 
+# The five tone marks. Vietnamese puts a syllable's tone on one of its vowels, and two conventions disagree on
+# which ("hoà"/"hòa", "uỷ"/"ủy"); the other marks (â, ă, ơ, ư, đ) belong to the letter and never move.
+_TONES = {"\u0300": "2", "\u0301": "1", "\u0303": "4", "\u0309": "3", "\u0323": "5"}
+
+
+@lru_cache(maxsize=8192)
+def tone_key(word: str) -> str:
+    """A word's spelling with its tone mark lifted off to the end, lower-cased: equal for "hoà" and "hòa", for
+    "uỷ" and "ủy", in NFC or NFD; different for "Thành" and "Thạnh" (a real difference of tone)."""
+    tone = ""
+    letters = []
+    for c in unicodedata.normalize("NFD", word.lower()):
+        if c in _TONES:
+            tone = _TONES[c]
+        else:
+            letters.append(c)
+    return unicodedata.normalize("NFC", "".join(letters)) + tone
+
+
+def same_spelling(a: str | None, b: str | None) -> bool:
+    """Whether two texts are the same words, whatever the tone placement, Unicode form, case and spacing."""
+    words = re.compile(r"\w+")
+    return [tone_key(w) for w in words.findall(clean(a))] == [tone_key(w) for w in words.findall(clean(b))]
+
+
 @lru_cache(maxsize=4096)  # pages name every chart's download after its KPI and plan: the same few hundred texts
 def slug(text: str) -> str:
     """ASCII slug, e.g. ``Thái Nguyên`` -> ``thai-nguyen``."""

@@ -7,18 +7,24 @@ numbers), writes the change and its audit record in the caller's transaction.
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import clock
 from .accounts import Actor
 from .audit import record
+from .figure_origin import fed_by_sources
 from .models import Indicator, IndicatorLead, Measurement, Task, TaskUpdate
 from .permissions import groups_of, require_figures, require_task_note, require_task_update
+from .sources import Source
 from .status import DONE, REPORTED
 from .store import bump_data_version
+from .targets import parse_number
 
 MAX_NOTE = 2000
 
@@ -73,17 +79,39 @@ def check_evidence(url: str | None) -> str | None:
     return None
 
 
+def parse_amount(raw: object) -> float | None:
+    """A number as typed in a form or a spreadsheet cell ("95,5", "1.234", " 12 "); None when blank.
+    Raises ValueError for anything else ("abc", "12a", NaN, infinity)."""
+    if raw is None or isinstance(raw, bool):
+        if raw is None:
+            return None
+        raise ValueError(raw)
+    if isinstance(raw, (int, float)):
+        value = float(raw)
+    else:
+        text = str(raw).strip().replace(" ", "").replace("\u00a0", "")
+        if not text:
+            return None
+        if not re.fullmatch(r"[-+]?\d+(?:[.,]\d+)*", text):
+            raise ValueError(raw)
+        sign = -1.0 if text.startswith("-") else 1.0
+        value = sign * parse_number(text.lstrip("+-"))
+    if not math.isfinite(value):
+        raise ValueError(raw)
+    return value
+
+
 def validate_task_change(change: TaskChange, today: date) -> dict[str, str]:
     errors: dict[str, str] = {}
     if change.status not in REPORTED:
         errors["status"] = "Trạng thái không hợp lệ (chỉ: chưa triển khai, đang thực hiện, hoàn thành)."
     try:
-        progress = float(change.progress) if change.progress is not None else None
-    except (TypeError, ValueError):
+        progress = parse_amount(change.progress)
+    except ValueError:
         progress = None
-        errors["progress"] = "Tiến độ phải là một số từ 0 đến 100."
+        errors["progress"] = f"Tiến độ “{change.progress}” không phải là số; hãy nhập một số từ 0 đến 100."
     if progress is not None and not 0 <= progress <= 100:
-        errors["progress"] = "Tiến độ phải từ 0 đến 100 (%)."
+        errors["progress"] = f"Tiến độ phải từ 0 đến 100 (%); đã nhập {progress:g}."
     _check_month(change.month, today, errors)
     if change.completed_on is not None and change.completed_on > today:
         errors["completed_on"] = "Ngày hoàn thành không được sau ngày hôm nay."
@@ -144,7 +172,7 @@ def update_task(
         raise ValidationFailed(errors)
     task = _lock(session, task_id, expected_version)
     before = task_state(session, task)
-    progress = 100 if change.status == DONE else int(round(float(change.progress or 0)))
+    progress = 100 if change.status == DONE else int(round(parse_amount(change.progress) or 0))
     completed = change.completed_on or (today if change.status == DONE else None)
     upd = TaskUpdate(
         task_id=task.id,
@@ -156,7 +184,7 @@ def update_task(
         evidence_url=(change.evidence_url or "").strip() or None,
         month=_month_start(change.month),
         completed_on=completed,
-        created_at=datetime.now(),
+        created_at=clock.now(),
         created_by=actor.username,
     )
     session.add(upd)
@@ -188,7 +216,7 @@ def add_task_note(
         progress=latest.progress if latest else 0,
         note=note,
         month=_month_start(today),
-        created_at=datetime.now(),
+        created_at=clock.now(),
         created_by=actor.username,
     )
     session.add(upd)
@@ -242,27 +270,48 @@ def reported_indicators(session: Session, agency_id: int, plan_id: int | None = 
     return list(session.scalars(stmt))
 
 
-def validate_figure(ind: Indicator, f: FigureInput) -> str | None:
-    """An error message for one figure, else None."""
+MAX_FIGURE = 1e12  # no count or amount a province reports comes near; larger is a typing slip or an attack
+
+
+def _figure_problem(ind: Indicator, f: FigureInput) -> str | None:
     if any(v is not None and not math.isfinite(v) for v in (f.numerator, f.denominator, f.value)):
-        return "Số liệu phải là số hữu hạn."
+        return "số liệu phải là số hữu hạn"
+    if any(v is not None and abs(v) > MAX_FIGURE for v in (f.numerator, f.denominator, f.value)):
+        return f"số liệu quá lớn (tối đa {MAX_FIGURE:,.0f})".replace(",", ".")
     if ind.is_ratio:
-        if f.numerator is None or f.denominator is None:
-            return "Cần nhập cả tử số và mẫu số."
-        if f.denominator <= 0:
-            return "Mẫu số phải lớn hơn 0."
-        if not 0 <= f.numerator <= f.denominator:
-            return "Tử số phải từ 0 đến mẫu số."
-        if f.numerator != int(f.numerator) or f.denominator != int(f.denominator):
-            return "Tử số và mẫu số là số đếm (số nguyên)."
+        if f.numerator is None and f.denominator is None:
+            return "cần nhập tử số và mẫu số"
+        if f.numerator is None:
+            return "thiếu tử số"
+        if f.denominator is None:
+            return "thiếu mẫu số"
+        for what, v in (("Tử số", f.numerator), ("Mẫu số", f.denominator)):
+            if v < 0:
+                return f"{what} không được âm (đã nhập {v:g})"
+            if v != int(v):
+                return f"{what} là số đếm nên phải là số nguyên (đã nhập {v:g})"
+        if f.denominator == 0:
+            return "mẫu số phải lớn hơn 0"
+        if f.numerator > f.denominator:
+            return f"tử số ({f.numerator:g}) lớn hơn mẫu số ({f.denominator:g})"
         return None
     if f.value is None:
-        return "Cần nhập giá trị."
+        return "cần nhập giá trị"
     if f.value < 0:
-        return "Giá trị không được âm."
+        return f"giá trị không được âm (đã nhập {f.value:g})"
     if (ind.unit or "").strip() == "%" and f.value > 100:
-        return "Giá trị phần trăm phải từ 0 đến 100."
+        return f"giá trị phần trăm phải từ 0 đến 100 (đã nhập {f.value:g})"
     return None
+
+
+def validate_figure(ind: Indicator, f: FigureInput) -> str | None:
+    """An error message for one figure that names its KPI ("Chỉ tiêu 7: thiếu mẫu số"), else None."""
+    problem = _figure_problem(ind, f)
+    return f"Chỉ tiêu {ind.code}: {problem[0].lower()}{problem[1:]}." if problem else None
+
+
+def source_fed_message(ind: Indicator, source: str) -> str:
+    return f"Chỉ tiêu {ind.code} được cập nhật tự động từ {source}; không nhập tay số liệu này."
 
 
 def save_figures(
@@ -273,8 +322,10 @@ def save_figures(
     figures: list[FigureInput],
     today: date,
     source: str = "form",
+    sources: Iterable[Source] = (),
 ) -> FiguresResult:
-    """Upsert an agency's figures for a month: all rows valid, or nothing is written."""
+    """Upsert an agency's figures for a month: all rows valid, or nothing is written. A KPI that a SQL source
+    feeds takes no typed figure (``sources`` names them in the message)."""
     require_figures(actor, agency_id)
     errors: dict[str, str] = {}
     _check_month(month, today, errors)
@@ -282,11 +333,15 @@ def save_figures(
     filled = [f for f in figures if any(v is not None for v in (f.numerator, f.denominator, f.value))]
     if not filled and not errors:
         errors["figures"] = "Chưa nhập số liệu nào."
+    fed = fed_by_sources(session, [f.indicator_id for f in filled if f.indicator_id in allowed], sources)
     for f in filled:
         key = f.row or f"indicator-{f.indicator_id}"
         ind = allowed.get(f.indicator_id)
         if ind is None:
             errors[key] = "Chỉ tiêu này không do đơn vị của bạn báo cáo."
+            continue
+        if ind.id in fed:
+            errors[key] = source_fed_message(ind, fed[ind.id])
             continue
         if (message := validate_figure(ind, f)) is not None:
             errors[key] = message
@@ -312,7 +367,7 @@ def save_figures(
                 agency_id=agency_id,
                 month=month,
                 source=source,
-                recorded_at=datetime.now(),
+                recorded_at=clock.now(),
                 recorded_by=actor.username,
                 version=1,
                 **new,
@@ -351,7 +406,7 @@ def save_figures(
             continue
         for k, v in new.items():
             setattr(m, k, v)
-        m.source, m.recorded_at, m.recorded_by = source, datetime.now(), actor.username
+        m.source, m.recorded_at, m.recorded_by = source, clock.now(), actor.username
         m.version += 1
         result.updated += 1
         result.changed_ids.append(m.id)

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .config import Config
 from .deadlines import CONDITIONAL, DATE, RECURRING
 from .directory import group_members
 from .filters import Filters, task_matches
@@ -20,7 +21,7 @@ from .kpi_values import Figure, KpiSnapshot, load_figures, load_recent_figures, 
 from .models import Agency, TaskAgency
 from .queries import indicator_rows, plan_rows, task_rows
 from .red_flags import Flag, kpi_flags, report_flags, task_flags, worst_first
-from .reporting import ReportCell, ReportingRecord, expected_reporters, records, report_grid, submissions
+from .reporting import ReportCell, ReportingRecord, as_of_moment, expected_reporters, records, report_grid, submissions
 from .status import OVERDUE
 
 
@@ -31,6 +32,11 @@ class Settings:
     due_soon_days: int = 14
     kpi_margin: float = 5.0
     report_day: int = 25
+    report_hour: float | None = None
+
+    @classmethod
+    def from_config(cls, config: Config) -> Settings:
+        return cls(config.due_soon_days, config.kpi_margin, config.report_day, config.report_hour)
 
 
 @dataclass
@@ -146,8 +152,10 @@ def reporting(
     key = ("reporting", settings)
     if key not in ctx.memo:
         agencies = expected_reporters(session, ctx.plan["id"], ctx.members)
-        now = datetime.combine(ctx.today, time(23, 59, 59))
-        cells = report_grid(agencies, submissions(session, ctx.plan["id"]), ctx.months, now, settings.report_day)
+        now = as_of_moment(ctx.today)
+        cells = report_grid(
+            agencies, submissions(session, ctx.plan["id"]), ctx.months, now, settings.report_day, settings.report_hour
+        )
         ctx.memo[key] = (cells, records(cells))
     return ctx.memo[key]
 
@@ -160,7 +168,8 @@ def all_flags(ctx: PlanContext, session: Session, f: Filters, settings: Settings
     scope = _agency_scope(ctx, f)
     if scope is not None:
         cells = [c for c in cells if c.agency_id in scope]
-    flags = task_flags(tasks, ctx.today, settings.due_soon_days)
+    unaccountable = {gid for gid, members in ctx.members.items() if not members}
+    flags = task_flags(tasks, ctx.today, settings.due_soon_days, unaccountable)
     flags += report_flags(cells, {aid: a["name"] for aid, a in ctx.agencies.items()})
     if not f.q and not f.section and not f.statuses:
         flags += kpi_flags(snaps)

@@ -6,6 +6,7 @@ The charts are the dashboard's own figures rendered by kaleido, so the report sh
 from __future__ import annotations
 
 import io
+import time
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
@@ -57,10 +58,16 @@ def _fonts() -> tuple[str, str]:
 
 def chart_png(fig, width: int, height: int) -> bytes:  # noqa: ANN001
     """A dashboard figure as PNG, rendered by kaleido (headless Chromium), offline."""
-    try:
-        return go.Figure(fig).to_image(format="png", width=width, height=height, scale=2)
-    except Exception as exc:  # noqa: BLE001 - kaleido reports a missing browser in several ways
-        raise BriefingError(f"charts cannot be rendered (kaleido/Chromium): {exc}") from None
+    # On a loaded machine kaleido's page sometimes answers before its script has loaded ("kaleido_scopes is
+    # not defined"): one more try, then give up with a message.
+    for attempt in range(2):
+        try:
+            return go.Figure(fig).to_image(format="png", width=width, height=height, scale=2)
+        except Exception as exc:  # noqa: BLE001 - kaleido reports a missing browser in several ways
+            if attempt:
+                raise BriefingError(f"charts cannot be rendered (kaleido/Chromium): {exc}") from None
+            time.sleep(0.5)
+    raise AssertionError("unreachable")
 
 
 def build_pdf(

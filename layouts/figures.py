@@ -12,7 +12,7 @@ from dashboard.reporting import LATE, MISSING, ON_TIME, PENDING, ReportCell
 from dashboard.status import label as status_label
 
 from .formatting import month_label, vn_date, vn_number
-from .i18n import quarter_label, t
+from .i18n import quarter_label, report_deadline, t
 from .theme import AMBER, BLUE, GREEN, GREY, KPI_COLOR, RED, STATUS_COLOR, STATUS_SYMBOL, kpi_label
 
 FONT = "Open Sans, Liberation Sans, Noto Sans, Arial, sans-serif"
@@ -385,8 +385,9 @@ REPORT_CODE = {ON_TIME: 3, LATE: 2, MISSING: 1, PENDING: None}
 REPORT_TEXT = {ON_TIME: "✔", LATE: "◷", MISSING: "✖", PENDING: "…"}
 
 
-def report_grid(cells: list[ReportCell], names: dict[int, str], lang: str = "vi") -> dict:
-    """Agencies × months: report by the 25th (✔), late (◷), missing (✖)."""
+def report_grid(cells: list[ReportCell], names: dict[int, str], lang: str = "vi", deadline: str | None = None) -> dict:
+    """Agencies × months: report by the deadline (✔), late (◷), missing (✖)."""
+    deadline = deadline or report_deadline(lang=lang)
     agencies = list(dict.fromkeys(c.agency_id for c in cells))
     months = sorted({c.month for c in cells})
     by_key = {(c.agency_id, c.month): c for c in cells}
@@ -399,7 +400,7 @@ def report_grid(cells: list[ReportCell], names: dict[int, str], lang: str = "vi"
             row_t.append(REPORT_TEXT[c.status] if c else "")
         z.append(row_z)
         text.append(row_t)
-    legend = {"vi": "✔ đúng hạn · ◷ nộp muộn · ✖ chưa nộp", "en": "✔ by the 25th · ◷ late · ✖ missing"}
+    legend = {"vi": f"✔ đúng hạn ({deadline}) · ◷ nộp muộn · ✖ chưa nộp", "en": f"✔ {deadline} · ◷ late · ✖ missing"}
     trace = {
         "type": "heatmap",
         "z": z,

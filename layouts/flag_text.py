@@ -18,8 +18,7 @@ def flag_detail(fl: Flag, lang: str) -> str:
     if fl.kind == rf.MISSING_REPORT:
         return t("missing_months", lang, months=", ".join(month_label(m) for m in fl.months))
     if fl.kind == rf.KPI_BELOW:
-        unit = "%"
-        return t("kpi_gap", lang, value=with_unit(fl.value, unit, lang), target=with_unit(fl.target, unit, lang))
+        return t("kpi_gap", lang, value=with_unit(fl.value, fl.unit, lang), target=with_unit(fl.target, fl.unit, lang))
     if fl.kind == rf.UNCLEAR:
         return t("lacks", lang, what=", ".join(t(f"lack_{m}", lang) for m in fl.missing))
     return ""

@@ -37,5 +37,16 @@ def with_unit(value: float | None, unit: str | None, lang: str = "vi") -> str:
     return f"{vn_number(value, 1, lang)} {unit or ''}".strip()
 
 
+def age_words(seconds: float, lang: str = "vi") -> str:
+    """How old, in the unit a reader wants: "12 phút" under an hour, "5 giờ" under two days, else "3 ngày"."""
+    minutes = max(0, int(seconds // 60))
+    if minutes < 60:
+        return f"{minutes} {'phút' if lang != 'en' else 'minutes'}"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours} {'giờ' if lang != 'en' else 'hours'}"
+    return f"{hours // 24} {'ngày' if lang != 'en' else 'days'}"
+
+
 def month_label(d: date) -> str:
     return f"{d.month:02d}/{d.year}"

@@ -98,8 +98,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "reporting": ("Báo cáo tháng", "Monthly reports"),
     "expected": ("Phải nộp", "Expected"),
     "received": ("Đã nhận", "Received"),
-    "on_time": ("Đúng hạn (trước ngày 25)", "By the 25th"),
+    "on_time": ("Đúng hạn ({deadline})", "On time ({deadline})"),
     "rate": ("Tỷ lệ", "Rate"),
+    "aggregation": ("Cách tổng hợp", "Aggregation"),
     "agency_flags": ("Cảnh báo của đơn vị", "The agency's red flags"),
     "timeline_title": ("Thời hạn nhiệm vụ theo quý", "Task deadlines by quarter"),
     "group_by": ("Nhóm theo", "Group by"),
@@ -107,8 +108,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "group_section": ("Nhóm nhiệm vụ", "Plan section"),
     "today": ("Hôm nay", "Today"),
     "recurring_title": (
-        "Nhiệm vụ thường xuyên: báo cáo tháng trước ngày 25",
-        "Recurring tasks: monthly reports by the 25th",
+        "Nhiệm vụ thường xuyên: báo cáo tháng {deadline}",
+        "Recurring tasks: monthly reports {deadline}",
     ),
     "conditional_title": ("Chờ hướng dẫn (nhiệm vụ theo điều kiện)", "Waiting for guidance (conditional tasks)"),
     "unknown_title": ("Chưa rõ thời hạn", "No readable deadline"),
@@ -129,8 +130,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "wall_timeline": ("Tiến độ theo quý", "Quarter timeline"),
     "wall_ranking": ("Xếp hạng đơn vị", "Agency ranking"),
     "last_refresh": ("Cập nhật dữ liệu", "Data refreshed"),
+    "ago": ("{age} trước", "{age} ago"),
     "stale": ("Dữ liệu chưa được cập nhật từ {time}", "Data not refreshed since {time}"),
-    "source_stale": ("Dữ liệu từ {source} đã cũ {hours} giờ", "Data from {source} is {hours} hours old"),
+    "source_stale": ("Dữ liệu từ {source} đã cũ {age}", "Data from {source} is {age} old"),
+    "source_failing": (
+        "lần lấy gần nhất bị lỗi; chi tiết ở trang Quản trị",
+        "the last pull failed; details on the Administration page",
+    ),
     "source_never": ("Chưa lấy được dữ liệu từ {source}", "No data from {source} yet"),
     "rank": ("Hạng", "Rank"),
     "overdue_tasks": ("Nhiệm vụ quá hạn", "Overdue tasks"),
@@ -147,6 +153,15 @@ def t(key: str, lang: str = "vi", **kwargs: object) -> str:
     vi, en = TEXT[key]
     text = en if lang == "en" else vi
     return text.format(**kwargs) if kwargs else text
+
+
+def report_deadline(day: int = 25, hour: float | None = None, lang: str = "vi") -> str:
+    """When monthly reports are due, in words: "trước ngày 25", "trước 16:00 ngày 25" / "by 16:00 on the 25th"."""
+    at = None if hour is None or hour >= 24 else f"{int(hour):02d}:{round(hour % 1 * 60):02d}"
+    if lang == "en":
+        nth = f"{day}{'th' if 10 <= day % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(day % 10, 'th')}"
+        return f"by {at} on the {nth}" if at else f"by the {nth}"
+    return f"trước {at} ngày {day}" if at else f"trước ngày {day}"
 
 
 def quarter_label(n: int, lang: str = "vi") -> str:

@@ -110,7 +110,8 @@ def task_modal() -> dbc.Modal:
                     dbc.Label("Trạng thái", html_for="mw-status"),
                     dcc.Dropdown(id="mw-status", options=status_opts, clearable=False),
                     dbc.Label("Tiến độ (%)", html_for="mw-progress", className="mt-2"),
-                    dbc.Input(id="mw-progress", type="number", min=0, max=100, step=1),
+                    dbc.Input(id="mw-progress", type="text", inputMode="numeric", placeholder="0-100"),
+                    dbc.FormFeedback(id="mw-progress-error", type="invalid"),
                     dbc.Label("Ngày hoàn thành", html_for="mw-completed", className="mt-2"),
                     dcc.DatePickerSingle(
                         id="mw-completed", display_format="DD/MM/YYYY", clearable=True, placeholder="dd/mm/yyyy"
@@ -118,6 +119,7 @@ def task_modal() -> dbc.Modal:
                     html.Br(),
                     dbc.Label("Đường dẫn minh chứng (http/https)", html_for="mw-evidence", className="mt-2"),
                     dbc.Input(id="mw-evidence", type="url", placeholder="https://..."),
+                    dbc.FormFeedback(id="mw-evidence-error", type="invalid"),
                     dbc.Label("Ghi chú", html_for="mw-note", className="mt-2"),
                     dbc.Textarea(id="mw-note", rows=3, maxLength=2000),
                     html.Div(id="mw-task-feedback", className="mt-2"),
@@ -192,22 +194,33 @@ def tasks_table(lead: list[dict], others: list[dict], relation: dict[int, str], 
     return html.Div(parts)
 
 
-def figures_form(indicators: list[dict], existing: dict[int, dict], read_only: bool) -> html.Div:
-    """One row per KPI the agency reports: numerator and denominator, or a value."""
+def _shown(value: object) -> str:
+    """A stored figure as the text field shows it (12.0 -> "12")."""
+    if value is None:
+        return ""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def figures_form(
+    indicators: list[dict], existing: dict[int, dict], read_only: bool, fed: dict[int, str] | None = None
+) -> html.Div:
+    """One row per KPI the agency reports: numerator and denominator, or a value, and the row's own error.
+    A KPI that a SQL source feeds is shown with its figures but cannot be typed."""
     if not indicators:
         return empty("Đơn vị không báo cáo chỉ tiêu nào của kế hoạch này.", "mw-no-figures")
+    fed = fed or {}
 
     def cell(kind: str, ind: dict, value: object, shown: bool, placeholder: str) -> html.Td:
         # Every row has all three inputs (pattern-matching callbacks read them together); unused ones hide.
+        # Text fields, checked on the server: a browser's number field turns "-5" or "abc" into nothing.
         return html.Td(
             dbc.Input(
                 id={"type": kind, "index": ind["id"]},
-                type="number",
-                min=0,
-                value=value if shown else None,
-                disabled=read_only or not shown,
+                type="text",
+                inputMode="decimal",
+                value=_shown(value) if shown else "",
+                disabled=read_only or not shown or ind["id"] in fed,
                 placeholder=placeholder,
-                step=1 if kind != "fig-val" else None,
                 style=None if shown else {"display": "none"},
             )
         )
@@ -221,13 +234,23 @@ def figures_form(indicators: list[dict], existing: dict[int, dict], read_only: b
             cell("fig-den", ind, m.get("denominator"), ratio, "mẫu số"),
             cell("fig-val", ind, m.get("value"), not ratio, "giá trị"),
         ]
+        source = fed.get(ind["id"])
+        name = [
+            ind["name"],
+            html.Div(f"Tự động từ {source}: không nhập tay", className="badge bg-info text-dark mt-1 d-block text-wrap")
+            if source
+            else None,
+        ]
+        error = html.Td(html.Div(id={"type": "fig-err", "index": ind["id"]}, className="text-danger small"))
         body.append(
             html.Tr(
-                [html.Td(ind["code"]), html.Td(ind["name"]), html.Td(ind["unit"] or ""), *inputs],
+                [html.Td(ind["code"]), html.Td(name), html.Td(ind["unit"] or ""), *inputs, error],
                 id=f"mw-fig-row-{ind['id']}",
             )
         )
-    head = html.Thead(html.Tr([html.Th(h) for h in ("Mã", "Chỉ tiêu", "Đơn vị", "Tử số", "Mẫu số", "Giá trị")]))
+    head = html.Thead(
+        html.Tr([html.Th(h) for h in ("Mã", "Chỉ tiêu", "Đơn vị", "Tử số", "Mẫu số", "Giá trị", "Kiểm tra")])
+    )
     return dbc.Table([head, html.Tbody(body)], size="sm", bordered=True, responsive=True, id="mw-figures-table")
 
 

@@ -9,16 +9,18 @@ from dash import dcc, html
 
 from dashboard import red_flags as rf
 from dashboard.filters import Filters
+from dashboard.kpi import AGGREGATION_LABELS
 from dashboard.kpi_values import KpiSnapshot
 from dashboard.red_flags import Flag
+from dashboard.refresh import Freshness
 from dashboard.reporting import ReportCell, ReportingRecord
 from dashboard.status import label as status_label
 from dashboard.text import slug
 
 from . import figures
 from .flag_text import flag_detail
-from .formatting import month_label, vn_date, vn_number, vn_percent, with_unit
-from .i18n import t
+from .formatting import age_words, month_label, vn_date, vn_percent, with_unit
+from .i18n import report_deadline, t
 from .plain_html import BOOTSTRAP, element, link
 from .theme import FLAG_COLOR, FLAG_ICON, KPI_COLOR, KPI_ICON, STATUS_COLOR, STATUS_ICON, TREND_ICON, kpi_label
 
@@ -208,7 +210,12 @@ def kpi_table(snaps: list[KpiSnapshot], lang: str) -> html.Div:
     if not snaps:
         return empty(t("no_kpis", lang), "no-kpis")
     head = html.Thead(
-        html.Tr([html.Th(t(k, lang)) for k in ("code", "kpi", "unit", "target", "current", "trend", "status", "lead")])
+        html.Tr(
+            [
+                html.Th(t(k, lang))
+                for k in ("code", "kpi", "unit", "target", "current", "trend", "status", "lead", "aggregation")
+            ]
+        )
     )
     body = []
     for s in snaps:
@@ -224,6 +231,10 @@ def kpi_table(snaps: list[KpiSnapshot], lang: str) -> html.Div:
                     html.Td(TREND_ICON[s.trend], title=s.trend or "", className="text-center"),
                     html.Td(kpi_badge(s.status, lang)),
                     html.Td("; ".join(ind["lead_agencies"])),
+                    html.Td(
+                        AGGREGATION_LABELS[lang if lang == "en" else "vi"].get(ind.get("aggregation"), ""),
+                        className="small",
+                    ),
                 ]
             )
         )
@@ -276,6 +287,7 @@ def agency_page(
     record: ReportingRecord | None,
     cells: list[ReportCell],
     f: Filters,
+    deadline: str | None = None,
 ) -> html.Div:
     lang = f.lang
     mine = [s for s in snaps if s.value is not None]
@@ -331,7 +343,7 @@ def agency_page(
             html.H3(t("monthly_trend", lang), className="h5 mt-3") if trends else None,
             trend_graphs,
             html.H3(t("reporting", lang), className="h5 mt-4"),
-            reporting_record(record, cells, lang),
+            reporting_record(record, cells, lang, deadline),
             html.H3(f"{t('agency_flags', lang)} ({len(flags)})", className="h5 mt-4"),
             flag_list(flags, lang, "agency-flags"),
             html.H3(f"{t('as_lead', lang)} ({len(tasks['lead'])})", className="h5 mt-4"),
@@ -342,7 +354,10 @@ def agency_page(
     )
 
 
-def reporting_record(record: ReportingRecord | None, cells: list[ReportCell], lang: str) -> html.Div:
+def reporting_record(
+    record: ReportingRecord | None, cells: list[ReportCell], lang: str, deadline: str | None = None
+) -> html.Div:
+    deadline = deadline or report_deadline(lang=lang)
     if record is None or record.expected == 0:
         return empty("—", "reporting-none")
     missing = [month_label(c.month) for c in cells if c.status == "missing"]
@@ -354,7 +369,7 @@ def reporting_record(record: ReportingRecord | None, cells: list[ReportCell], la
                         html.Th(""),
                         html.Th(t("expected", lang)),
                         html.Th(t("received", lang)),
-                        html.Th(t("on_time", lang)),
+                        html.Th(t("on_time", lang, deadline=deadline)),
                     ]
                 )
             ),
@@ -396,9 +411,16 @@ def reporting_record(record: ReportingRecord | None, cells: list[ReportCell], la
 
 
 def timeline_page(
-    plan: dict, today: date, data: dict, cells: list[ReportCell], names: dict[int, str], f: Filters
+    plan: dict,
+    today: date,
+    data: dict,
+    cells: list[ReportCell],
+    names: dict[int, str],
+    f: Filters,
+    deadline: str | None = None,
 ) -> html.Div:
     lang = f.lang
+    deadline = deadline or report_deadline(lang=lang)
     dated = data["dated"]
     chart = (
         graph(
@@ -427,8 +449,13 @@ def timeline_page(
                 ],
             ),
             chart,
-            html.H2(f"{t('recurring_title', lang)} ({len(data['recurring'])})", className="h5 mt-4"),
-            graph(figures.report_grid(cells, names, lang), "report-grid", "", chart_name("bao cao thang", plan, today))
+            html.H2(f"{t('recurring_title', lang, deadline=deadline)} ({len(data['recurring'])})", className="h5 mt-4"),
+            graph(
+                figures.report_grid(cells, names, lang, deadline),
+                "report-grid",
+                "",
+                chart_name("bao cao thang", plan, today),
+            )
             if cells and data["recurring"]
             else empty(t("no_tasks", lang), "report-grid-empty"),
             html.H2(f"{t('conditional_title', lang)} ({len(data['conditional'])})", className="h5 mt-4"),
@@ -530,28 +557,27 @@ def db_down(at: datetime | None, lang: str) -> dbc.Alert:
     return dbc.Alert(text, color="warning", id="db-down", className="mb-2 fw-semibold")
 
 
-def freshness(health: list[dict], lang: str) -> html.Div:
-    """The time of the last data refresh, and a warning for each source whose data is older than it should be."""
-    if not health:
-        return html.Div(id="freshness")
-    good = [h["last_ok"] for h in health if h["last_ok"]]
-    last = max(good) if good else None
+def freshness(fresh: Freshness, now: datetime, lang: str) -> html.Div:
+    """When the data itself was last refreshed (the oldest source's last good pull) and how long ago, and a
+    warning for each source whose data is older than it should be."""
     parts = []
-    if last:
+    if fresh.data_at:
+        ago = age_words((now - fresh.data_at).total_seconds(), lang)
         parts.append(
             html.Div(
-                f"{t('last_refresh', lang)}: {last:%H:%M %d/%m/%Y}", className="small text-muted", id="last-refresh"
+                f"{t('last_refresh', lang)}: {fresh.data_at:%H:%M %d/%m/%Y} ({t('ago', lang, age=ago)})",
+                className="small text-muted",
+                id="last-refresh",
             )
         )
-    for h in health:
-        if not h["stale"]:
-            continue
+    for h in fresh.stale:
         if h["age_hours"] is None:
             text = t("source_never", lang, source=h["title"])
         else:
-            text = t("source_stale", lang, source=h["title"], hours=vn_number(h["age_hours"], 0, lang))
+            text = t("source_stale", lang, source=h["title"], age=age_words(h["age_hours"] * 3600, lang))
         if h["last_error"] and h["last_status"] == "error":
-            text += f" ({h['last_error'][:160]})"
+            # The error itself (often a driver's English) is for the log and the admin page, not for readers.
+            text += f" ({t('source_failing', lang)})"
         parts.append(dbc.Alert(text, color="warning", className="py-1 mb-2 stale-source"))
     return html.Div(parts, id="freshness", className="mb-2")
 

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from webclient import call, demo_app, login
 
+from dashboard.figure_origin import fed_by_sources
 from dashboard.figures_template import SHEET, build_template
 from dashboard.importers import PlanImportError, import_file
 from dashboard.models import Agency, Plan, Province, User
@@ -87,14 +88,15 @@ def _prefilled_template(app) -> tuple[bytes, dict]:  # noqa: ANN001
         agency = s.get(Agency, user.agency_id)
         plan = s.scalar(select(Plan).join(Province).where(Province.id == agency.province_id))
         inds = reported_indicators(s, agency.id, plan.id)
-        tpl = build_template(inds, agency.id, agency.name, date(2026, 11, 1), {})
+        fed = fed_by_sources(s, [i.id for i in inds])  # as the page builds it: source-fed KPIs marked
+        tpl = build_template(inds, agency.id, agency.name, date(2026, 11, 1), {}, fed)
         context = {"agency_id": agency.id, "plan_id": plan.id}
     wb = load_workbook(io.BytesIO(tpl))
     ws = wb[SHEET]
     for row in ws.iter_rows(min_row=2):  # a plausible month: every ratio 5/10, every value 3
         if row[3].value == "Tỷ lệ":
             row[4].value, row[5].value = 5, 10
-        else:
+        elif row[3].value == "Giá trị":  # a KPI a source feeds is left blank, as its row says
             row[6].value = 3
     out = io.BytesIO()
     wb.save(out)

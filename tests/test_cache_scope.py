@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from webclient import TODAY, call, demo_app, login, response_text
 
+from callbacks.router import page_key
 from dashboard import plan_cache
 from dashboard.accounts import Actor
 from dashboard.filters import Filters
@@ -33,7 +34,7 @@ def test_a_task_saved_in_one_province_leaves_the_others_cached(tmp_path) -> None
     everything = poll("", None)
     page_dt = call(app, client, "url", {"url.pathname": "/", "url.search": "?plan=2", "data-version.data": dt})
     cache = app.server.extensions["kpi"]["cache"]
-    cached_dt = f"page:{dt}:{TODAY}:/:?plan=2"
+    cached_dt = page_key(dt, TODAY, "/", "?plan=2")
     assert cache.get(cached_dt) is not None and page_dt.status_code == 200
 
     with transaction(engine) as s:

@@ -44,11 +44,11 @@ def test_every_command_has_help(command: str, tmp_path: Path) -> None:
 def test_import_and_export_json(db_url: str) -> None:
     out = run(db_url, "import-plan", str(TN), str(DT), str(LC))
     assert out.returncode == 0, out.stderr
-    assert "tasks: 136 (136 new" in out.stdout
+    assert "tasks: 123 (123 new" in out.stdout
     out = run(db_url, "export", "tasks", "--format", "json", "--plan", "lao-cai-2026-kh-bcd")
     assert out.returncode == 0, out.stderr
     tasks = json.loads(out.stdout)
-    assert len(tasks) == 136
+    assert len(tasks) == 123
     assert all(TASK_FIELDS <= set(t) for t in tasks)
     t = next(t for t in tasks if t["code"] == "PLII.VII.1")
     assert t["deadline_kind"] == "date"

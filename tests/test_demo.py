@@ -31,7 +31,7 @@ def test_demo_content(engine) -> None:  # noqa: ANN001
         statuses = Counter(r["status"] for r in task_rows(s, AS_OF))
     for status in ("done", "done_late", "overdue", "in_progress", "waiting"):
         assert statuses[status] >= 3, statuses
-    assert sum(statuses.values()) == 10 + 56 + 136
+    assert sum(statuses.values()) == 10 + 56 + 123
 
 
 def test_demo_is_deterministic(engine) -> None:  # noqa: ANN001

@@ -72,9 +72,9 @@ def test_row_level_errors(setup) -> None:  # noqa: ANN001
     )
     assert not up.ok
     errors = {r.code: r.error for r in up.rows}
-    assert errors["3"] == "Tử số phải từ 0 đến mẫu số."
-    assert errors["10"] == "Tử số, mẫu số, giá trị phải là số."
-    assert errors["16"] == "Giá trị không được âm."
+    assert errors["3"] == "Chỉ tiêu 3: tử số (1100) lớn hơn mẫu số (1000)."
+    assert errors["10"] == "Chỉ tiêu 10: tử số, mẫu số và giá trị phải là số."
+    assert errors["16"] == "Chỉ tiêu 16: giá trị không được âm (đã nhập -2)."
     assert {r.row for r in up.rows} <= set(range(2, 2 + len(inds)))
 
 

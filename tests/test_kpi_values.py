@@ -43,10 +43,12 @@ def test_agency_scope() -> None:
     assert s.value == pytest.approx(80.0)
 
 
-def test_counts_add_up_and_percent_values_average() -> None:
-    assert combine(COUNT, [fig(1, 3, None, None, 2, 2), fig(2, 3, None, None, 1, 2)])[0] == 3
-    share = {**COUNT, "unit": "%"}
-    assert combine(share, [fig(1, 3, None, None, 30, 2), fig(2, 3, None, None, 40, 2)])[0] == 35
+def test_counts_follow_their_aggregation_rule() -> None:
+    parts = [fig(1, 3, None, None, 2, 2), fig(2, 3, None, None, 1, 2)]
+    assert combine({**COUNT, "aggregation": "sum"}, parts)[0] == 3  # each agency's own part
+    assert combine({**COUNT, "aggregation": "province"}, parts)[0] in (1, 2)  # one province figure, never 3
+    share = {**COUNT, "unit": "%", "aggregation": "province"}
+    assert combine(share, [fig(1, 3, None, None, 30, 2), fig(2, 3, None, None, 30, 2)])[0] == 30  # never 60
 
 
 def test_monthly_series_carries_the_last_figure() -> None:

@@ -21,7 +21,7 @@ from dashboard.views import Settings, load_context
 
 def _settings(app) -> Settings:  # noqa: ANN001
     cfg = app.server.extensions["kpi"]["config"]
-    return Settings(cfg.due_soon_days, cfg.kpi_margin, cfg.report_day)
+    return Settings.from_config(cfg)
 
 
 def _save_a_task(engine, plan: int) -> None:  # noqa: ANN001

@@ -4,13 +4,15 @@ import os
 import subprocess
 import sys
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, TN, _pg_url
 from sqlalchemy import create_engine, func, select, text
 
+from callbacks.router import page_key
+from dashboard import clock
 from dashboard.importers import import_file
 from dashboard.models import Indicator, JobClaim, Measurement, RefreshRun
 from dashboard.refresh import run_source, source_health
@@ -144,8 +146,8 @@ def test_broken_source_keeps_the_last_good_data(engine, source_url: str, url, qu
     with transaction(engine) as s:
         last = s.scalar(select(RefreshRun).order_by(RefreshRun.id.desc()).limit(1))
         assert last.status == "error" and last.error
-        fresh = source_health(s, [broken], datetime.now())[0]
-        later = source_health(s, [broken], datetime.now() + timedelta(minutes=31))[0]
+        fresh = source_health(s, [broken], clock.now())[0]
+        later = source_health(s, [broken], clock.now() + timedelta(minutes=31))[0]
     assert not fresh["stale"]  # the good run is recent
     assert later["stale"] and later["age_hours"] > 0.5 and later["last_status"] == "error"
 
@@ -223,7 +225,7 @@ def test_a_refresh_invalidates_cached_pages(tmp_path: Path, backend: str) -> Non
     first = call(app, client, "url", {"url.pathname": "/", "url.search": "?plan=1"})
     with transaction(engine) as s:
         version = data_version(s)
-    key = f"page:{version}:2026-11-27:/:?plan=1"
+    key = page_key(version, date(2026, 11, 27), "/", "?plan=1")
     assert cache.get(key) is not None  # the page is cached under the data version
     src_url = app.server.extensions["kpi"]["config"].demo_sources()
     eng = create_engine(src_url)

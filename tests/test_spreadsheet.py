@@ -33,7 +33,7 @@ def test_xlsx_round_trip_into_a_fresh_database(engine, tmp_path: Path) -> None: 
     path.write_bytes(export.to_xlsx(tasks, "tasks", plan))
     parsed = read_plan(path)
     assert (parsed.province, parsed.year, parsed.doc_type) == ("Lào Cai", 2026, "KH-BCĐ")
-    assert len(parsed.tasks) == 136
+    assert len(parsed.tasks) == 123
     first = parsed.tasks[0]
     assert (first.code, first.leads, first.deadline_text) == ("PLII.I.1", ["Sở Khoa học và Công nghệ"], "15/4/2026")
     kpi_path = tmp_path / "kpi.xlsx"

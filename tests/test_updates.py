@@ -127,9 +127,9 @@ def test_coordinating_agency_may_note_but_not_change_status(engine, demo) -> Non
 @pytest.mark.parametrize(
     ("kw", "field", "message"),
     [
-        ({"progress": 101}, "progress", "Tiến độ phải từ 0 đến 100 (%)."),
-        ({"progress": -1}, "progress", "Tiến độ phải từ 0 đến 100 (%)."),
-        ({"progress": "nhiều"}, "progress", "Tiến độ phải là một số từ 0 đến 100."),
+        ({"progress": 101}, "progress", "Tiến độ phải từ 0 đến 100 (%); đã nhập 101."),
+        ({"progress": -1}, "progress", "Tiến độ phải từ 0 đến 100 (%); đã nhập -1."),
+        ({"progress": "nhiều"}, "progress", "Tiến độ “nhiều” không phải là số"),
         ({"month": date(2026, 12, 1)}, "month", "Không được báo cáo cho tháng chưa đến (12/2026)."),
         ({"evidence_url": "ftp://x/y"}, "evidence_url", "http:// hoặc https://"),
         ({"evidence_url": "javascript:alert(1)"}, "evidence_url", "http:// hoặc https://"),
@@ -195,10 +195,10 @@ def test_agency_reports_its_figures(engine, demo) -> None:  # noqa: ANN001
 @pytest.mark.parametrize(
     ("fig", "message"),
     [
-        (dict(numerator=1100, denominator=1000), "Tử số phải từ 0 đến mẫu số."),
-        (dict(numerator=-1, denominator=1000), "Tử số phải từ 0 đến mẫu số."),
-        (dict(numerator=5, denominator=0), "Mẫu số phải lớn hơn 0."),
-        (dict(numerator=5, denominator=None), "Cần nhập cả tử số và mẫu số."),
+        (dict(numerator=1100, denominator=1000), "tử số (1100) lớn hơn mẫu số (1000)."),
+        (dict(numerator=-1, denominator=1000), "tử số không được âm (đã nhập -1)."),
+        (dict(numerator=5, denominator=0), "mẫu số phải lớn hơn 0."),
+        (dict(numerator=5, denominator=None), "thiếu mẫu số."),
         (dict(numerator=5.5, denominator=10), "số nguyên"),
     ],
 )

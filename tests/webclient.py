@@ -55,13 +55,26 @@ def call(app, client, first_input: str, values: dict, trigger: dict | None = Non
         for k, v in app.callback_map.items()
         if v["inputs"][0]["id"] == first_input or _spec_id(v["inputs"][0]["id"]) == _spec_id(first_input)
     )
-    if key.startswith(".."):
-        outputs = [
-            {"id": o.split("@")[0].rsplit(".", 1)[0], "property": o.split("@")[0].rsplit(".", 1)[1]}
-            for o in key.strip(".").split("...")
+    # A pattern-matching output (``{"type": "fig-err", "index": ALL}``) lists the components it writes, as the
+    # browser does: their indices come from ``values`` under the output's own name, else from the first
+    # pattern-matching input or state given.
+    pattern_indices = next((pairs for name, pairs in values.items() if name.startswith("{")), [])
+
+    def output(spec: str) -> dict | list:
+        cid, prop = spec.split("@")[0].rsplit(".", 1)
+        if not cid.startswith("{"):
+            return {"id": cid, "property": prop}
+        pattern = json.loads(cid)
+        pairs = values.get(f"{cid}.{prop}", pattern_indices)
+        return [
+            {"id": {**{k: v for k, v in pattern.items() if k != "index"}, "index": i}, "property": prop}
+            for i, _ in pairs
         ]
+
+    if key.startswith(".."):
+        outputs = [output(o) for o in key.strip(".").split("...")]
     else:
-        outputs = {"id": key.rsplit(".", 1)[0], "property": key.rsplit(".", 1)[1]}
+        outputs = output(key)
 
     def fill(specs: list[dict]) -> list:
         out = []

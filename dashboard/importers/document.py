@@ -31,6 +31,7 @@ class ParsedIndicator:
     subtargets: list[dict] = field(default_factory=list)
     note: str = ""
     is_ratio: bool | None = None
+    aggregation: str | None = None  # "ratio", "sum" or "province" when the document says; else guessed on import
     line: int | None = None
 
 
@@ -46,6 +47,7 @@ class ParsedTask:
     deadline_text: str = ""
     basis: str = ""
     line: int | None = None
+    origin: str = "table"  # or "prose": a task paragraph ("a) ...", "- Cơ quan chủ trì: ...")
 
 
 @dataclass

@@ -8,8 +8,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import clock
+from ..agencies import GROUP
 from ..deadlines import UNKNOWN, parse_deadline
 from ..directory import StoredDirectory, get_or_create_province
+from ..kpi import AGGREGATION_LABELS, RATIO, default_aggregation
 from ..kpi_catalog import classify, is_ratio
 from ..models import (
     AgencyAlias,
@@ -101,7 +104,7 @@ def load_plan(
     plan.issuer = parsed.issuer
     plan.issue_date = parsed.issue_date
     plan.source_file = parsed.source_file
-    plan.imported_at = func.now()
+    plan.imported_at = clock.now()
     session.flush()
     report.plan_code, report.plan_id, report.province, report.year = plan.code, plan.id, prov.name, plan_year
 
@@ -189,13 +192,26 @@ def _load_indicators(
         ind.target_op, ind.target_value = target_op, target_value
         ind.subtargets = subtargets
         ind.is_ratio = item.is_ratio if item.is_ratio is not None else is_ratio(item.name, ind.unit)
+        leads = [directory.resolve(raw)[0] for raw in item.leads]
+        if item.aggregation is not None and (ind.is_ratio or item.aggregation != RATIO):
+            ind.aggregation = item.aggregation
+        else:
+            ind.aggregation, why = default_aggregation(ind.is_ratio, ind.unit, any(a.kind == GROUP for a in leads))
+            if why:
+                label = AGGREGATION_LABELS["en"][ind.aggregation].lower()
+                report.findings.append(
+                    Finding(
+                        item.line,
+                        f"KPI {code}: aggregation guessed as '{label}' ({why}); say otherwise in the "
+                        "template's 'Cách tổng hợp' column",
+                    )
+                )
         ind.note = item.note or None
         ind.source_line = item.line
         session.flush()
         ind.leads.clear()
         session.flush()
-        for lpos, raw in enumerate(item.leads):
-            agency, _ = directory.resolve(raw)
+        for lpos, agency in enumerate(leads):
             if all(lead.agency_id != agency.id for lead in ind.leads):
                 ind.leads.append(IndicatorLead(agency_id=agency.id, position=lpos))
         if not item.leads:

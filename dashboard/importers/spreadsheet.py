@@ -13,6 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..agencies import split_agencies
+from ..kpi import parse_aggregation
 from ..targets import parse_target
 from ..text import clean, fold_key
 from ..workbook import UnreadableWorkbook, read_sheets
@@ -49,6 +50,7 @@ INDICATOR_COLUMNS = (
     Column("subtargets", "Chỉ tiêu thành phần"),
     Column("lead_agencies", "Cơ quan chủ trì"),
     Column("is_ratio", "Tỷ lệ (tử số/mẫu số)"),
+    Column("aggregation", "Cách tổng hợp"),
     Column("note", "Ghi chú"),
 )
 PLAN_FIELDS = (
@@ -140,6 +142,13 @@ def _rows_to_plan(plan: ParsedPlan, kind: str, headers: list[str], rows: list[tu
                     f"cannot read the target '{target_text}'",
                 )
             ratio = fold_key(values.get("is_ratio", ""))
+            rule = parse_aggregation(values.get("aggregation"))
+            if values.get("aggregation") and rule is None:
+                plan.warn(
+                    None,
+                    f"{where}, row {rownum}, column '{_col_header(columns, 'aggregation')}': "
+                    f"'{values['aggregation']}' is none of: Tỷ lệ, Cộng các đơn vị, Số liệu chung của tỉnh; guessed",
+                )
             plan.indicators.append(
                 ParsedIndicator(
                     code=code,
@@ -150,6 +159,7 @@ def _rows_to_plan(plan: ParsedPlan, kind: str, headers: list[str], rows: list[tu
                     subtargets=_subtargets(values.get("subtargets", ""), plan, f"{where}, row {rownum}"),
                     note=values.get("note", ""),
                     is_ratio=None if not ratio else ratio in ("co", "x", "yes", "true", "1"),
+                    aggregation=rule,
                     line=rownum,
                 )
             )

@@ -16,6 +16,7 @@ from ..agencies import split_agencies
 from ..targets import parse_target
 from ..text import clean, fold, fold_key
 from .document import ParsedIndicator, ParsedPlan, ParsedTask, PlanImportError
+from .repeats import link_repeated_tasks
 
 NUMBER_HEADERS = {"tt", "stt", "so tt", "so thu tu"}
 UNIT_HEADERS = {"don vi", "don vi tinh", "dvt"}
@@ -97,6 +98,7 @@ def parse_text_plan(text: str, source: str) -> ParsedPlan:
         used_labels.add(label)
         _build_tasks(table, plan, label)
     _read_prose_tasks(lines, plan)
+    link_repeated_tasks(plan)
     if not plan.indicators and not plan.tasks:
         raise PlanImportError(
             f"{source}: no KPI or task table found (expected tab-separated tables with a 'TT' column, "
@@ -380,6 +382,7 @@ def _read_prose_tasks(lines: list[str], plan: ParsedPlan) -> None:
                     output=item.get("output", ""),
                     deadline_text=item.get("deadline", ""),
                     line=item["line"],
+                    origin="prose",
                 )
             )
 
