@@ -52,7 +52,8 @@ def test_agency_updates_a_task_and_uploads_a_month_of_figures(dash_duo, app, tmp
         agency_id = agency.id
         task_id = s.scalar(select(Task.id).where(Task.key == "thai-nguyen-2026-kh-ubnd:PLII.IV.4"))
         inds = reported_indicators(s, agency_id)
-        skills = next(i for i in inds if i.national_code == "digital_skills")
+        # a KPI the agency types itself (digital skills comes from the HR database and takes no typed figure)
+        skills = next(i for i in inds if i.national_code == "data_governance")
         template = build_template(inds, agency_id, agency.name, date(2026, 11, 1), {})
     url = start(dash_duo, app)
     browser_login(dash_duo.driver, url, "sokhcn.thainguyen")
@@ -81,7 +82,20 @@ def test_agency_updates_a_task_and_uploads_a_month_of_figures(dash_duo, app, tmp
     evidence.send_keys("ftp://khong-hop-le")
     click(dash_duo, "#mw-save-task")
     dash_duo.wait_for_contains_text("#mw-task-feedback", "http:// hoặc https://", timeout=10)
+    dash_duo.wait_for_contains_text("#mw-evidence-error", "http:// hoặc https://", timeout=10)  # at the field
     click(dash_duo, "#mw-cancel")
+
+    # progress out of range is refused next to its field, never stored as 0 %
+    click(dash_duo, f"#mw-task-row-{task_id} .mw-edit-btn")
+    dash_duo.wait_for_element(".modal.show #mw-save-task", timeout=10)
+    progress = dash_duo.find_element("#mw-progress")
+    progress.send_keys(Keys.CONTROL, "a")
+    progress.send_keys("150")
+    click(dash_duo, "#mw-save-task")
+    dash_duo.wait_for_contains_text("#mw-progress-error", "đã nhập 150", timeout=10)
+    assert "is-invalid" in dash_duo.find_element("#mw-progress").get_attribute("class")
+    click(dash_duo, "#mw-cancel")
+    assert "85 %" in dash_duo.find_element(f"#mw-task-row-{task_id}").text
 
     # upload the month's figures from the Excel template: preview first, then save
     path = tmp_path / "so-lieu.xlsx"
@@ -93,7 +107,7 @@ def test_agency_updates_a_task_and_uploads_a_month_of_figures(dash_duo, app, tmp
     ws = wb["Số liệu"]
     for row in ws.iter_rows(min_row=2):
         if row[0].value == skills.code:
-            row[4].value, row[5].value = 250, 250
+            row[4].value, row[5].value = 40, 80
     wb.save(path)
     dash_duo.find_element("#mw-upload input[type=file]").send_keys(str(path))
     dash_duo.wait_for_contains_text("#mw-preview", "dòng hợp lệ", timeout=20)
@@ -107,13 +121,13 @@ def test_agency_updates_a_task_and_uploads_a_month_of_figures(dash_duo, app, tmp
                 Measurement.month == date(2026, 11, 1),
             )
         )
-        assert (m.numerator, m.denominator, m.source, m.recorded_by) == (250, 250, "excel", "sokhcn.thainguyen")
+        assert (m.numerator, m.denominator, m.source, m.recorded_by) == (40, 80, "excel", "sokhcn.thainguyen")
 
     # the overview, narrowed to the agency, shows the new value
     dash_duo.driver.get(f"{url}/?plan=1&agency={agency_id}")
     dash_duo.wait_for_element("#kpi-table", timeout=20)
     row = next(r for r in dash_duo.find_elements("#kpi-table tbody tr") if r.text.startswith(f"{skills.code} "))
-    assert "100 %" in row.text
+    assert "50 %" in row.text
     assert severe(dash_duo) == []
 
 

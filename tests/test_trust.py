@@ -82,21 +82,21 @@ def test_two_plan_kpis_with_one_national_code_each_keep_their_data(app) -> None:
 # --- what agencies submit and what sources pull ---------------------------------------------------
 
 
+def ratings_source(tmp_path, rows: list[tuple]) -> Source:  # noqa: ANN001
+    """A satisfaction-rating system for Thái Nguyên as a SQL source: (agency, month, satisfied, ratings) rows."""
+    src = tmp_path / "src.db"
+    with make_engine(f"sqlite:///{src}").begin() as c:
+        c.execute(text("CREATE TABLE r (agency TEXT, month TEXT, num INT, den INT)"))
+        for row in rows:
+            c.execute(text("INSERT INTO r VALUES (:a, :m, :n, :d)"), dict(zip("amnd", row, strict=True)))
+    query = "SELECT 'satisfaction', agency, month, num, den FROM r"
+    return Source("hai-long", "Cổng đánh giá", f"sqlite:///{src}", query, plan="thai-nguyen-2026-kh-ubnd")
+
+
 def test_source_figures_never_make_a_report_on_time(engine, tmp_path) -> None:  # noqa: ANN001
     eng = engine
     import_file(eng, TN)
-    src = tmp_path / "src.db"
-    source_eng = make_engine(f"sqlite:///{src}")
-    with source_eng.begin() as c:  # a system that reports every agency's satisfaction ratings every month
-        c.execute(text("CREATE TABLE r (agency TEXT, month TEXT, num INT, den INT)"))
-        c.execute(text("INSERT INTO r VALUES ('Sở Y tế', '2026-10', 90, 100), ('Sở Y tế', '2026-11', 95, 100)"))
-    source = Source(
-        "hai-long",
-        "Cổng đánh giá",
-        f"sqlite:///{src}",
-        "SELECT 'satisfaction', agency, month, num, den FROM r",
-        plan="thai-nguyen-2026-kh-ubnd",
-    )
+    source = ratings_source(tmp_path, [("Sở Y tế", "2026-10", 90, 100), ("Sở Y tế", "2026-11", 95, 100)])
     assert run_source(eng, source).status == "ok"
     from dashboard.filters import Filters
     from dashboard.views import Settings, load_context, reporting
@@ -170,17 +170,7 @@ def test_a_refresh_that_overwrites_a_typed_figure_is_audited(engine, tmp_path) -
                 recorded_by="syt",
             )
         )
-    src = tmp_path / "src.db"
-    with make_engine(f"sqlite:///{src}").begin() as c:
-        c.execute(text("CREATE TABLE r (agency TEXT, month TEXT, num INT, den INT)"))
-        c.execute(text("INSERT INTO r VALUES ('Sở Y tế', '2026-10', 90, 100), ('Sở Y tế', '2026-11', 91, 100)"))
-    source = Source(
-        "hai-long",
-        "Cổng đánh giá",
-        f"sqlite:///{src}",
-        "SELECT 'satisfaction', agency, month, num, den FROM r",
-        plan="thai-nguyen-2026-kh-ubnd",
-    )
+    source = ratings_source(tmp_path, [("Sở Y tế", "2026-10", 90, 100), ("Sở Y tế", "2026-11", 91, 100)])
     result = run_source(eng, source)
     assert result.rows_changed == 2
     with transaction(eng) as s:
