@@ -30,6 +30,7 @@ import json
 import math
 import os
 import random
+import re
 import resource
 import secrets
 import shutil
@@ -416,9 +417,10 @@ class AgencyUser(Browser):
         self.seq = 0
 
     def sign_in(self) -> bool:
-        resp = self.request(
-            "login", "POST", "/login", expect=(302,), data={"username": self.username, "password": PASSWORD}
-        )
+        form = self.request("login", "GET", "/login")  # the form carries the CSRF token its POST needs
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text) if form is not None else None
+        data = {"username": self.username, "password": PASSWORD, "csrf_token": token.group(1) if token else ""}
+        resp = self.request("login", "POST", "/login", expect=(302,), data=data)
         if resp is not None and resp.headers.get("Location") != "/viec-cua-toi":
             self.fail("login", f"redirected to {resp.headers.get('Location')}")
             return False

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import resource
 import statistics
 import sys
@@ -168,7 +169,9 @@ def main(argv: list[str] | None = None) -> int:
             for name in ("plan", "agency", "task", "indicator", "measurement", "task_update")
         }
     client = app.server.test_client()
-    resp = client.post("/login", data={"username": "lanhdao", "password": "lanhdao-demo-2026"})
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True))
+    login = {"username": "lanhdao", "password": "lanhdao-demo-2026", "csrf_token": token.group(1) if token else ""}
+    resp = client.post("/login", data=login)
     if resp.status_code != 302:
         print("cannot sign in as lanhdao (build the store with benchmarks.national)", file=sys.stderr)
         return 1

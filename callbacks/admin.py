@@ -95,7 +95,7 @@ def register(app: Dash) -> None:
         try:
             who = actor()
             require_admin(who)
-            with session() as s:
+            with session(write=True) as s:
                 user = accounts.create_user(
                     s, who, username or "", password or "", role or "", agency_id, full_name or ""
                 )
@@ -117,7 +117,7 @@ def register(app: Dash) -> None:
         try:
             who = actor()
             require_admin(who)
-            with session() as s:
+            with session(write=True) as s:
                 user = s.get(User, user_id)
                 if user is None:
                     raise accounts.AccountError("Không tìm thấy tài khoản.")
@@ -141,7 +141,7 @@ def register(app: Dash) -> None:
             require_admin(who)
             if user_id is None:
                 raise accounts.AccountError("Hãy chọn tài khoản.")
-            with session() as s:
+            with session(write=True) as s:
                 user = accounts.reset_password(s, who, int(user_id), password or "")
                 name = user.username
         except PROBLEMS as exc:
@@ -159,7 +159,7 @@ def register(app: Dash) -> None:
         try:
             who = actor()
             require_admin(who)
-            with session() as s:
+            with session(write=True) as s:
                 token, plain = accounts.create_kiosk_token(s, who, name or "")
                 label = token.name
         except PROBLEMS as exc:
@@ -182,7 +182,7 @@ def register(app: Dash) -> None:
         try:
             who = actor()
             require_admin(who)
-            with session() as s:
+            with session(write=True) as s:
                 token = accounts.revoke_kiosk_token(s, who, token_id)
                 name = token.name
         except PROBLEMS as exc:

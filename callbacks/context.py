@@ -51,8 +51,9 @@ def settings() -> Settings:
 
 
 @contextmanager
-def session() -> Iterator[Session]:
-    with transaction(engine()) as s:
+def session(write: bool = False) -> Iterator[Session]:
+    """A unit of work on the store; ``write`` for one that saves what it checked (see ``store.transaction``)."""
+    with transaction(engine(), write=write) as s:
         yield s
 
 

@@ -15,7 +15,7 @@ from dashboard.audit import history
 from dashboard.figure_origin import fed_by_sources
 from dashboard.figures_template import build_template, read_upload
 from dashboard.models import Indicator, Measurement, Task
-from dashboard.permissions import PermissionDenied, groups_of
+from dashboard.permissions import PermissionDenied, groups_of, require_figures
 from dashboard.permissions import relation as task_relation_of
 from dashboard.text import slug
 from dashboard.updates import (
@@ -178,7 +178,7 @@ def register(app: Dash) -> None:
         try:
             who = actor()
             task_id = int(edit.get("task_id"))
-            with session() as s:
+            with session(write=True) as s:
                 if edit.get("mode") == "note":
                     add_task_note(s, who, task_id, edit.get("version"), note or "", today)
                 else:
@@ -259,7 +259,7 @@ def register(app: Dash) -> None:
         rows = [f"indicator-{i['index']}" for i in ids or []]
         try:
             who = actor()
-            with session() as s:
+            with session(write=True) as s:
                 codes = {
                     i.id: i.code
                     for i in s.scalars(select(Indicator).where(Indicator.id.in_([int(i["index"]) for i in ids or []])))
@@ -271,7 +271,7 @@ def register(app: Dash) -> None:
                     if isinstance(parsed, str):
                         errors[f"indicator-{ind_id}"] = parsed
                         continue
-                    version = (versions or {}).get(str(ind_id))
+                    version = (versions or {}).get(str(ind_id), 0)  # 0: there was no figure when it opened
                     figures.append(FigureInput(ind_id, *parsed, version, row=f"indicator-{ind_id}"))
                 if errors:
                     raise ValidationFailed(errors)
@@ -326,7 +326,11 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def preview_upload(contents, filename, month_value, context):  # noqa: ANN001, ANN202
-        actor()
+        try:  # only who may report this agency's figures reads a file at all (never a wall screen)
+            require_figures(actor(), int((context or {}).get("agency_id")))
+        except (PermissionDenied, PermissionError, TypeError, ValueError) as exc:
+            denied = exc if isinstance(exc, PermissionDenied) else PermissionDenied("Không được phép.")
+            return alert(denied), None, True
         month = _month(month_value)
         try:
             data = base64.b64decode((contents or "").split(",", 1)[-1], validate=False)
@@ -383,7 +387,7 @@ def register(app: Dash) -> None:
                 )
                 for r in stored["rows"]
             ]
-            with session() as s:
+            with session(write=True) as s:
                 month = _month(stored["month"])
                 agency_id = int(stored["agency_id"])
                 result = save_figures(s, who, agency_id, month, figures, today, "excel", config_sources())

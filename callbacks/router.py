@@ -6,6 +6,7 @@ from datetime import datetime
 
 from dash import Dash, Input, Output, State, html, no_update
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
 from dashboard import clock, summaries
@@ -177,6 +178,7 @@ def _user_info() -> dict | None:
         "name": current_user.full_name,
         "role": current_user.role,
         "agency": current_user.agency_name,
+        "csrf": generate_csrf(),
     }
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import clock
 from .audit import record
-from .models import Agency, KioskToken, User
+from .models import Agency, KioskToken, User, UserSession
 
 ADMIN = "admin"
 LEADER = "leader"
@@ -110,9 +111,42 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     if user is None:
         generate_password_hash(password or "")  # same work either way: no timing hint about usernames
         return None
-    if not user.active or not check_password_hash(user.password_hash, password or ""):
+    # The hash is checked for a deactivated account too: its answer takes as long as any other.
+    matches = check_password_hash(user.password_hash, password or "")
+    if not user.active or not matches:
         return None
     return user
+
+
+SESSION_HOURS = 12  # a sign-in without "remember me" lasts a working day on the server
+REMEMBER_DAYS = 30
+
+
+def open_session(session: Session, user: User, remember: bool = False) -> str:
+    """A new sign-in of ``user``: returns the token its cookies carry (a fresh one at every sign-in)."""
+    token = secrets.token_urlsafe(32)
+    now = clock.now()
+    life = timedelta(days=REMEMBER_DAYS) if remember else timedelta(hours=SESSION_HOURS)
+    session.add(
+        UserSession(
+            token_hash=token_hash(token), user_id=user.id, created_at=now, expires_at=now + life, remember=remember
+        )
+    )
+    return token
+
+
+def session_user(session: Session, user_id: int, token: str) -> User | None:
+    """The active user a cookie's sign-in belongs to, while that sign-in is live; else None."""
+    row = session.get(UserSession, token_hash(token))
+    if row is None or row.user_id != user_id or row.expires_at <= clock.now():
+        return None
+    user = session.get(User, user_id)
+    return user if user is not None and user.active else None
+
+
+def end_sessions(session: Session, user_id: int) -> int:
+    """End every sign-in of a user (signing out, a password change or reset, a deactivation)."""
+    return session.execute(delete(UserSession).where(UserSession.user_id == user_id)).rowcount or 0
 
 
 def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> User:
@@ -121,6 +155,8 @@ def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> Us
         raise AccountError("Không thể tự khóa tài khoản của mình.")
     before = {"active": user.active}
     user.active = active
+    if not active:
+        end_sessions(session, user.id)
     record(session, actor, "user.enable" if active else "user.disable", "user", user.id, before, {"active": active})
     return user
 
@@ -129,6 +165,7 @@ def reset_password(session: Session, actor: Actor, user_id: int, new_password: s
     user = _user(session, user_id)
     _check_password_rules(new_password)
     user.password_hash = generate_password_hash(new_password)
+    end_sessions(session, user.id)
     record(session, actor, "user.reset_password", "user", user.id, None, None)
     return user
 
@@ -139,6 +176,7 @@ def change_password(session: Session, user_id: int, old_password: str, new_passw
         raise AccountError("Mật khẩu hiện tại không đúng.")
     _check_password_rules(new_password)
     user.password_hash = generate_password_hash(new_password)
+    end_sessions(session, user.id)  # every other device signs in again; the caller opens a new sign-in here
     record(session, Actor.of(user), "user.change_password", "user", user.id, None, None)
     return user
 

@@ -14,12 +14,13 @@ from .models import Indicator, Measurement
 from .targets import parse_number
 from .text import clean, fold_key
 from .updates import FigureInput, source_fed_message, validate_figure
-from .workbook import UnreadableWorkbook, read_sheets
+from .workbook import UnreadableWorkbook, WorkbookTooLarge, read_sheets
 
 SHEET = "Số liệu"
 INFO_SHEET = "Thông tin"
 HEADERS = ("Mã chỉ tiêu", "Tên chỉ tiêu", "Đơn vị tính", "Loại", "Tử số", "Mẫu số", "Giá trị", "Mã hệ thống")
 MAX_BYTES = 5 * 1024 * 1024
+MAX_UPLOAD_ROWS = 2_000  # a month of one agency's figures is a few dozen rows
 
 
 @dataclass
@@ -145,7 +146,10 @@ def read_upload(
         up.errors.append(f"{filename}: tệp quá lớn ({len(data) // 1024} KB; tối đa {MAX_BYTES // 1024} KB).")
         return up
     try:
-        sheets = {fold_key(title): rows for title, rows in read_sheets(data).items()}
+        sheets = {fold_key(title): rows for title, rows in read_sheets(data, MAX_UPLOAD_ROWS).items()}
+    except WorkbookTooLarge as exc:
+        up.errors.append(f"{filename}: {exc.vi}.")
+        return up
     except UnreadableWorkbook:
         up.errors.append(f"{filename}: không phải tệp Excel .xlsx đọc được; hãy dùng mẫu tải về từ trang này.")
         return up

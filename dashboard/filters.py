@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import parse_qs, urlencode
@@ -14,12 +15,15 @@ LANGS = ("vi", "en")
 GROUP_BY = ("agency", "section")
 
 
+_ID = re.compile(r"[0-9]{1,9}")  # ASCII digits only ("²".isdigit() is true), and an id a database column holds
+
+
 def _ints(values: list[str]) -> tuple[int, ...]:
     out = []
     for v in values:
         for part in v.split(","):
             part = part.strip()
-            if part.isdigit():
+            if _ID.fullmatch(part):
                 out.append(int(part))
     return tuple(dict.fromkeys(out))
 

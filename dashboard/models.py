@@ -242,6 +242,19 @@ class User(Base):
     agency: Mapped[Agency | None] = relationship()
 
 
+class UserSession(Base):
+    """One sign-in of a user, known to the server: the session and "remember me" cookies carry its token (only
+    the hash is stored). Signing out, a password change or reset and a deactivation delete every row of the
+    user, so every cookie of that user stops working at once; each row expires on its own too."""
+
+    __tablename__ = "user_session"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    remember: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 class KioskToken(Base):
     """A named, revocable read-only token that signs a wall screen in (only the hash is stored)."""
 

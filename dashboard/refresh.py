@@ -314,14 +314,14 @@ def record_changes(session: Session, run_id: int, source: Source, applied: Appli
 def run_source(engine: Engine, source: Source, trigger: str = "schedule") -> RunResult:
     """Pull one source: read it, then upsert and record the run in one transaction; on failure change nothing."""
     started = clock.now()
-    with transaction(engine) as s:
+    with transaction(engine, write=True) as s:
         run = RefreshRun(source=source.name, started_at=started, status="running", trigger=trigger)
         s.add(run)
         s.flush()
         run_id = run.id
     try:
         rows = read_source(source)
-        with transaction(engine) as s:
+        with transaction(engine, write=True) as s:
             applied = apply_rows(s, source, rows, clock.now())
             if applied.plans:  # only pages built from figures that changed go out of date
                 bump_data_version(s, applied.plans)
@@ -335,7 +335,7 @@ def run_source(engine: Engine, source: Source, trigger: str = "schedule") -> Run
         )
     except (SQLAlchemyError, SourceTimeout, SourceConfigError, OSError) as exc:
         message = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:500]
-        with transaction(engine) as s:
+        with transaction(engine, write=True) as s:
             run = s.get(RefreshRun, run_id)
             run.finished_at, run.status, run.error = clock.now(), "error", message
         return RunResult(source.name, "error", error=message)

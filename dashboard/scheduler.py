@@ -32,7 +32,7 @@ RETRY_BASE_SECONDS = 30
 def claim(engine: Engine, job: str, tick: int, holder: str) -> bool:
     """True for the one process that claims this job's tick first."""
     try:
-        with transaction(engine) as s:
+        with transaction(engine, write=True) as s:
             s.add(JobClaim(job=job, tick=tick, claimed_at=clock.now(), holder=holder))
         return True
     except IntegrityError:

@@ -18,12 +18,11 @@ from sqlalchemy import (
     cast,
     create_engine,
     event,
-    insert,
     inspect,
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import clock
@@ -64,7 +63,15 @@ def make_engine(url: str) -> Engine:
         def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
             cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn) -> None:  # noqa: ANN001
+            # A unit that saves what it checked takes the write lock first (see ``transaction``); the others keep
+            # the driver's way, which locks nothing until the first change, so readers never hold writers up.
+            if conn.get_execution_options().get("sqlite_write"):
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
@@ -94,9 +101,19 @@ def sessions(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+SQLITE_BUSY_MS = 15_000  # how long a SQLite change waits for the one before it
+
+
 @contextmanager
-def transaction(engine: Engine) -> Iterator[Session]:
-    """One unit of work: committed when the block ends, rolled back entirely on any error."""
+def transaction(engine: Engine, write: bool = False) -> Iterator[Session]:
+    """One unit of work: committed when the block ends, rolled back entirely on any error.
+
+    ``write``: the unit changes data after reading it (a save checked against a version). SQLite has no row
+    locks, so such a unit takes the write lock when it begins (``BEGIN IMMEDIATE``): a second save of the same
+    task waits for the first, then reads what the first wrote and is refused as a conflict, where two
+    deferred transactions would both pass the version check (or fail with "database is locked")."""
+    if write and engine.dialect.name == "sqlite":
+        engine = engine.execution_options(sqlite_write=True)
     session = sessions(engine)()
     try:
         with session.begin():
@@ -143,13 +160,14 @@ def _increment(session: Session, key: str) -> int:
         .returning(table.c.value)
     )
     value = session.execute(stmt).scalar()
-    if value is None:
-        try:
-            with session.begin_nested():
-                session.execute(insert(table).values(key=key, value="1"))
-            return 1
-        except IntegrityError:  # another writer created it first: increment theirs
-            value = session.execute(stmt).scalar()
+    if value is None:  # the first change ever: create the row (or find it created by a concurrent first change)
+        dialect = session.get_bind().dialect.name
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as upsert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as upsert
+        session.execute(upsert(table).values(key=key, value="0").on_conflict_do_nothing(index_elements=["key"]))
+        value = session.execute(stmt).scalar()
     return int(value)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import clock
@@ -247,7 +248,9 @@ class FigureInput:
     numerator: float | None = None
     denominator: float | None = None
     value: float | None = None
-    version: int | None = None  # the stored measurement's version the form was built from
+    # The stored figure's version the form was built from: 0 when there was none then (a figure someone created
+    # meanwhile is a conflict), None when unknown (an upload, which its preview showed) and overwrites.
+    version: int | None = None
     row: str = ""
 
 
@@ -372,8 +375,16 @@ def save_figures(
                 version=1,
                 **new,
             )
+            code = ind.code  # read now: a failed flush expires every object of the session
             session.add(m)
-            session.flush()
+            try:
+                session.flush()  # two people creating the same figure at once: the second is a conflict
+            except IntegrityError:
+                raise Conflict(
+                    f"Số liệu chỉ tiêu {code} tháng {month.month:02d}/{month.year} vừa được người khác nhập "
+                    "cùng lúc. Hãy tải lại số liệu hiện tại rồi lưu lại.",
+                    {},
+                ) from None
             result.created += 1
             record(
                 session,

@@ -8,21 +8,68 @@ every sheet's rows or one ``UnreadableWorkbook``.
 from __future__ import annotations
 
 import io
+import zipfile
+
+# A workbook small on disk can unpack to gigabytes (a "zip bomb") or declare a million rows: the limits are
+# checked before and while reading, so such a file is refused in a second and the worker stays free.
+MAX_UNPACKED = 50 * 1024 * 1024  # bytes of XML once unzipped
+MAX_RATIO = 200  # unpacked / packed; real workbooks stay under 20
+MAX_ROWS = 20_000  # rows in all sheets together (a province plan has a few hundred)
+MAX_CELLS = 400_000
 
 
 class UnreadableWorkbook(Exception):
     """The bytes are not a readable .xlsx workbook; ``str()`` names the underlying problem briefly."""
 
 
-def read_sheets(data: bytes) -> dict[str, list[tuple]]:
-    """Sheet title -> its rows (cell values; formulas as their cached results, None when never computed)."""
+class WorkbookTooLarge(UnreadableWorkbook):
+    """The workbook is readable but beyond the limits; ``vi`` says so in Vietnamese, ``str()`` in English."""
+
+    def __init__(self, english: str, vi: str) -> None:
+        super().__init__(english)
+        self.vi = vi
+
+
+def _check_size(data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return  # not a zip at all: openpyxl says so below
+    mb = unpacked / 1024 / 1024
+    if unpacked > MAX_UNPACKED or unpacked > MAX_RATIO * max(1, len(data)):
+        raise WorkbookTooLarge(
+            f"the workbook unpacks to {mb:.0f} MB (at most {MAX_UNPACKED // 1024 // 1024} MB)",
+            f"tệp giải nén ra {mb:.0f} MB, vượt giới hạn {MAX_UNPACKED // 1024 // 1024} MB; hãy dùng mẫu của trang",
+        )
+
+
+def read_sheets(data: bytes, max_rows: int = MAX_ROWS) -> dict[str, list[tuple]]:
+    """Sheet title -> its rows (cell values; formulas as their cached results, None when never computed).
+    Raises WorkbookTooLarge past the size, row or cell limits, UnreadableWorkbook for a damaged file."""
     from openpyxl import load_workbook
 
+    _check_size(data)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            return {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+            out: dict[str, list[tuple]] = {}
+            rows = cells = 0
+            for ws in wb.worksheets:
+                sheet = out.setdefault(ws.title, [])
+                for row in ws.iter_rows(values_only=True):
+                    rows += 1
+                    cells += len(row)
+                    if rows > max_rows or cells > MAX_CELLS:
+                        raise WorkbookTooLarge(
+                            f"the workbook has more than {max_rows:,} rows or {MAX_CELLS:,} cells",
+                            f"tệp có hơn {max_rows:,} dòng hoặc {MAX_CELLS:,} ô; quá lớn để đọc".replace(",", "."),
+                        )
+                    sheet.append(row)
+            return out
         finally:
             wb.close()
+    except WorkbookTooLarge:
+        raise
     except Exception as exc:  # noqa: BLE001 - any parser failure means the same thing to the user
         raise UnreadableWorkbook(exc.__class__.__name__) from None

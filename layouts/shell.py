@@ -107,7 +107,16 @@ def navbar(
                     dbc.DropdownMenuItem(user.get("name") or user.get("username"), header=True),
                     dbc.DropdownMenuItem(user.get("agency") or t(f"role_{role}", lang), header=True),
                     dbc.DropdownMenuItem(t("change_password", lang), href="/doi-mat-khau", external_link=True),
-                    dbc.DropdownMenuItem(t("logout", lang), href="/logout", external_link=True, id="logout-link"),
+                    # Signing out is a POST with the session's token: a link on another site cannot do it.
+                    html.Form(
+                        [
+                            dbc.Input(type="hidden", name="csrf_token", value=user.get("csrf", "")),
+                            html.Button(t("logout", lang), type="submit", className="dropdown-item", id="logout-link"),
+                        ],
+                        method="POST",
+                        action="/logout",
+                        className="m-0",
+                    ),
                 ],
                 label=user.get("username"),
                 nav=True,

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from webclient import demo_app, kiosk, login, response_text
+from webclient import demo_app, form_token, kiosk, login, post_form, response_text
 
 from dashboard.accounts import SYSTEM, revoke_kiosk_token, set_active
 from dashboard.models import KioskToken, User
@@ -43,8 +43,8 @@ def test_assets_login_and_health_are_open(app) -> None:  # noqa: ANN001
 
 def test_login_error_is_generic(app) -> None:  # noqa: ANN001
     client = app.server.test_client()
-    wrong_password = client.post("/login", data={"username": "admin", "password": "nope-nope"})
-    unknown_user = client.post("/login", data={"username": "khong-co", "password": "nope-nope"})
+    wrong_password = post_form(client, "/login", {"username": "admin", "password": "nope-nope"})
+    unknown_user = post_form(client, "/login", {"username": "khong-co", "password": "nope-nope"})
     assert wrong_password.status_code == unknown_user.status_code == 401
     for resp in (wrong_password, unknown_user):
         assert "Tên đăng nhập hoặc mật khẩu không đúng." in resp.get_data(as_text=True)
@@ -53,7 +53,7 @@ def test_login_error_is_generic(app) -> None:  # noqa: ANN001
 
 def test_session_cookie_flags(app) -> None:  # noqa: ANN001
     client = app.server.test_client()
-    resp = client.post("/login", data={"username": "admin", "password": "admin-demo-2026", "remember": "1"})
+    resp = post_form(client, "/login", {"username": "admin", "password": "admin-demo-2026", "remember": "1"})
     cookies = resp.headers.getlist("Set-Cookie")
     session = next(c for c in cookies if c.startswith("session="))
     remember = next(c for c in cookies if c.startswith("remember_token="))
@@ -64,33 +64,41 @@ def test_session_cookie_flags(app) -> None:  # noqa: ANN001
 
 def test_secure_cookies_over_https(tmp_path: Path) -> None:
     app = demo_app(tmp_path, secure_cookies=True)
-    resp = app.server.test_client().post(
-        "/login", data={"username": "admin", "password": "admin-demo-2026"}, base_url="https://localhost"
+    client = app.server.test_client()
+    token = form_token(client)  # the token page over HTTP; the cookie flags are read off the HTTPS answer
+    resp = client.post(
+        "/login",
+        data={"username": "admin", "password": "admin-demo-2026", "csrf_token": token},
+        base_url="https://localhost",
     )
     assert "Secure" in next(c for c in resp.headers.getlist("Set-Cookie") if c.startswith("session="))
 
 
 def test_login_is_rate_limited(app) -> None:  # noqa: ANN001
     client = app.server.test_client()
-    codes = [client.post("/login", data={"username": "admin", "password": f"wrong-{i}"}).status_code for i in range(11)]
+    token = form_token(client)
+    attempts = [{"username": "admin", "password": f"wrong-{i}", "csrf_token": token} for i in range(11)]
+    codes = [client.post("/login", data=data).status_code for data in attempts]
     assert codes[:10] == [401] * 10
     assert codes[10] == 429
-    blocked = client.post("/login", data={"username": "admin", "password": "admin-demo-2026"})
+    blocked = post_form(client, "/login", {"username": "admin", "password": "admin-demo-2026"})
     assert blocked.status_code == 429 and "quá nhiều lần" in blocked.get_data(as_text=True)
 
 
 def test_agency_lands_on_its_work_and_logout(app) -> None:  # noqa: ANN001
     client = app.server.test_client()
-    resp = client.post("/login", data={"username": "sokhcn.thainguyen", "password": "donvi-demo-2026"})
+    resp = post_form(client, "/login", {"username": "sokhcn.thainguyen", "password": "donvi-demo-2026"})
     assert resp.headers["Location"] == "/viec-cua-toi"
     assert client.get("/").status_code == 200
-    assert client.get("/logout").status_code == 302
+    assert client.get("/logout").status_code == 200  # a GET only asks
+    assert client.get("/").status_code == 200
+    assert post_form(client, "/logout", {}, token_from="/logout").status_code == 302
     assert client.get("/").status_code == 302
 
 
 def test_open_redirects_are_refused(app) -> None:  # noqa: ANN001
     client = app.server.test_client()
-    resp = client.post("/login", data={"username": "admin", "password": "admin-demo-2026", "next": "//evil.example"})
+    resp = post_form(client, "/login", {"username": "admin", "password": "admin-demo-2026", "next": "//evil.example"})
     assert resp.headers["Location"] == "/"
 
 
@@ -100,24 +108,32 @@ def test_disabled_user_is_signed_out_and_cannot_sign_in(app) -> None:  # noqa: A
         xem = s.scalar(select(User).where(User.username == "xem"))
         set_active(s, SYSTEM, xem.id, False)
     assert client.get("/").status_code == 302
-    resp = app.server.test_client().post("/login", data={"username": "xem", "password": "xem-demo-2026"})
+    resp = post_form(app.server.test_client(), "/login", {"username": "xem", "password": "xem-demo-2026"})
     assert resp.status_code == 401
 
 
 def test_change_password(app) -> None:  # noqa: ANN001
     client = login(app, "xem")
-    resp = client.post(
-        "/doi-mat-khau", data={"old": "sai-mat-khau", "new": "mat-khau-moi-1", "again": "mat-khau-moi-1"}
+    resp = post_form(
+        client,
+        "/doi-mat-khau",
+        {"old": "sai-mat-khau", "new": "mat-khau-moi-1", "again": "mat-khau-moi-1"},
+        token_from="/doi-mat-khau",
     )
     assert "Mật khẩu hiện tại không đúng." in resp.get_data(as_text=True)
-    resp = client.post("/doi-mat-khau", data={"old": "xem-demo-2026", "new": "ngan", "again": "ngan"})
+    resp = post_form(
+        client, "/doi-mat-khau", {"old": "xem-demo-2026", "new": "ngan", "again": "ngan"}, token_from="/doi-mat-khau"
+    )
     assert "ít nhất 8 ký tự" in resp.get_data(as_text=True)
-    resp = client.post(
-        "/doi-mat-khau", data={"old": "xem-demo-2026", "new": "mat-khau-moi-1", "again": "mat-khau-moi-1"}
+    resp = post_form(
+        client,
+        "/doi-mat-khau",
+        {"old": "xem-demo-2026", "new": "mat-khau-moi-1", "again": "mat-khau-moi-1"},
+        token_from="/doi-mat-khau",
     )
     assert "Đã đổi mật khẩu." in resp.get_data(as_text=True)
     fresh = app.server.test_client()
-    assert fresh.post("/login", data={"username": "xem", "password": "mat-khau-moi-1"}).status_code == 302
+    assert post_form(fresh, "/login", {"username": "xem", "password": "mat-khau-moi-1"}).status_code == 302
 
 
 def test_kiosk_token_signs_in_the_wall_only(app) -> None:  # noqa: ANN001
@@ -162,10 +178,11 @@ def test_rate_limit_counts_per_client_behind_a_proxy(tmp_path: Path) -> None:
     app = demo_app(tmp_path, trust_proxy=True)
     client = app.server.test_client()
 
+    token = form_token(client)
+
     def attempt(ip: str) -> int:
-        return client.post(
-            "/login", data={"username": "admin", "password": "sai-mat-khau"}, headers={"X-Forwarded-For": ip}
-        ).status_code
+        data = {"username": "admin", "password": "sai-mat-khau", "csrf_token": token}
+        return client.post("/login", data=data, headers={"X-Forwarded-For": ip}).status_code
 
     assert [attempt("10.0.0.1") for _ in range(11)][-1] == 429
     assert attempt("10.0.0.2") == 401  # another person behind the same proxy is not locked out

@@ -5,6 +5,7 @@ task or figures, a read-only account calling a save callback, a wall-screen toke
 """
 
 import itertools
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -98,6 +99,13 @@ def request_for(change: str, app, engine, client, ids):  # noqa: ANN001, ANN201,
     n = next(counter)
     with transaction(engine) as s:
         versions = {tid: s.get(Task, tid).version for tid in (ids["lead_task"], ids["coord_task"])}
+        figure = s.scalar(  # the version the figures form would carry for November, as the browser holds it
+            select(Measurement.version).where(
+                Measurement.indicator_id == ids["kpi"],
+                Measurement.agency_id == ids["agency"],
+                Measurement.month == date(2026, 11, 1),
+            )
+        )
     if change in ("task_update", "task_note"):
         task = ids["lead_task"] if change == "task_update" else ids["coord_task"]
         mode = "update" if change == "task_update" else "note"
@@ -128,7 +136,7 @@ def request_for(change: str, app, engine, client, ids):  # noqa: ANN001, ANN201,
                 '{"index":["ALL"],"type":"fig-num"}.id': [(ids["kpi"], {"type": "fig-num", "index": ids["kpi"]})],
                 "mw-month.value": "2026-11-01",
                 "mw-context.data": {"agency_id": ids["agency"], "plan_id": ids["plan"]},
-                "mw-fig-versions.data": {},
+                "mw-fig-versions.data": {str(ids["kpi"]): figure} if figure else {},
             },
         )
     if change == "figures_upload":

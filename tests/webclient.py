@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -24,10 +25,24 @@ def demo_app(tmp: Path, **config: object):  # noqa: ANN201
     return create_app(Config(database_url=f"sqlite:///{tmp / 'app.db'}", secret_key="test", today=TODAY, **config))
 
 
-def login(app, username: str):  # noqa: ANN001, ANN201
+def form_token(client, path: str = "/login") -> str:  # noqa: ANN001
+    """The CSRF token a form page gives this browser (sign-in, sign-out, password forms require it)."""
+    page = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert match, page[:300]
+    return match.group(1)
+
+
+def post_form(client, path: str, data: dict, token_from: str = "/login"):  # noqa: ANN001, ANN201
+    """POST a form as the browser does: with the token its page carried."""
+    return client.post(path, data={"csrf_token": form_token(client, token_from), **data})
+
+
+def login(app, username: str, remember: bool = False):  # noqa: ANN001, ANN201
     client = app.server.test_client()
     client.application_for_test = app
-    resp = client.post("/login", data={"username": username, "password": PASSWORDS[username]})
+    data = {"username": username, "password": PASSWORDS[username], **({"remember": "1"} if remember else {})}
+    resp = post_form(client, "/login", data)
     assert resp.status_code == 302, resp.data[:300]
     return client
 

@@ -48,7 +48,7 @@ def import_file(
 ) -> ImportReport:
     """Parse and store one plan file in a single transaction: all of it (with its audit record), or nothing."""
     parsed = read_plan(path)
-    with transaction(engine) as session:
+    with transaction(engine, write=True) as session:
         report = load_plan(session, parsed, province=province, year=year)
         if actor is not None:
             from ..audit import record

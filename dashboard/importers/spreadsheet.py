@@ -16,7 +16,7 @@ from ..agencies import split_agencies
 from ..kpi import parse_aggregation
 from ..targets import parse_target
 from ..text import clean, fold_key
-from ..workbook import UnreadableWorkbook, read_sheets
+from ..workbook import MAX_ROWS, UnreadableWorkbook, read_sheets
 from .document import ParsedIndicator, ParsedPlan, ParsedTask, PlanImportError
 from .text_plan import decode
 
@@ -203,9 +203,14 @@ def _kind_of(headers: list[str]) -> str | None:
 def read_csv(data: bytes, source: str) -> ParsedPlan:
     """A CSV file of tasks or of KPIs (told apart by its headers)."""
     text = decode(data, source)
-    reader = csv.reader(io.StringIO(text))
+    # strict: a quote left open is an error naming its line, never rows merged into one garbled task
+    reader = csv.reader(io.StringIO(text), strict=True)
     try:
-        rows = list(reader)
+        rows = []
+        for row in reader:
+            rows.append(row)
+            if len(rows) > MAX_ROWS:
+                raise PlanImportError(f"{source}: more than {MAX_ROWS:,} rows; a plan has a few hundred")
     except csv.Error as exc:
         raise PlanImportError(
             f"{source}, line {reader.line_num}: the CSV cannot be read ({exc}); is a quote left open?"
