@@ -75,7 +75,7 @@ class LoginUser(UserMixin):
         """Who this is, kept in the signed session cookie: while the database is down (or hangs), a worker
         started meanwhile still knows who is signed in, from the cookie alone."""
         return {
-            "id": self.id,
+            "user_id": self.id,
             "username": self.username,
             "full_name": self.full_name,
             "role": self.role,
@@ -167,7 +167,7 @@ def init_auth(
             # written meanwhile), known from the signed cookie, whichever worker answers; a sign-out, password
             # change or deactivation takes effect as soon as the database is back.
             who = session.get("who")
-            if isinstance(who, dict) and who.get("id") == int(user_id):
+            if isinstance(who, dict) and who.get("user_id") == int(user_id):
                 return LoginUser(**who, token=token)
             return None
 

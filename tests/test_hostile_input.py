@@ -1,0 +1,150 @@
+"""Hostile input is refused quickly and changes nothing (issue 13): a workbook small on disk that unpacks huge
+or declares thousands of rows, a CSV with an open quote or a million rows, crafted URL parameters, a wall
+screen trying to upload."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import content
+from openpyxl import Workbook
+from webclient import call, demo_app, kiosk, login
+
+from dashboard.importers import PlanImportError, import_file
+from dashboard.workbook import MAX_UNPACKED, WorkbookTooLarge, read_sheets
+
+XLSX = "data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64,"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):  # noqa: ANN001, ANN201
+    return demo_app(tmp_path_factory.mktemp("hostile"))
+
+
+def engine_of(app):  # noqa: ANN001, ANN201
+    return app.server.extensions["kpi"]["engine"]
+
+
+def workbook(rows: int = 3) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Số liệu"
+    ws.append(["Mã chỉ tiêu", "Tên chỉ tiêu", "Đơn vị tính", "Loại", "Tử số", "Mẫu số", "Giá trị"])
+    for i in range(rows):
+        ws.append([str(i % 17 + 1), "x", "%", "Tỷ lệ", 1, 2, None])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def bomb() -> bytes:
+    """A real workbook with one more part that unpacks to more than the limit: about 100 KB on disk."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(workbook())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item.filename))
+        dst.writestr("xl/media/padding.xml", b" " * (MAX_UNPACKED + 1024 * 1024))
+    return out.getvalue()
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked() -> None:
+    data = bomb()
+    assert len(data) < 1024 * 1024
+    with pytest.raises(WorkbookTooLarge) as err:
+        read_sheets(data)
+    assert "unpacks to" in str(err.value) and "giải nén" in err.value.vi
+
+
+def test_too_many_rows_are_refused_while_reading() -> None:
+    with pytest.raises(WorkbookTooLarge, match="more than 100 rows"):
+        read_sheets(workbook(150), max_rows=100)
+    assert len(read_sheets(workbook(50), max_rows=100)["Số liệu"]) == 51
+
+
+def preview(app, client, data: bytes, context: dict):  # noqa: ANN001, ANN201
+    return call(
+        app,
+        client,
+        "mw-upload",
+        {
+            "mw-upload.contents": XLSX + base64.b64encode(data).decode(),
+            "mw-upload.filename": "so-lieu.xlsx",
+            "mw-month.value": "2026-11-01",
+            "mw-context.data": context,
+        },
+    )
+
+
+def agency_context(app) -> dict:  # noqa: ANN001
+    from sqlalchemy import select
+
+    from dashboard.models import User
+    from dashboard.store import transaction
+
+    with transaction(engine_of(app)) as s:
+        user = s.scalar(select(User).where(User.username == "sokhcn.thainguyen"))
+        return {"agency_id": user.agency_id, "plan_id": 1}
+
+
+@pytest.mark.parametrize("kind", ["bomb", "rows"])
+def test_the_figures_preview_refuses_oversized_files_and_the_site_answers(app, kind: str) -> None:  # noqa: ANN001
+    client = login(app, "sokhcn.thainguyen")
+    before = content(engine_of(app))
+    data = bomb() if kind == "bomb" else workbook(2_500)
+    resp = preview(app, client, data, agency_context(app))
+    text = json.dumps(resp.get_json(), ensure_ascii=False)
+    assert resp.status_code == 200
+    assert ("giải nén ra" in text) if kind == "bomb" else ("quá lớn để đọc" in text)
+    assert resp.get_json()["response"]["mw-upload-save"]["disabled"] is True
+    assert content(engine_of(app)) == before
+    other = login(app, "lanhdao")  # everyone else is still served
+    page = call(app, other, "url", {"url.pathname": "/", "url.search": "?plan=1"})
+    assert page.status_code == 200
+
+
+def test_a_wall_screen_cannot_upload(app) -> None:  # noqa: ANN001
+    client = kiosk(app)
+    resp = preview(app, client, workbook(), agency_context(app))
+    out = resp.get_json()["response"]
+    assert out["mw-upload-data"]["data"] is None and out["mw-upload-save"]["disabled"] is True
+    assert "không được báo cáo số liệu" in json.dumps(out, ensure_ascii=False)
+
+
+def test_a_plan_workbook_bomb_is_refused_naming_the_file(engine, tmp_path: Path) -> None:  # noqa: ANN001
+    path = tmp_path / "ke-hoach.xlsx"
+    path.write_bytes(bomb())
+    before = content(engine)
+    with pytest.raises(PlanImportError, match="ke-hoach.xlsx: .*unpacks to"):
+        import_file(engine, path)
+    assert content(engine) == before
+
+
+def test_a_csv_with_an_open_quote_is_refused_with_its_line(engine, tmp_path: Path) -> None:  # noqa: ANN001
+    path = tmp_path / "nhiem-vu.csv"
+    path.write_text(
+        'Mã,Tên nhiệm vụ,Cơ quan chủ trì,Thời hạn\n1,"Việc một,Sở Y tế,Năm 2026\n2,Việc hai,Sở Y tế,Năm 2026\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(PlanImportError, match=r"nhiem-vu.csv, line 3: .*quote"):
+        import_file(engine, path, province="Thái Nguyên", year=2026)
+
+
+def test_a_csv_of_a_million_rows_is_refused(engine, tmp_path: Path) -> None:  # noqa: ANN001
+    path = tmp_path / "lon.csv"
+    row = "1,Việc,Sở Y tế,Năm 2026\n"
+    path.write_text("Mã,Tên nhiệm vụ,Cơ quan chủ trì,Thời hạn\n" + row * 30_000, encoding="utf-8")
+    with pytest.raises(PlanImportError, match="more than 20,000 rows"):
+        import_file(engine, path, province="Thái Nguyên", year=2026)
+
+
+@pytest.mark.parametrize("query", ["?plan=²", "?plan=99999999999999999999", "?agency=¹,٣", "?quarter=Ⅳ", "?plan=-1"])
+def test_crafted_url_parameters_are_ignored(app, query: str) -> None:  # noqa: ANN001
+    client = login(app, "lanhdao")
+    for path in ("/", "/canh-bao", "/tien-do", "/don-vi"):
+        resp = call(app, client, "url", {"url.pathname": path, "url.search": query})
+        assert resp.status_code == 200, (path, query, resp.data[:200])
