@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from .queries import plan_rows
 from .store import get_meta, transaction
 from .text import slug
 from .views import Settings, briefing_data
+
+log = logging.getLogger(__name__)
 
 
 def briefing_day(settings: Settings) -> int:
@@ -33,10 +36,14 @@ def write_monthly_briefings(engine: Engine, folder: Path, today: date, settings:
         plans = plan_rows(s)
         demo = get_meta(s, "dataset") == "demo"
         for plan in plans:
-            data = briefing_data(s, Filters(plan=plan["id"]), today, settings, per_agency=True)
             path = folder / briefing_name(plan, today)
-            tmp = path.with_suffix(".part")
-            tmp.write_bytes(build_pdf(**data, demo=demo))
-            tmp.replace(path)  # never a half-written file in the folder
+            try:
+                data = briefing_data(s, Filters(plan=plan["id"]), today, settings, per_agency=True)
+                tmp = path.with_suffix(".part")
+                tmp.write_bytes(build_pdf(**data, demo=demo))
+                tmp.replace(path)  # never a half-written file in the folder
+            except Exception:  # noqa: BLE001 - one plan's failure must not stop the others' briefings
+                log.exception("the monthly briefing of plan %s could not be written", plan["code"])
+                continue
             written.append(path)
     return written

@@ -195,6 +195,7 @@ def read_upload(
     if up.errors:
         return up
     by_code = {i.code: i for i in indicators}
+    seen: dict[str, int] = {}  # KPI code -> the row that gave it first
     for n, row in enumerate(rows[1:], start=2):
         padded = list(row) + [None] * len(HEADERS)
         code = clean(str(padded[cols["Mã chỉ tiêu"]] or ""))
@@ -203,6 +204,11 @@ def read_upload(
             continue
         ind = by_code.get(code)
         pr = PreviewRow(n, code, ind.name if ind else "", None, None, None)
+        if code in seen:
+            pr.error = f"Chỉ tiêu {code} đã có ở dòng {seen[code]}; mỗi chỉ tiêu chỉ ghi một dòng."
+            up.rows.append(pr)
+            continue
+        seen[code] = n
         try:
             pr.numerator, pr.denominator, pr.value = (_num(v) for v in values)
         except ValueError:

@@ -24,6 +24,7 @@ from .figure_origin import SUBMITTED
 from .models import Agency, FigureChange, Indicator, Measurement, Plan, Province, RefreshRun
 from .sources import Source, SourceConfigError
 from .store import bump_data_version, normalize_url, transaction
+from .updates import MAX_FIGURE
 
 MAX_PROBLEMS = 5
 BATCH = 10_000  # rows per bulk INSERT / UPDATE call
@@ -203,8 +204,8 @@ def apply_rows(session: Session, source: Source, rows: list[tuple], now: datetim
         except (TypeError, ValueError):
             skip(n, "numerator and denominator must be numbers")
             continue
-        if any(v is not None and not math.isfinite(v) for v in (num, den)):
-            skip(n, "numerator and denominator must be finite numbers")
+        if any(v is not None and (not math.isfinite(v) or abs(v) > MAX_FIGURE) for v in (num, den)):
+            skip(n, f"numerator and denominator must be finite numbers of at most {MAX_FIGURE:g}")
             continue
         for ind_id, ratio in targets:
             if ratio and (num is None or not den or not 0 <= num <= den):

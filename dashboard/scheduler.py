@@ -126,7 +126,9 @@ class KpiScheduler:
                 self.refresh_job,
                 "date",
                 run_date=when,
-                args=[source, int(time.time() + delay)],
+                # Named after the failed tick and the attempt, the same in every scheduler process: however
+                # many run, each retry is claimed once, like a tick.
+                args=[source, (tick if retry_tick is None else tick // 100) * 100 + min(n, 99)],
                 id=f"retry:{source.name}",
                 replace_existing=True,
             )

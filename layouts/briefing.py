@@ -36,6 +36,9 @@ FONT_FILES = (
 )
 
 
+MAX_TEXT = 600  # characters of one name or line in the briefing
+
+
 class BriefingError(RuntimeError):
     """The briefing cannot be made on this machine (fonts or the chart renderer missing)."""
 
@@ -100,7 +103,10 @@ def build_pdf(
     def p(text: str, style: str = "body") -> Paragraph:
         from xml.sax.saxutils import escape
 
-        return Paragraph(escape(str(text)), styles[style])
+        # A paragraph taller than a page stops reportlab: a name of thousands of characters is cut.
+        text = str(text)
+        text = text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+        return Paragraph(escape(text), styles[style])
 
     story: list = [
         p(f"Báo cáo tình hình thực hiện {plan['title'][0].lower()}{plan['title'][1:]}", "title"),

@@ -8,6 +8,7 @@ import base64
 import io
 import json
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ XLSX = "data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;b
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):  # noqa: ANN001, ANN201
-    return demo_app(tmp_path_factory.mktemp("hostile"))
+    return demo_app(tmp_path_factory.mktemp("hostile"), login_rate_limit="1000 per minute")
 
 
 def engine_of(app):  # noqa: ANN001, ANN201
@@ -148,3 +149,99 @@ def test_crafted_url_parameters_are_ignored(app, query: str) -> None:  # noqa: A
     for path in ("/", "/canh-bao", "/tien-do", "/don-vi"):
         resp = call(app, client, "url", {"url.pathname": path, "url.search": query})
         assert resp.status_code == 200, (path, query, resp.data[:200])
+
+
+def test_a_huge_task_name_never_breaks_the_briefing(app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    from sqlalchemy import update
+
+    from dashboard.briefings import write_monthly_briefings
+    from dashboard.models import Task
+    from dashboard.store import bump_data_version, transaction
+    from dashboard.views import Settings
+
+    with transaction(engine_of(app)) as s:
+        s.execute(update(Task).where(Task.plan_id == 3, Task.code == "PLII.I.1").values(name="Rà soát " * 4096))
+        bump_data_version(s)
+    client = login(app, "lanhdao")
+    key = '{"fmt":["ALL"],"type":"export","what":["ALL"]}'
+    trigger = {"fmt": "pdf", "type": "export", "what": "briefing"}
+    resp = call(app, client, key, {f"{key}.n_clicks": [(trigger, 1)], "url.search": "?plan=3"}, trigger=trigger)
+    pdf = base64.b64decode(resp.get_json()["response"]["download"]["data"]["content"])
+    assert pdf.startswith(b"%PDF")
+    # one plan's briefing failing does not stop the monthly run for the plans after it
+    import layouts.briefing as briefing
+
+    real = briefing.build_pdf
+
+    def fails_for_thai_nguyen(**data):  # noqa: ANN003, ANN202
+        if data["plan"]["province"] == "Thái Nguyên":
+            raise RuntimeError("kaleido died")
+        return real(**data)
+
+    monkeypatch.setattr(briefing, "build_pdf", fails_for_thai_nguyen)
+    written = write_monthly_briefings(engine_of(app), tmp_path, date(2026, 11, 26), Settings())
+    assert sorted(p.name.split("-")[4] for p in written) == ["dong", "lao"]
+
+
+def test_a_kpi_twice_in_one_upload_is_an_error_row(app) -> None:  # noqa: ANN001
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(workbook(0)))
+    ws = wb["Số liệu"]
+    ws.append(["11", "x", "%", "Tỷ lệ", 1, 2, None])
+    ws.append(["11", "x", "%", "Tỷ lệ", 2, 2, None])
+    out = io.BytesIO()
+    wb.save(out)
+    resp = preview(app, login(app, "sokhcn.thainguyen"), out.getvalue(), agency_context(app))
+    text = json.dumps(resp.get_json(), ensure_ascii=False)
+    assert "Chỉ tiêu 11 đã có ở dòng 2" in text
+    assert resp.get_json()["response"]["mw-upload-save"]["disabled"] is True
+
+
+def test_a_source_cannot_push_a_figure_beyond_any_sensible_size(engine, tmp_path: Path) -> None:  # noqa: ANN001
+    from conftest import TN
+    from sqlalchemy import func, select, text
+
+    from dashboard.models import Measurement
+    from dashboard.refresh import run_source
+    from dashboard.sources import Source
+    from dashboard.store import make_engine, transaction
+
+    import_file(engine, TN)
+    src = tmp_path / "src.db"
+    with make_engine(f"sqlite:///{src}").begin() as c:
+        c.execute(text("CREATE TABLE r (a TEXT, m TEXT, n REAL, d REAL)"))
+        c.execute(text("INSERT INTO r VALUES ('Sở Y tế', '2026-10', 1e308, 1e308), ('Sở Y tế', '2026-11', 5, 10)"))
+    query = "SELECT 'satisfaction', a, m, n, d FROM r"
+    result = run_source(engine, Source("x", "X", f"sqlite:///{src}", query, plan="thai-nguyen-2026-kh-ubnd"))
+    assert result.rows_changed == 1 and result.rows_skipped == 1 and "finite numbers" in result.error
+    with transaction(engine) as s:
+        assert s.scalar(select(func.max(Measurement.numerator))) == 5
+
+
+def test_retries_are_named_the_same_in_every_scheduler(engine) -> None:  # noqa: ANN001
+    from dashboard.scheduler import KpiScheduler
+    from dashboard.sources import Source
+
+    broken = Source("hong", "Hỏng", "sqlite:////no/such/folder/x.db", "SELECT 1", interval_minutes=60)
+    first, second = KpiScheduler(engine, [broken]), KpiScheduler(engine, [broken])
+    for sched in (first, second):
+        sched.scheduler.start(paused=True)
+    try:
+        first.refresh_job(broken)  # the tick: first runs it and fails, second finds it claimed
+        second.refresh_job(broken)
+        retry = first.scheduler.get_job("retry:hong")
+        assert second.scheduler.get_job("retry:hong") is None
+        tick = retry.args[1]
+        first.refresh_job(broken, tick)
+        second.refresh_job(broken, tick)  # the same retry: claimed once
+    finally:
+        first.shutdown()
+        second.shutdown()
+    from sqlalchemy import func, select
+
+    from dashboard.models import RefreshRun
+    from dashboard.store import transaction
+
+    with transaction(engine) as s:
+        assert s.scalar(select(func.count()).select_from(RefreshRun)) == 2  # the tick and one retry

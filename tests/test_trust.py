@@ -28,7 +28,7 @@ from dashboard.updates import FigureInput, ValidationFailed, reported_indicators
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):  # noqa: ANN001, ANN201
-    return demo_app(tmp_path_factory.mktemp("trust"))
+    return demo_app(tmp_path_factory.mktemp("trust"), login_rate_limit="1000 per minute")
 
 
 def engine_of(app):  # noqa: ANN001, ANN201
