@@ -23,6 +23,7 @@ from callbacks.context import warm
 from dashboard.auth import init_auth
 from dashboard.config import Config
 from dashboard.demo import demo_options, ensure_database
+from dashboard.permissions import PermissionDenied
 from dashboard.scheduler import KpiScheduler
 from dashboard.store import make_engine
 from layouts.shell import root
@@ -76,6 +77,13 @@ def create_app(config: Config | None = None) -> Dash:
         except Exception:  # noqa: BLE001 - any failure means "database down" to a health check
             db = False
         return jsonify(status="ok" if db else "degraded", database=db, version=version), 200 if db else 503
+
+    @server.errorhandler(PermissionDenied)
+    def forbidden(exc):  # noqa: ANN001, ANN202
+        """A read or change this person may not make: 403 with the reason, for Dash and pages alike."""
+        if request.path.startswith("/_"):
+            return jsonify(error=str(exc)), 403
+        return str(exc), 403, {"Content-Type": "text/plain; charset=utf-8"}
 
     @server.errorhandler(SQLAlchemyError)
     def database_down(_exc):  # noqa: ANN001, ANN202

@@ -8,6 +8,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, no_update
 
 from dashboard import export
 from dashboard.filters import Filters
+from dashboard.permissions import readable_plan, require_read_plan
 from dashboard.store import get_meta
 from dashboard.text import slug
 from dashboard.views import all_flags, briefing_data, filtered_tasks, snapshots
@@ -45,6 +46,11 @@ def build(what: str, fmt: str, search: str | None) -> tuple[bytes, str] | None:
     f = Filters.from_query(search)
     today = config().as_of()
     with session() as s:
+        if f.plan is not None:
+            require_read_plan(s, who, f.plan)  # ?plan= of another province: refused, not swapped
+        f = f.with_(plan=readable_plan(s, who, f.plan))
+        if f.plan is None:
+            return None
         ctx_ = plan_context(s, f, today)
         if ctx_ is None:
             return None

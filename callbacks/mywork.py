@@ -15,7 +15,14 @@ from dashboard.audit import history
 from dashboard.figure_origin import fed_by_sources
 from dashboard.figures_template import build_template, read_upload
 from dashboard.models import Indicator, Measurement, Task
-from dashboard.permissions import PermissionDenied, groups_of, require_figures
+from dashboard.permissions import (
+    PermissionDenied,
+    groups_of,
+    require_figures,
+    require_read_agency,
+    require_read_plan,
+    require_read_task,
+)
 from dashboard.permissions import relation as task_relation_of
 from dashboard.text import slug
 from dashboard.updates import (
@@ -73,6 +80,8 @@ def register(app: Dash) -> None:
         today = config().as_of()
         agency_id, plan_id = context["agency_id"], context["plan_id"]
         with session() as s:
+            require_read_agency(s, who, agency_id)
+            require_read_plan(s, who, plan_id)
             mine = agency_task_rows(s, plan_id, agency_id, today)
             groups = groups_of(s, agency_id)
         relation = {
@@ -112,7 +121,7 @@ def register(app: Dash) -> None:
             return (False,) + (no_update,) * 15
         mode = "update" if trigger["type"] == "mw-edit" else "note"
         with session() as s:
-            task = s.get(Task, trigger["index"])
+            task = require_read_task(s, actor(), trigger["index"])
             if task is None:
                 return (False,) + (no_update,) * 15
             state = task_state(s, task)
@@ -214,6 +223,7 @@ def register(app: Dash) -> None:
         month = _month(month_value)
         agency_id, plan_id = context["agency_id"], context["plan_id"]
         with session() as s:
+            require_read_agency(s, who, agency_id)
             inds = reported_indicators(s, agency_id, plan_id)
             existing = (
                 {
@@ -296,13 +306,11 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def template(_n, month_value, context):  # noqa: ANN001, ANN202
-        actor()
+        who = actor()
         month = _month(month_value) or config().as_of().replace(day=1)
         agency_id, plan_id = context["agency_id"], context["plan_id"]
         with session() as s:
-            from dashboard.models import Agency
-
-            agency = s.get(Agency, agency_id)
+            agency = require_read_agency(s, who, agency_id)
             inds = reported_indicators(s, agency_id, plan_id)
             existing = {
                 m.indicator_id: m
@@ -404,9 +412,10 @@ def register(app: Dash) -> None:
 
     @app.callback(Output("mw-history", "children"), Input("mw-saved", "data"), State("mw-context", "data"))
     def fill_history(_saved, context):  # noqa: ANN001, ANN202
-        actor()
+        who = actor()
         agency_id = context["agency_id"]
         with session() as s:
+            require_read_agency(s, who, agency_id)
             entries = history(s, agency_id=agency_id, limit=100)
             task_ids = [e["entity_id"] for e in entries if e["entity"] == "task"]
             fig_ids = [e["entity_id"] for e in entries if e["entity"] == "measurement"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from dash import Dash, Input, Output, State, html, no_update
+from flask import session as flask_session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from dashboard import clock, summaries
 from dashboard.filters import Filters
 from dashboard.models import Agency, Province
-from dashboard.queries import plan_rows
+from dashboard.permissions import can_see_national, readable_plan, readable_provinces
 from dashboard.refresh import freshness as data_age
 from dashboard.reporting import deadline_passed
 from dashboard.store import DB_UNAVAILABLE, meta_dict, plan_version
@@ -54,20 +55,29 @@ def render(pathname: str | None, search: str | None, _version: int | None = None
     who = actor()
     if who.is_kiosk and pathname.rstrip("/") != "/wall":
         return pages.empty(t("forbidden", f.lang), "forbidden")  # a wall-screen token sees the wall only
-    if pathname == "/toan-quoc" and who.role == "agency":
-        return pages.empty(t("forbidden", f.lang), "forbidden")  # an agency sees its own province only
     if pathname.rstrip("/") == "/wall":
         rotate = _number(f.extra.get("rotate"), cfg.wall_rotate_seconds, 2, 3600)
         refresh = _number(f.extra.get("refresh"), cfg.wall_refresh_minutes, 0.05, 1440)
         return wall_shell(f.plan, f.lang, rotate, refresh)
     today = cfg.as_of()
-    scope = f":{who.role}:{who.agency_id}" if pathname in USER_PATHS else ""
-    last_key = f"last:{who.agency_id if who.role == 'agency' else '-'}:{pathname}:{search or ''}{scope}"
     try:
         with session() as s:
+            # What this person may read decides the plan shown, whatever the URL asks for.
+            readable = readable_provinces(s, who)
+            if pathname == "/toan-quoc":
+                if not can_see_national(s, who):
+                    return pages.empty(t("forbidden", f.lang), "forbidden")
+            else:
+                plan = readable_plan(s, who, f.plan)
+                if plan is None:
+                    return pages.empty(t("forbidden", f.lang), "forbidden")
+                if plan != f.plan:
+                    f = f.with_(plan=plan, agencies=(), section=None) if f.plan is not None else f.with_(plan=plan)
+            reader = "all" if readable is None else ",".join(map(str, sorted(readable)))
+            if flask_session.get("reader") != reader:
+                flask_session["reader"] = reader  # which last-good pages are this person's, while the database is down
+            scope = f":{reader}" + (f":{who.role}:{who.agency_id}" if pathname in USER_PATHS else "")
             meta = meta_dict(s)
-            if who.role == "agency" and who.agency_id is not None:
-                f = _own_province_plan(s, f, who.agency_id)
             freshness = plain(data_freshness(s, f.lang))
             key = page_key(plan_version(s, f.plan), today, pathname, f.to_query(), scope, settings())
             built = cache().get(key) if pathname in CACHED_PATHS else None
@@ -76,16 +86,23 @@ def render(pathname: str | None, search: str | None, _version: int | None = None
                 if pathname in CACHED_PATHS:
                     cache().set(key, built)
     except DB_UNAVAILABLE:
-        # The database is down: show this page as it was last built, with a warning; the poll re-renders it
-        # as soon as the database answers again.
-        last = cache().get(last_key) if pathname in CACHED_PATHS else None
+        # The database is down: show this page as it was last built for this reader, with a warning; the poll
+        # re-renders it as soon as the database answers again.
+        last = cache().get(_last_key(pathname, search, who)) if pathname in CACHED_PATHS else None
         return _offline(pathname, f, today, last)
     if pathname in CACHED_PATHS:
         last = {"built": built, "meta": meta, "freshness": freshness, "at": clock.now().isoformat()}
-        cache().set(last_key, last, timeout=LAST_GOOD_SECONDS)
+        cache().set(_last_key(pathname, search, who), last, timeout=LAST_GOOD_SECONDS)
     f = f.with_(plan=built["plan"])
     nav = shell.navbar(pathname, f, built["flags"], meta, f"{t('as_of', f.lang)} {vn_date(today)}", _user_info())
     return shell.page(nav, built["bar"], [freshness, built["content"]])
+
+
+def _last_key(pathname: str, search: str | None, who) -> str:  # noqa: ANN001
+    """Where a page's last good build is kept for a database outage: per page and reader (the provinces they may
+    read, remembered in their session, so it is known while the database is down)."""
+    scope = f":{who.role}:{who.agency_id}" if pathname in USER_PATHS else ""
+    return f"last:{flask_session.get('reader', '-')}:{pathname}:{search or ''}{scope}"
 
 
 def page_key(version: int, today, pathname: str, query: str, scope: str = "", st: Settings | None = None) -> str:  # noqa: ANN001
@@ -132,7 +149,9 @@ def _build(s, pathname: str, f: Filters, who, today) -> dict:  # noqa: ANN001
     f = f.with_(plan=ctx.plan["id"])
     st = settings()
     flags = all_flags(ctx, s, f, st)
-    bar = filter_bar(f, ctx.plans, list(ctx.agencies.values()), ctx.sections, pathname)
+    readable = readable_provinces(s, who)
+    plans = [p for p in ctx.plans if readable is None or p["province_id"] in readable]  # no other province's
+    bar = filter_bar(f, plans, list(ctx.agencies.values()), ctx.sections, pathname)
     if pathname not in PATHS:
         content = pages.empty(t("not_found", f.lang), "not-found")
         bar = None
@@ -180,15 +199,6 @@ def _user_info() -> dict | None:
         "agency": current_user.agency_name,
         "csrf": generate_csrf(),
     }
-
-
-def _own_province_plan(s, f: Filters, agency_id: int) -> Filters:  # noqa: ANN001
-    """An agency user works on its own province's plans."""
-    province_id = s.scalar(select(Agency.province_id).where(Agency.id == agency_id))
-    plans = [p for p in plan_rows(s) if p["province_id"] == province_id]
-    if plans and f.plan not in {p["id"] for p in plans}:
-        return f.with_(plan=plans[0]["id"], agencies=(), section=None)
-    return f
 
 
 def _all_agencies(s) -> list[dict]:  # noqa: ANN001

@@ -12,6 +12,7 @@ from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
 from dashboard import clock
 from dashboard.filters import Filters
+from dashboard.permissions import PermissionDenied, readable_plan
 from dashboard.refresh import freshness as data_age
 from dashboard.store import DB_UNAVAILABLE, plan_version
 from dashboard.views import all_flags, flag_counts, headline, ranking, reporting, snapshots
@@ -37,6 +38,9 @@ def _wall_views(f: Filters, lang: str, today):  # noqa: ANN001, ANN202
     """The four views and the title; built once per data version and plan (200 screens ask the same). The
     meta says how old the data itself is (not when this screen fetched it) and whether a source is behind."""
     with session() as s:
+        f = f.with_(plan=readable_plan(s, actor(), f.plan))  # a screen shows the walls it may, whatever it asks
+        if f.plan is None:
+            raise PermissionDenied("Màn hình này không được xem kế hoạch nào.")
         key = f"wall:{plan_version(s, f.plan)}:{today}:{f.plan}:{lang}"
         built = cache().get(key)
         if built is None:

@@ -68,8 +68,10 @@ def create_user(
     role: str,
     agency_id: int | None = None,
     full_name: str = "",
+    province_id: int | None = None,
 ) -> User:
-    """A new user; an ``agency`` user must be bound to an existing agency."""
+    """A new user; an ``agency`` user must be bound to an existing agency. A leader or viewer reads
+    ``province_id`` only when given (else every province); an agency user always reads its own."""
     username = (username or "").strip().lower()
     if not username or not username.replace(".", "").replace("_", "").replace("-", "").isalnum():
         raise AccountError("Tên đăng nhập chỉ gồm chữ, số, dấu chấm, gạch dưới hoặc gạch ngang.")
@@ -78,8 +80,11 @@ def create_user(
     if role == AGENCY:
         if agency_id is None or session.get(Agency, agency_id) is None:
             raise AccountError("Tài khoản đơn vị phải gắn với một đơn vị có trong danh mục.")
+        province_id = None  # the agency's province, always
     else:
         agency_id = None
+    if role == ADMIN:
+        province_id = None
     _check_password_rules(password)
     if session.scalar(select(func.count()).select_from(User).where(User.username == username)):
         raise AccountError(f"Tên đăng nhập '{username}' đã có.")
@@ -89,6 +94,7 @@ def create_user(
         password_hash=generate_password_hash(password),
         role=role,
         agency_id=agency_id,
+        province_id=province_id,
         active=True,
     )
     session.add(user)
@@ -100,7 +106,13 @@ def create_user(
         "user",
         user.id,
         None,
-        {"username": username, "role": role, "agency_id": agency_id, "full_name": user.full_name},
+        {
+            "username": username,
+            "role": role,
+            "agency_id": agency_id,
+            "province_id": province_id,
+            "full_name": user.full_name,
+        },
     )
     return user
 
@@ -193,13 +205,18 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_kiosk_token(session: Session, actor: Actor, name: str) -> tuple[KioskToken, str]:
-    """A new wall-screen token; the plain token is returned once and never stored."""
+def create_kiosk_token(
+    session: Session, actor: Actor, name: str, province_id: int | None = None
+) -> tuple[KioskToken, str]:
+    """A new wall-screen token (showing one province's walls, or every province's); the plain token is returned
+    once and never stored."""
     name = (name or "").strip()
     if not name:
         raise AccountError("Hãy đặt tên cho màn hình (ví dụ: Phòng điều hành UBND tỉnh).")
     plain = secrets.token_urlsafe(24)
-    token = KioskToken(name=name[:120], token_hash=token_hash(plain), created_by=actor.username)
+    token = KioskToken(
+        name=name[:120], token_hash=token_hash(plain), created_by=actor.username, province_id=province_id
+    )
     session.add(token)
     session.flush()
     record(session, actor, "kiosk.create", "kiosk", token.id, None, {"name": token.name})

@@ -33,6 +33,7 @@ from .accounts import (
     session_user,
 )
 from .models import User
+from .permissions import kiosk_may_call
 from .store import DB_UNAVAILABLE, transaction
 
 OPEN_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico", "/login", "/healthz")
@@ -219,8 +220,13 @@ def _guard() -> Response | None:
             response = redirect("/login")
             response.delete_cookie(KIOSK_COOKIE)
             return response
+        if path == "/_dash-update-component":
+            output = (request.get_json(silent=True) or {}).get("output", "")
+            if not kiosk_may_call(str(output)):  # the wall's own callbacks, nothing else
+                return jsonify(error="a wall screen reads the wall only"), 403
+            return None
         if _is_wall(path) or path in DASH_ENDPOINTS:
-            return None  # what it may do inside Dash is checked by the callbacks
+            return None
         return redirect("/wall")
     if path.startswith("/_"):
         return jsonify(error="authentication required"), 401  # a redirect would break the Dash renderer

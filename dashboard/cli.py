@@ -115,7 +115,14 @@ def cmd_create_user(args: argparse.Namespace, config: Config) -> int:
                 )
                 if agency_id is None:
                     raise AccountError(f"no agency '{args.agency}' in province '{args.province}'")
-            user = create_user(session, SYSTEM, args.username, password, args.role, agency_id, args.name or "")
+            province_id = None
+            if args.role in ("leader", "viewer") and args.province:
+                province_id = session.scalar(sql_select(Province.id).where(Province.name == args.province))
+                if province_id is None:
+                    raise AccountError(f"no province '{args.province}'")
+            user = create_user(
+                session, SYSTEM, args.username, password, args.role, agency_id, args.name or "", province_id
+            )
             print(f"created user {user.username} ({user.role})")
     except AccountError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -130,7 +137,16 @@ def cmd_kiosk_token(args: argparse.Namespace, config: Config) -> int:
     upgrade(engine)
     try:
         with transaction(engine) as session:
-            token, plain = create_kiosk_token(session, SYSTEM, args.name)
+            province_id = None
+            if args.province:
+                from sqlalchemy import select as sql_select
+
+                from .models import Province
+
+                province_id = session.scalar(sql_select(Province.id).where(Province.name == args.province))
+                if province_id is None:
+                    raise AccountError(f"no province '{args.province}'")
+            token, plain = create_kiosk_token(session, SYSTEM, args.name, province_id)
             print(f"wall screen '{token.name}': open /wall?token={plain} once on the TV (shown only now)")
     except AccountError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -365,13 +381,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("username")
     p.add_argument("--role", required=True, choices=("admin", "leader", "agency", "viewer"))
     p.add_argument("--agency", help="agency name, for --role agency (e.g. 'Sở Y tế')")
-    p.add_argument("--province", help="province of the agency (e.g. 'Lào Cai')")
+    p.add_argument(
+        "--province",
+        help="province of the agency (e.g. 'Lào Cai'); for a leader or viewer, the one province they read "
+        "(without it: every province)",
+    )
     p.add_argument("--name", help="full name shown in the interface")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     p.set_defaults(func=cmd_create_user)
 
     p = sub.add_parser("kiosk-token", help="create a read-only token for a wall screen")
     p.add_argument("name", help="which screen, e.g. 'Phòng điều hành UBND tỉnh'")
+    p.add_argument("--province", help="the province whose walls it shows (without it: every province)")
     p.set_defaults(func=cmd_kiosk_token)
 
     p = sub.add_parser(

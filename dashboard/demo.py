@@ -58,7 +58,7 @@ DEMO_USERS = (
         "Giám đốc Sở KH&CN Thái Nguyên (demo)",
     ),
     ("congan.laocai", "donvi-demo-2026", AGENCY, ("Lào Cai", "Công an tỉnh"), "Giám đốc Công an tỉnh Lào Cai (demo)"),
-    ("xem", "xem-demo-2026", VIEWER, None, "Người xem (demo)"),
+    ("xem", "xem-demo-2026", VIEWER, ("Thái Nguyên", None), "Người xem của tỉnh Thái Nguyên (demo)"),
 )
 DEMO_KIOSK_TOKEN = "man-hinh-demo-2026"
 
@@ -346,12 +346,14 @@ def _task_updates(session: Session, rng: random.Random, as_of: date, sent: _Repo
 
 def _demo_accounts(session: Session) -> None:
     for username, password, role, where, name in DEMO_USERS:
-        agency_id = None
-        if where is not None:
+        agency_id = province_id = None
+        if where is not None and where[1] is None:  # a viewer of one province
+            province_id = session.scalar(select(Province.id).where(Province.name == where[0]))
+        elif where is not None:
             agency_id = session.scalar(
                 select(Agency.id).join(Province).where(Province.name == where[0], Agency.name == where[1])
             )
-        create_user(session, SYSTEM, username, password, role, agency_id, name)
+        create_user(session, SYSTEM, username, password, role, agency_id, name, province_id)
     session.add(
         KioskToken(name="Phòng điều hành UBND tỉnh (demo)", token_hash=token_hash(DEMO_KIOSK_TOKEN), created_by="demo")
     )

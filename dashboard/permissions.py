@@ -5,6 +5,10 @@
 - agency: updates the tasks its agency leads, adds notes to tasks it coordinates (or leads through a
   collective group such as "Các sở, ban, ngành"), and reports its own agency's monthly figures;
 - kiosk (a wall-screen token): reads the wall screen, nothing else.
+
+Reading: admins read every province; an agency user its agency's province; a leader or viewer the province
+of their account, or every province when none is set (national leaders); a wall-screen token the walls of
+its province (or of every province), and no other callback.
 """
 
 from __future__ import annotations
@@ -12,9 +16,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .accounts import ADMIN, AGENCY, Actor
+from .accounts import ADMIN, AGENCY, LEADER, Actor
 from .agencies import GROUP, group_scope
-from .models import Agency, TaskAgency
+from .models import Agency, KioskToken, Plan, Province, Task, TaskAgency, User
 
 LEAD = "lead"
 MEMBER_OF_LEAD = "member_of_lead"
@@ -93,3 +97,92 @@ def require_figures(actor: Actor, agency_id: int) -> None:
 def require_admin(actor: Actor) -> None:
     if actor.is_kiosk or actor.role != ADMIN:
         raise PermissionDenied("Chỉ quản trị viên được làm việc này.")
+
+
+# --- reading ----------------------------------------------------------------------------------------
+# Every page, callback, download, briefing and history read asks here, with what it reads looked up on the
+# server: an id the browser sends is a request, the province it belongs to decides.
+
+# What a wall-screen token's browser may ask Dash for: the wall, the page frame that shows it, the poll.
+KIOSK_OUTPUTS = ("..wall-", "wall-", "root.", "data-version.")
+
+
+def readable_provinces(session: Session, actor: Actor) -> set[int] | None:
+    """The provinces whose plans the actor may read; None: every province (admins, national leaders)."""
+    if actor.is_kiosk:
+        token = session.get(KioskToken, actor.kiosk_id)
+        return {token.province_id} if token is not None and token.province_id else None if token else set()
+    if actor.role == ADMIN:
+        return None
+    user = session.get(User, actor.user_id) if actor.user_id is not None else None
+    if user is None or not user.active:
+        return set()
+    if user.role == AGENCY:
+        agency = session.get(Agency, user.agency_id) if user.agency_id else None
+        return {agency.province_id} if agency is not None else set()
+    return {user.province_id} if user.province_id else None
+
+
+def can_read_plan(session: Session, actor: Actor, plan_id: int | None) -> bool:
+    plan = session.get(Plan, plan_id) if plan_id is not None else None
+    if plan is None:
+        return False
+    scope = readable_provinces(session, actor)
+    return scope is None or plan.province_id in scope
+
+
+def readable_plan(session: Session, actor: Actor, requested: int | None) -> int | None:
+    """The plan to show: the one asked for when the actor may read it, else their first plan (newest year
+    first), else None (nothing to read)."""
+    if requested is not None and can_read_plan(session, actor, requested):
+        return requested
+    scope = readable_provinces(session, actor)
+    stmt = select(Plan.id).join(Province).order_by(Plan.year.desc(), Province.name, Plan.id)
+    if scope is not None:
+        stmt = stmt.where(Plan.province_id.in_(scope or [-1]))
+    return session.scalars(stmt.limit(1)).first()
+
+
+def require_read_plan(session: Session, actor: Actor, plan_id: int | None) -> None:
+    if not can_read_plan(session, actor, plan_id):
+        raise PermissionDenied("Bạn không được xem kế hoạch này.")
+
+
+def require_read_agency(session: Session, actor: Actor, agency_id: int | None) -> Agency:
+    """An agency's own pages ("Việc của tôi", its history, its figures template): that agency itself, an admin,
+    or a leader or viewer of its province; never a wall screen."""
+    agency = session.get(Agency, agency_id) if agency_id is not None else None
+    if actor.is_kiosk or agency is None:
+        raise PermissionDenied("Không được phép.")
+    if actor.role == AGENCY:
+        if actor.agency_id != agency.id:
+            raise PermissionDenied("Bạn chỉ xem được việc của đơn vị mình.")
+        return agency
+    scope = readable_provinces(session, actor)
+    if scope is not None and agency.province_id not in scope:
+        raise PermissionDenied("Đơn vị này thuộc tỉnh khác.")
+    return agency
+
+
+def require_read_task(session: Session, actor: Actor, task_id: int | None) -> Task:
+    """A task's details (its notes, evidence links, who updated it): readers of its plan; among agencies, only
+    those taking part in it."""
+    task = session.get(Task, task_id) if task_id is not None else None
+    if task is None or actor.is_kiosk:
+        raise PermissionDenied("Không được phép.")
+    require_read_plan(session, actor, task.plan_id)
+    if actor.role == AGENCY and (actor.agency_id is None or task_relation(session, actor.agency_id, task.id) is None):
+        raise PermissionDenied("Đơn vị của bạn không tham gia nhiệm vụ này.")
+    return task
+
+
+def can_see_national(session: Session, actor: Actor) -> bool:
+    """The national view: admins and leaders of no one province."""
+    if actor.is_kiosk or actor.role not in (ADMIN, LEADER):
+        return False
+    return readable_provinces(session, actor) is None
+
+
+def kiosk_may_call(output: str) -> bool:
+    """Whether a wall screen's browser may call the Dash callback writing ``output``."""
+    return output.startswith(KIOSK_OUTPUTS)

@@ -246,12 +246,14 @@ def test_authorization_matrix(world, change: str, role: str) -> None:  # noqa: A
         after = fingerprint(engine)
         revoked = sum(1 for _, at in after[4] if at is not None) - sum(1 for _, at in before[4] if at is not None)
         assert (revoked == 1) == (role in ALLOWED[change]), (role, change)
-        assert resp.status_code == (401 if role == "anonymous" else 200)
+        assert resp.status_code == (401 if role == "anonymous" else 403 if role == "kiosk" else 200)
         return
     resp = request_for(change, app, engine, clients[role], ids)
     after = fingerprint(engine)
     if role == "anonymous":
         assert resp.status_code == 401
+    elif role == "kiosk":
+        assert resp.status_code == 403, resp.data[:300]  # a wall screen calls nothing but the wall
     else:
         assert resp.status_code == 200, resp.data[:300]
     if role in ALLOWED[change]:
