@@ -62,7 +62,9 @@ def create_app(config: Config | None = None) -> Dash:
     if config.trust_proxy:
         # Login rate limits count per client address: behind a proxy that address is in X-Forwarded-For.
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1, x_host=1)
-    server.config.update(SECRET_KEY=config.secret_key)
+    # A request body beyond this is refused (413) before anything reads it: the largest upload, a 20 MB plan,
+    # arrives base64-encoded inside a Dash request.
+    server.config.update(SECRET_KEY=config.secret_key, MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES)
     cache = Cache(server, config=cache_config(config.redis_url))
     server.extensions["kpi"] = {"engine": engine, "config": config, "cache": cache, "sources": sources}
     init_auth(server, engine, secure_cookies=config.secure_cookies, ratelimit_storage=config.redis_url)
@@ -120,6 +122,8 @@ def create_app(config: Config | None = None) -> Dash:
 # components) in half the time: a cached page in 15-20 ms instead of 25-40 at province scale.
 pio.json.config.default_engine = "json"
 
+
+MAX_REQUEST_BYTES = 32 * 1024 * 1024
 
 DB_DOWN_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8">
 <meta http-equiv="refresh" content="15"><title>Tạm mất kết nối</title></head>

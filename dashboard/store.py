@@ -47,13 +47,24 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite files get their folder created and foreign keys enforced."""
+def make_engine(url: str, statement_timeout_ms: int | None = None) -> Engine:
+    """An engine for ``url``; SQLite files get their folder created and foreign keys enforced. PostgreSQL
+    statements are cancelled after ``statement_timeout_ms`` (default ``STATEMENT_TIMEOUT_MS``; 0: never, for
+    the bulk builds of the benchmarks)."""
+    timeout = STATEMENT_TIMEOUT_MS if statement_timeout_ms is None else statement_timeout_ms
     url = normalize_url(url)
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    # A database that stops answering must fail a request in seconds, not hang the worker.
-    connect_args = {"connect_timeout": 5} if url.startswith("postgresql") else {}
+    # A database that stops answering must fail a request in seconds, not hang the worker: connecting gives up
+    # after 5 s and a statement after 20 s, both well inside a gunicorn worker's 30 s; the page then falls
+    # back to its last good copy.
+    connect_args = (
+        {"connect_timeout": 5, "options": f"-c statement_timeout={timeout}"}
+        if url.startswith("postgresql") and "options=" not in url
+        else {"connect_timeout": 5}
+        if url.startswith("postgresql")
+        else {}
+    )
     engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     # gunicorn --preload forks workers after the app is built: a child must not reuse the parent's sockets.
     os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
@@ -102,6 +113,7 @@ def sessions(engine: Engine) -> sessionmaker[Session]:
 
 
 SQLITE_BUSY_MS = 15_000  # how long a SQLite change waits for the one before it
+STATEMENT_TIMEOUT_MS = 20_000  # a PostgreSQL statement that runs longer is cancelled (the page falls back)
 
 
 @contextmanager

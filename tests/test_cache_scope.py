@@ -34,7 +34,7 @@ def test_a_task_saved_in_one_province_leaves_the_others_cached(tmp_path) -> None
     everything = poll("", None)
     page_dt = call(app, client, "url", {"url.pathname": "/", "url.search": "?plan=2", "data-version.data": dt})
     cache = app.server.extensions["kpi"]["cache"]
-    cached_dt = page_key(dt, TODAY, "/", "?plan=2")
+    cached_dt = page_key(dt, TODAY, "/", "?plan=2", ":all")  # a reader of every province
     assert cache.get(cached_dt) is not None and page_dt.status_code == 200
 
     with transaction(engine) as s:

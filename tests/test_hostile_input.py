@@ -111,7 +111,10 @@ def test_the_figures_preview_refuses_oversized_files_and_the_site_answers(app, k
 def test_a_wall_screen_cannot_upload(app) -> None:  # noqa: ANN001
     client = kiosk(app)
     resp = preview(app, client, workbook(), agency_context(app))
-    out = resp.get_json()["response"]
+    assert resp.status_code == 403  # the request guard: a wall screen calls nothing but the wall
+    # and the callback itself refuses anyone who may not report the agency's figures
+    viewer = login(app, "xem")
+    out = preview(app, viewer, workbook(), agency_context(app)).get_json()["response"]
     assert out["mw-upload-data"]["data"] is None and out["mw-upload-save"]["disabled"] is True
     assert "không được báo cáo số liệu" in json.dumps(out, ensure_ascii=False)
 

@@ -225,7 +225,7 @@ def test_a_refresh_invalidates_cached_pages(tmp_path: Path, backend: str) -> Non
     first = call(app, client, "url", {"url.pathname": "/", "url.search": "?plan=1"})
     with transaction(engine) as s:
         version = data_version(s)
-    key = page_key(version, date(2026, 11, 27), "/", "?plan=1")
+    key = page_key(version, date(2026, 11, 27), "/", "?plan=1", ":all")  # lanhdao reads every province
     assert cache.get(key) is not None  # the page is cached under the data version
     src_url = app.server.extensions["kpi"]["config"].demo_sources()
     eng = create_engine(src_url)

@@ -177,3 +177,18 @@ def test_a_database_outage_is_not_a_sign_out(app, monkeypatch: pytest.MonkeyPatc
     resp = call(app, client, "url", {"url.pathname": "/canh-bao", "url.search": "?plan=1"})
     assert resp.status_code == 200, resp.data[:300]
     assert "lanhdao" in json.dumps(resp.get_json(), ensure_ascii=False)  # signed in as themselves
+
+
+def test_a_slow_statement_is_cancelled_before_a_worker_is_killed() -> None:
+    from conftest import _pg_url
+    from sqlalchemy import text
+
+    from dashboard.store import STATEMENT_TIMEOUT_MS, make_engine
+
+    if not _pg_url():
+        pytest.skip("TEST_DATABASE_URL is not set")
+    assert STATEMENT_TIMEOUT_MS < 30_000  # gunicorn's worker timeout
+    engine = make_engine(_pg_url())
+    with engine.connect() as conn:
+        assert conn.execute(text("SHOW statement_timeout")).scalar() == f"{STATEMENT_TIMEOUT_MS // 1000}s"
+    engine.dispose()

@@ -80,9 +80,14 @@ def decode(data: bytes, source: str) -> str:
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+MAX_LINES = 100_000
+
+
 def parse_text_plan(text: str, source: str) -> ParsedPlan:
     """Parse a whole plan document; raises PlanImportError when it holds no KPI or task at all."""
     lines = text.split("\n")
+    if len(lines) > MAX_LINES:
+        raise PlanImportError(f"{source}: {len(lines):,} lines; a plan document has a few thousand at most")
     plan = ParsedPlan(source_file=source)
     _read_metadata(lines, plan)
     tables = _read_tables(lines, plan)
