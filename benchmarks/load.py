@@ -216,7 +216,7 @@ class Browser(threading.Thread):
             self.stats.samples.append(f"{kind}: {detail[:400]}")
 
     def request(
-        self, kind: str, method: str, path: str, expect: tuple[int, ...] = (200,), **kw
+        self, kind: str, method: str, path: str, expect: tuple[int, ...] = (200,), **kw: object
     ) -> requests.Response | None:
         # The kind goes along in a header that gunicorn's access log records with the time spent in the worker.
         headers = {**kw.pop("headers", {}), KIND_HEADER: kind}

@@ -799,7 +799,9 @@ def _denominator(rng: random.Random, kpi: KpiTemplate, kind: str) -> int:
     return rng.randint(40, 300)
 
 
-def measurement_rows(data: list[ProvinceData], months: list[date], sent: ReportCalendar, rng: random.Random):
+def measurement_rows(  # noqa: ANN201 - a generator of row dicts
+    data: list[ProvinceData], months: list[date], sent: ReportCalendar, rng: random.Random
+):
     """Monthly figures of every reporting agency for every KPI but the headline ones (the refresh loads those)."""
     for p in data:
         for iid, kpi, target, ratio in p.indicators:
@@ -824,7 +826,9 @@ def measurement_rows(data: list[ProvinceData], months: list[date], sent: ReportC
                     yield (iid, aid, month, num, den_value, value, "form", reported, GENERATOR, 1)
 
 
-def task_update_rows(tasks: list[tuple], months: list[date], as_of: date, sent: ReportCalendar, rng: random.Random):
+def task_update_rows(  # noqa: ANN201 - a generator of row dicts
+    tasks: list[tuple], months: list[date], as_of: date, sent: ReportCalendar, rng: random.Random
+):
     """Monthly task updates like the demo's: recurring reports, progress to done/late/overdue, notes."""
     year_start = date(YEAR, 1, 1)
 

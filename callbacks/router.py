@@ -183,7 +183,7 @@ def _build(s, pathname: str, f: Filters, who, today) -> dict:  # noqa: ANN001
     return {"plan": ctx.plan["id"], "flags": len(flags), "bar": plain(bar), "content": plain(content)}
 
 
-def data_freshness(s, lang: str):  # noqa: ANN001, ANN201
+def data_freshness(s, lang: str) -> html.Div:  # noqa: ANN001
     """When the data was last refreshed, and a warning for every source whose data is too old."""
     now = clock.now()
     return pages.freshness(data_age(s, config_sources(), now), now, lang)

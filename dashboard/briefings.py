@@ -42,7 +42,7 @@ def write_monthly_briefings(engine: Engine, folder: Path, today: date, settings:
                 tmp = path.with_suffix(".part")
                 tmp.write_bytes(build_pdf(**data, demo=demo))
                 tmp.replace(path)  # never a half-written file in the folder
-            except Exception:  # noqa: BLE001 - one plan's failure must not stop the others' briefings
+            except Exception:
                 log.exception("the monthly briefing of plan %s could not be written", plan["code"])
                 continue
             written.append(path)

@@ -126,6 +126,6 @@ def warm(cache, engine: Engine, today: date, settings: Settings, plan_ids: Itera
                 if not is_ready(cache, s, plan_id, today, settings):
                     plan_context(cache, s, plan_id, today, settings)
                     built.append(plan_id)
-    except Exception:  # noqa: BLE001 - warming is an optimisation
+    except Exception:
         log.warning("could not prepare the data of plans %s", plan_ids, exc_info=True)
     return built

@@ -53,7 +53,7 @@ def _pg_url() -> str | None:
 
 
 @pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path):
+def db_url(request: pytest.FixtureRequest, tmp_path: Path):  # noqa: ANN201 - a fixture
     """A URL to an empty database: a SQLite file, or a private schema in the test PostgreSQL."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'test.db'}"
@@ -73,7 +73,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path):
 
 
 @pytest.fixture
-def engine(db_url: str):
+def engine(db_url: str):  # noqa: ANN201 - a fixture
     eng = make_engine(db_url)
     upgrade(eng)
     yield eng
@@ -96,7 +96,7 @@ def content(engine) -> dict[str, list[tuple]]:  # noqa: ANN001
 
 
 @pytest.fixture
-def seed_copy(tmp_path: Path):
+def seed_copy(tmp_path: Path):  # noqa: ANN201 - a fixture
     """Copy a plan file into tmp_path so a test may edit it."""
 
     def _copy(src: Path) -> Path:

@@ -95,7 +95,7 @@ def fingerprint(engine) -> tuple:  # noqa: ANN001
         )
 
 
-def request_for(change: str, app, engine, client, ids):  # noqa: ANN001, ANN201, C901
+def request_for(change: str, app, engine, client, ids):  # noqa: ANN001, ANN201
     n = next(counter)
     with transaction(engine) as s:
         versions = {tid: s.get(Task, tid).version for tid in (ids["lead_task"], ids["coord_task"])}

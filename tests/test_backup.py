@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import BACKENDS, content, snapshot
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import Engine, create_engine, select, text
 
 from dashboard.backup import BackupError, restore_backup, write_backup
 from dashboard.cli import main
@@ -22,7 +22,7 @@ AS_OF = date(2026, 11, 27)
 
 
 @pytest.fixture
-def other_url(request: pytest.FixtureRequest, tmp_path: Path):
+def other_url(request: pytest.FixtureRequest, tmp_path: Path):  # noqa: ANN201 - a fixture
     """A second empty database of the kind the test asks for (indirect parameter)."""
     kind = getattr(request, "param", "sqlite")
     if kind == "sqlite":
@@ -43,7 +43,7 @@ def other_url(request: pytest.FixtureRequest, tmp_path: Path):
 
 
 @pytest.fixture
-def demo_engine(db_url: str):
+def demo_engine(db_url: str):  # noqa: ANN201 - a fixture
     engine = make_engine(db_url)
     build_demo(engine, AS_OF)
     with transaction(engine) as s:  # values that test the encoding: accents, markup, a JSON column, None
@@ -55,7 +55,7 @@ def demo_engine(db_url: str):
 
 
 @pytest.mark.parametrize("other_url", BACKENDS, indirect=True)
-def test_round_trip_is_exact_across_backends(demo_engine, other_url: str, tmp_path: Path) -> None:
+def test_round_trip_is_exact_across_backends(demo_engine: Engine, other_url: str, tmp_path: Path) -> None:
     path = tmp_path / "b.jsonl.gz"
     summary = write_backup(demo_engine, path)
     before = content(demo_engine)
@@ -75,7 +75,7 @@ def test_round_trip_is_exact_across_backends(demo_engine, other_url: str, tmp_pa
     target.dispose()
 
 
-def test_restore_over_changed_data_needs_force_and_brings_it_back(demo_engine, tmp_path: Path) -> None:
+def test_restore_over_changed_data_needs_force_and_brings_it_back(demo_engine: Engine, tmp_path: Path) -> None:
     path = tmp_path / "b.jsonl.gz"
     write_backup(demo_engine, path)
     before = content(demo_engine)
@@ -97,7 +97,7 @@ def _rewrite(src: Path, dst: Path, edit) -> None:  # noqa: ANN001
         f.writelines(edit(lines))
 
 
-def test_damaged_backups_are_refused_and_change_nothing(demo_engine, tmp_path: Path) -> None:
+def test_damaged_backups_are_refused_and_change_nothing(demo_engine: Engine, tmp_path: Path) -> None:
     good = tmp_path / "good.jsonl.gz"
     write_backup(demo_engine, good)
     raw = good.read_bytes()
@@ -131,8 +131,8 @@ def test_damaged_backups_are_refused_and_change_nothing(demo_engine, tmp_path: P
 
 
 def test_cli_backup_then_restore_into_a_new_database(
-    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
-) -> None:  # noqa: ANN001
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     engine = make_engine(db_url)
     build_demo(engine, AS_OF)
     before = content(engine)

@@ -11,7 +11,7 @@ from dashboard.models import Agency, AgencyAlias, Indicator, Plan, Task, TaskAge
 from dashboard.store import transaction
 
 
-def count(engine, model, *where) -> int:  # noqa: ANN001
+def count(engine, model, *where: object) -> int:  # noqa: ANN001
     with transaction(engine) as s:
         return s.scalar(select(func.count()).select_from(model).where(*where))
 

@@ -10,7 +10,9 @@ RATIO = {"id": 1, "is_ratio": True, "unit": "%", "target_op": ">=", "target_valu
 COUNT = {"id": 2, "is_ratio": False, "unit": "Sản phẩm", "target_op": ">=", "target_value": 5.0, "name": "SP"}
 
 
-def fig(agency: int, month: int, num: float | None, den: float | None, value: float | None = None, ind: int = 1):
+def fig(
+    agency: int, month: int, num: float | None, den: float | None, value: float | None = None, ind: int = 1
+) -> Figure:
     return Figure(ind, agency, date(2026, month, 1), num, den, value)
 
 
