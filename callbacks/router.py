@@ -82,7 +82,7 @@ def render(pathname: str | None, search: str | None, _version: int | None = None
             key = page_key(plan_version(s, f.plan), today, pathname, f.to_query(), scope, settings())
             built = cache().get(key) if pathname in CACHED_PATHS else None
             if built is None:
-                built = _build(s, pathname, f, who, today)
+                built = _build(s, pathname, f, who, today, readable)
                 if pathname in CACHED_PATHS:
                     cache().set(key, built)
     except DB_UNAVAILABLE:
@@ -128,8 +128,9 @@ def _offline(pathname: str, f: Filters, today, last: dict | None):  # noqa: ANN0
     return shell.page(nav, built["bar"], [warning, last["freshness"], built["content"]])
 
 
-def _build(s, pathname: str, f: Filters, who, today) -> dict:  # noqa: ANN001
-    """Navigation count, filter bar and page content, as plain JSON (so any cache can hold them)."""
+def _build(s, pathname: str, f: Filters, who, today, readable: set[int] | None) -> dict:  # noqa: ANN001
+    """Navigation count, filter bar and page content, as plain JSON (so any cache can hold them); ``readable``:
+    the provinces the reader may read (None: all), for the plan chooser."""
     if pathname == "/toan-quoc":
         rows, computed_at = summaries.national(s, today, settings())
         return {
@@ -149,7 +150,6 @@ def _build(s, pathname: str, f: Filters, who, today) -> dict:  # noqa: ANN001
     f = f.with_(plan=ctx.plan["id"])
     st = settings()
     flags = all_flags(ctx, s, f, st)
-    readable = readable_provinces(s, who)
     plans = [p for p in ctx.plans if readable is None or p["province_id"] in readable]  # no other province's
     bar = filter_bar(f, plans, list(ctx.agencies.values()), ctx.sections, pathname)
     if pathname not in PATHS:
