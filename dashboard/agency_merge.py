@@ -9,7 +9,6 @@ table names, not the ORM models, so the migration that runs it keeps working as 
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from datetime import datetime
 
@@ -18,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from . import clock
 from .agencies import GROUP, is_collective
-from .text import clean, tone_key
+from .text import spelling_key
 
 _agency = table("agency", column("id"), column("province_id"), column("name"), column("kind"))
 _alias = table("agency_alias", column("id"), column("agency_id"))
@@ -48,11 +47,6 @@ _audit = table(
     column("before", JSON),
     column("after", JSON),
 )
-
-
-def identity(name: str) -> str:
-    """What makes two stored names one agency: the same words, whatever the tone placement, case or form."""
-    return " ".join(tone_key(w) for w in re.findall(r"\w+", clean(name)))
 
 
 def _audit_row(session: Session, action: str, agency_id: int, before: dict, after: dict) -> None:
@@ -121,7 +115,7 @@ def fix_stored_agencies(session: Session) -> list[tuple[int, int]]:
     rows = session.execute(select(_agency.c.id, _agency.c.province_id, _agency.c.name, _agency.c.kind)).all()
     by_identity: dict[tuple[int, str], list] = defaultdict(list)
     for r in sorted(rows, key=lambda r: r.id):
-        by_identity[(r.province_id, identity(r.name))].append(r)
+        by_identity[(r.province_id, spelling_key(r.name))].append(r)
     merged: list[tuple[int, int]] = []
     for same in by_identity.values():
         keep = same[0]

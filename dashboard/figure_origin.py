@@ -19,10 +19,6 @@ from .store import id_list
 SUBMITTED = RESERVED_NAMES
 
 
-def is_submitted(source: str | None) -> bool:
-    return (source or "form") in SUBMITTED
-
-
 def fed_by_sources(session: Session, indicator_ids: Iterable[int], sources: Iterable[Source] = ()) -> dict[int, str]:
     """The KPIs among ``indicator_ids`` that a SQL source feeds, with the source's name: those that hold a
     figure from a source. ``sources`` turns a name into its title for messages."""

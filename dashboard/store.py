@@ -58,13 +58,11 @@ def make_engine(url: str, statement_timeout_ms: int | None = None) -> Engine:
     # A database that stops answering must fail a request in seconds, not hang the worker: connecting gives up
     # after 5 s and a statement after 20 s, both well inside a gunicorn worker's 30 s; the page then falls
     # back to its last good copy.
-    connect_args = (
-        {"connect_timeout": 5, "options": f"-c statement_timeout={timeout}"}
-        if url.startswith("postgresql") and "options=" not in url
-        else {"connect_timeout": 5}
-        if url.startswith("postgresql")
-        else {}
-    )
+    connect_args: dict = {}
+    if url.startswith("postgresql"):
+        connect_args["connect_timeout"] = 5
+        if "options=" not in url:  # options in the URL (a search_path) are the caller's: left as they are
+            connect_args["options"] = f"-c statement_timeout={timeout}"
     engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     # gunicorn --preload forks workers after the app is built: a child must not reuse the parent's sockets.
     os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))

@@ -83,10 +83,15 @@ def tone_key(word: str) -> str:
     return unicodedata.normalize("NFC", "".join(letters)) + tone
 
 
+def spelling_key(text: str | None) -> str:
+    """The words of a text, each by its ``tone_key``: equal for two spellings of the same words, whatever the
+    tone placement, Unicode form, case, punctuation and spacing."""
+    return " ".join(tone_key(w) for w in re.findall(r"\w+", clean(text)))
+
+
 def same_spelling(a: str | None, b: str | None) -> bool:
     """Whether two texts are the same words, whatever the tone placement, Unicode form, case and spacing."""
-    words = re.compile(r"\w+")
-    return [tone_key(w) for w in words.findall(clean(a))] == [tone_key(w) for w in words.findall(clean(b))]
+    return spelling_key(a) == spelling_key(b)
 
 
 @lru_cache(maxsize=4096)  # pages name every chart's download after its KPI and plan: the same few hundred texts
