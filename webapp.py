@@ -24,6 +24,7 @@ from dashboard.auth import init_auth
 from dashboard.config import Config
 from dashboard.demo import demo_options, ensure_database
 from dashboard.permissions import PermissionDenied
+from dashboard.plan_cache import key_prefix
 from dashboard.scheduler import KpiScheduler
 from dashboard.store import make_engine
 from layouts.shell import root
@@ -45,7 +46,7 @@ def code_version() -> str:
 def create_app(config: Config | None = None) -> Dash:
     """Build the dashboard. An empty embedded (SQLite) database is migrated and filled with the demo."""
     config = config or Config.from_env()
-    engine = make_engine(config.database_url)
+    engine = make_engine(config.database_url, config.db_timeout_s)
     sources = config.sources()
     ensure_database(
         engine, config.as_of(), fill_demo=config.auto_demo and engine.dialect.name == "sqlite", **demo_options(config)
@@ -65,7 +66,7 @@ def create_app(config: Config | None = None) -> Dash:
     # A request body beyond this is refused (413) before anything reads it: the largest upload, a 20 MB plan,
     # arrives base64-encoded inside a Dash request.
     server.config.update(SECRET_KEY=config.secret_key, MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES)
-    cache = Cache(server, config=cache_config(config.redis_url))
+    cache = Cache(server, config=cache_config(config.redis_url, config.database_url))
     server.extensions["kpi"] = {"engine": engine, "config": config, "cache": cache, "sources": sources}
     init_auth(server, engine, secure_cookies=config.secure_cookies, ratelimit_storage=config.redis_url)
     version = code_version()
@@ -161,14 +162,14 @@ def _security_headers(server: Flask, script_hashes: list[str]) -> None:
         return response
 
 
-def cache_config(redis_url: str | None) -> dict:
+def cache_config(redis_url: str | None, database_url: str) -> dict:
     """Redis when REDIS_URL is set (shared by all workers), else a cache in this process."""
     if redis_url:
         return {
             "CACHE_TYPE": "RedisCache",
             "CACHE_REDIS_URL": redis_url,
             "CACHE_DEFAULT_TIMEOUT": 3600,
-            "CACHE_KEY_PREFIX": "kpi:",
+            "CACHE_KEY_PREFIX": key_prefix(database_url),
         }
     return {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 3600, "CACHE_THRESHOLD": 2000}
 

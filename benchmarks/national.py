@@ -1024,7 +1024,7 @@ def _reporters(data: list[ProvinceData]) -> list[tuple[str, str, str, str]]:
 
 def build_sources(url: str, data: list[ProvinceData], opts: Options, timer: Timer) -> dict[str, int]:
     """(Re)create the raw tables and fill them with about ``source_records × scale`` records."""
-    engine = make_engine(url, statement_timeout_ms=0)  # bulk loads may run longer than a page may
+    engine = make_engine(url, timeout_s=0)  # bulk loads may run longer than a page may
     rng = random.Random(opts.seed + 606)
     months = [m.strftime("%Y-%m") for m in months_of(YEAR, opts.as_of)]
     target = max(1_000, round(opts.source_records * opts.scale))
@@ -1206,7 +1206,7 @@ def build(opts: Options) -> dict[str, int]:
     timer = Timer()
     print(f"store   {make_url(opts.database_url).render_as_string(hide_password=True)}")
     print(f"sources {make_url(opts.sources_url).render_as_string(hide_password=True)}")
-    engine = make_engine(opts.database_url, statement_timeout_ms=0)
+    engine = make_engine(opts.database_url, timeout_s=0)
     data, counts = build_store(engine, opts, timer)
     engine.dispose()
     raw = build_sources(opts.sources_url, data, opts, timer)

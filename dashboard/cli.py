@@ -20,7 +20,7 @@ from .store import make_engine, transaction, upgrade
 
 
 def _engine(config: Config):  # noqa: ANN202
-    return make_engine(config.database_url)
+    return make_engine(config.database_url, config.db_timeout_s)
 
 
 def cmd_init_db(args: argparse.Namespace, config: Config) -> int:
@@ -39,7 +39,7 @@ def _prepare(config: Config, engine: Engine, plan_ids: list[int] | None, clear: 
         return
     from . import plan_cache
 
-    cache = plan_cache.shared_cache(config.redis_url)
+    cache = plan_cache.shared_cache(config.redis_url, config.database_url)
     if clear:
         cache.clear()
     plan_cache.warm(cache, engine, config.as_of(), _settings(config), plan_ids)

@@ -56,6 +56,14 @@ def _int_env(name: str, default: int) -> int:
     return int(_float_env(name, default))
 
 
+def _db_timeout() -> float:
+    seconds = _float_env("DB_TIMEOUT", 20.0)
+    # The client gives the server 3 s more to answer; all of it must fit inside gunicorn's 30 s worker timeout.
+    if not 1 <= seconds <= 25:
+        raise SystemExit(f"DB_TIMEOUT must be from 1 to 25 seconds (inside a web worker's 30 s), got {seconds:g}")
+    return seconds
+
+
 def _report_day() -> int:
     day = _int_env("REPORT_DAY", 25)
     if not 1 <= day <= 28:
@@ -104,6 +112,7 @@ class Config:
     trust_proxy: bool = False  # behind a reverse proxy: take the client address and scheme from X-Forwarded-*
     redis_url: str | None = None  # shared store for rate limits (and caches) across workers
     login_rate_limit: str | None = None  # flask-limiter limits per client address for POST /login; None: the default
+    db_timeout_s: float = 20.0  # a database statement or answer that takes longer fails (the page falls back)
 
     @classmethod
     def from_env(cls) -> Config:
@@ -129,6 +138,7 @@ class Config:
             trust_proxy=os.environ.get("TRUST_PROXY", "").lower() in ("1", "true", "yes", "on"),
             redis_url=os.environ.get("REDIS_URL") or None,
             login_rate_limit=os.environ.get("LOGIN_RATE_LIMIT", "").strip() or None,
+            db_timeout_s=_db_timeout(),
         )
 
     def sources_path(self) -> Path:

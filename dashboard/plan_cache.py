@@ -12,6 +12,7 @@ Redis client in the scheduler worker, both reading the same Redis keys.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from collections import OrderedDict
@@ -29,17 +30,28 @@ from .store import plan_version, transaction
 from .views import PlanContext, Settings, load_context, reporting
 
 log = logging.getLogger(__name__)
-KEY_PREFIX = "kpi:"  # the web app's flask-caching prefix: the worker must write the keys the pages read
+
+
+def key_prefix(database_url: str) -> str:
+    """The prefix of every shared-cache key of the site whose store is ``database_url``: the web workers and the
+    scheduler worker write and read the same keys, and two sites (or two test databases) sharing one Redis
+    never serve each other's pages, although their data versions and page keys may be equal."""
+    from sqlalchemy import make_url
+
+    from .store import normalize_url
+
+    where = make_url(normalize_url(database_url)).render_as_string(hide_password=True)
+    return f"kpi:{hashlib.sha1(where.encode()).hexdigest()[:8]}:"
 
 
 @lru_cache(maxsize=4)
-def shared_cache(redis_url: str):  # noqa: ANN201
+def shared_cache(redis_url: str, database_url: str):  # noqa: ANN201
     """The web app's Redis cache, for a process without the web app (the scheduler worker); one client per
     URL and process, reused by every job."""
     import redis
     from cachelib import RedisCache
 
-    return RedisCache(host=redis.from_url(redis_url), key_prefix=KEY_PREFIX, default_timeout=3600)
+    return RedisCache(host=redis.from_url(redis_url), key_prefix=key_prefix(database_url), default_timeout=3600)
 
 
 LOCAL_PLANS = 6

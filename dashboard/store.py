@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import (
@@ -47,23 +49,36 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, statement_timeout_ms: int | None = None) -> Engine:
-    """An engine for ``url``; SQLite files get their folder created and foreign keys enforced. PostgreSQL
-    statements are cancelled after ``statement_timeout_ms`` (default ``STATEMENT_TIMEOUT_MS``; 0: never, for
-    the bulk builds of the benchmarks)."""
-    timeout = STATEMENT_TIMEOUT_MS if statement_timeout_ms is None else statement_timeout_ms
+def make_engine(url: str, timeout_s: float | None = None) -> Engine:
+    """An engine for ``url``; SQLite files get their folder created and foreign keys enforced.
+
+    PostgreSQL statements are cancelled by the server after ``timeout_s`` (default ``DB_TIMEOUT_S``; 0: never,
+    for the bulk builds of the benchmarks), and the client itself stops waiting a little later: a server that
+    hangs (a relay that stops forwarding, a frozen host) never answers a cancel either."""
+    timeout = DB_TIMEOUT_S if timeout_s is None else timeout_s
     url = normalize_url(url)
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     # A database that stops answering must fail a request in seconds, not hang the worker: connecting gives up
-    # after 5 s and a statement after 20 s, both well inside a gunicorn worker's 30 s; the page then falls
-    # back to its last good copy.
+    # after 5 s and a statement after ``timeout`` s, inside a gunicorn worker's 30 s; the page then falls back
+    # to its last good copy.
     connect_args: dict = {}
     if url.startswith("postgresql"):
         connect_args["connect_timeout"] = 5
         if "options=" not in url:  # options in the URL (a search_path) are the caller's: left as they are
-            connect_args["options"] = f"-c statement_timeout={timeout}"
+            connect_args["options"] = f"-c statement_timeout={int(timeout * 1000)}"
     engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+    if engine.dialect.name == "postgresql" and timeout:
+        patience = AnswerPatience(timeout + ANSWER_GRACE_S)
+
+        @event.listens_for(engine, "do_connect")
+        def _answering(_dialect, _record, cargs, cparams) -> AnsweringConnection:  # noqa: ANN001
+            if patience.suspect():  # libpq counts whole seconds, 2 at least
+                cparams = {**cparams, "connect_timeout": max(2, int(SUSPECT_TIMEOUT_S))}
+            conn = AnsweringConnection.connect(*cargs, **cparams)
+            conn.patience = patience
+            return conn
+
     # gunicorn --preload forks workers after the app is built: a child must not reuse the parent's sockets.
     os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
     if engine.dialect.name == "sqlite":
@@ -111,7 +126,56 @@ def sessions(engine: Engine) -> sessionmaker[Session]:
 
 
 SQLITE_BUSY_MS = 15_000  # how long a SQLite change waits for the one before it
-STATEMENT_TIMEOUT_MS = 20_000  # a PostgreSQL statement that runs longer is cancelled (the page falls back)
+DB_TIMEOUT_S = 20.0  # a PostgreSQL statement that runs longer is cancelled (the page falls back)
+ANSWER_GRACE_S = 3.0  # past the statement timeout, the server had its chance to answer with a cancel
+SUSPECT_TIMEOUT_S = 2.0  # how long to wait for an answer shortly after the database last failed to give one
+SUSPECT_FOR_S = 30.0  # ... and for how long after that failure
+
+
+class AnswerPatience:
+    """How long one engine waits for the database's answer to one request.
+
+    After a wait that ran out, the database is suspected of hanging: for ``SUSPECT_FOR_S`` every wait gives up
+    after ``SUSPECT_TIMEOUT_S``, so the other users' pages fall back to their cached copies in two seconds
+    instead of each holding a worker for the full timeout."""
+
+    def __init__(self, limit_s: float) -> None:
+        self.limit_s = limit_s
+        self._suspect_until = 0.0
+
+    def suspect(self) -> bool:
+        return time.monotonic() < self._suspect_until
+
+    def limit(self) -> float:
+        return min(self.limit_s, SUSPECT_TIMEOUT_S) if self.suspect() else self.limit_s
+
+    def ran_out(self) -> None:
+        self._suspect_until = time.monotonic() + SUSPECT_FOR_S
+
+    def answered(self) -> None:
+        self._suspect_until = 0.0
+
+
+class AnsweringConnection(psycopg.Connection):
+    """A psycopg connection that stops waiting for the server after its engine's patience: libpq would wait
+    forever on a socket the peer keeps open without answering. The connection is closed on the spot (it is
+    mid-protocol), so SQLAlchemy discards it from the pool and the error reaches the page as an outage."""
+
+    patience: AnswerPatience | None = None
+
+    def wait(self, gen, interval: float = 0.1, timeout: float | None = None):  # noqa: ANN001, ANN201
+        patience = self.patience
+        if patience is None or timeout is not None:
+            return super().wait(gen, interval=interval, timeout=timeout)
+        limit = patience.limit()
+        try:
+            answer = super().wait(gen, interval=interval, timeout=limit)
+        except psycopg.errors._WaitTimeout as exc:  # the only signal psycopg gives for a wait that ran out
+            patience.ran_out()
+            self.close()
+            raise psycopg.OperationalError(f"the database did not answer within {limit:g} s") from exc
+        patience.answered()
+        return answer
 
 
 @contextmanager

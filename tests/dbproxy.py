@@ -17,6 +17,8 @@ class DbProxy:
         self._listener: socket.socket | None = None
         self._conns: list[socket.socket] = []
         self._lock = threading.Lock()
+        self._flowing = threading.Event()
+        self._flowing.set()
 
     def start(self) -> None:
         """Accept connections again (the database is back)."""
@@ -47,6 +49,15 @@ class DbProxy:
                 conn.close()
             self._conns.clear()
 
+    def hang(self) -> None:
+        """Keep every connection open and accept new ones, but forward nothing: the database neither answers
+        nor refuses (a frozen host, a stateful firewall dropping packets)."""
+        self._flowing.clear()
+
+    def resume(self) -> None:
+        """Forward again whatever was held (the peers that gave up meanwhile have closed their side)."""
+        self._flowing.set()
+
     def _accept(self, listener: socket.socket) -> None:
         while True:
             try:
@@ -67,10 +78,10 @@ class DbProxy:
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
 
-    @staticmethod
-    def _pipe(src: socket.socket, dst: socket.socket) -> None:
+    def _pipe(self, src: socket.socket, dst: socket.socket) -> None:
         try:
             while data := src.recv(65536):
+                self._flowing.wait()
                 dst.sendall(data)
         except OSError:
             pass

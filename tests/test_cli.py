@@ -156,9 +156,9 @@ def test_command_line_changes_prepare_the_web_workers_plan_data_in_redis(tmp_pat
     from dashboard.store import make_engine, transaction
     from dashboard.views import Settings
 
-    cache = plan_cache.shared_cache(redis_url)
-    cache.set("page:stale", "a page built before the restore")
     db = f"sqlite:///{tmp_path / 'x.db'}"
+    cache = plan_cache.shared_cache(redis_url, db)
+    cache.set("page:stale", "a page built before the restore")
     try:
         assert run(db, "import-plan", str(TN), REDIS_URL=redis_url).returncode == 0
         engine = make_engine(db)

@@ -68,7 +68,8 @@ def test_pages_read_the_plan_data_the_scheduler_worker_prepared_in_redis(tmp_pat
     app = demo_app(tmp_path, redis_url=url)
     engine, web_cache = app.server.extensions["kpi"]["engine"], app.server.extensions["kpi"]["cache"]
     web_cache.clear()
-    worker_cache = plan_cache.shared_cache(url)  # what `python -m dashboard scheduler` uses
+    # what `python -m dashboard scheduler` uses
+    worker_cache = plan_cache.shared_cache(url, app.server.extensions["kpi"]["config"].database_url)
     assert plan_cache.warm(worker_cache, engine, TODAY, _settings(app)) == [1, 2, 3]
 
     def no_loading(*_args, **_kw):  # noqa: ANN002, ANN003, ANN202

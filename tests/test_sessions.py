@@ -183,12 +183,38 @@ def test_a_slow_statement_is_cancelled_before_a_worker_is_killed() -> None:
     from conftest import _pg_url
     from sqlalchemy import text
 
-    from dashboard.store import STATEMENT_TIMEOUT_MS, make_engine
+    from dashboard.store import ANSWER_GRACE_S, DB_TIMEOUT_S, make_engine
 
     if not _pg_url():
         pytest.skip("TEST_DATABASE_URL is not set")
-    assert STATEMENT_TIMEOUT_MS < 30_000  # gunicorn's worker timeout
+    assert DB_TIMEOUT_S + ANSWER_GRACE_S < 30  # gunicorn's worker timeout
     engine = make_engine(_pg_url())
     with engine.connect() as conn:
-        assert conn.execute(text("SHOW statement_timeout")).scalar() == f"{STATEMENT_TIMEOUT_MS // 1000}s"
+        assert conn.execute(text("SHOW statement_timeout")).scalar() == "20s"
     engine.dispose()
+    engine = make_engine(_pg_url(), 2)
+    with engine.connect() as conn:
+        assert conn.execute(text("SHOW statement_timeout")).scalar() == "2s"
+        with pytest.raises(OperationalError, match="canceling statement"):
+            conn.execute(text("SELECT pg_sleep(5)"))
+    engine.dispose()
+
+
+def test_db_timeout_must_fit_inside_a_web_worker(monkeypatch) -> None:  # noqa: ANN001
+    from dashboard.config import Config
+
+    monkeypatch.setenv("DB_TIMEOUT", "8")
+    assert Config.from_env().db_timeout_s == 8
+    for bad in ("0", "40", "soon"):
+        monkeypatch.setenv("DB_TIMEOUT", bad)
+        with pytest.raises(SystemExit, match="DB_TIMEOUT"):
+            Config.from_env()
+
+
+def test_two_sites_sharing_one_redis_never_read_each_others_pages() -> None:
+    from dashboard.plan_cache import key_prefix
+
+    one = key_prefix("postgresql://kpi:secret@db/thai_nguyen")
+    assert one == key_prefix("postgres://kpi:other-secret@db/thai_nguyen")  # the password is not the site
+    assert one != key_prefix("postgresql://kpi:secret@db/dong_thap")
+    assert key_prefix("sqlite:///a/kpi.db") != key_prefix("sqlite:///b/kpi.db")
