@@ -22,7 +22,7 @@ import callbacks
 from callbacks.context import warm
 from dashboard.auth import init_auth
 from dashboard.config import Config
-from dashboard.demo import demo_options, ensure_database
+from dashboard.demo import prepare_store
 from dashboard.permissions import PermissionDenied
 from dashboard.plan_cache import key_prefix
 from dashboard.scheduler import KpiScheduler
@@ -44,13 +44,11 @@ def code_version() -> str:
 
 
 def create_app(config: Config | None = None) -> Dash:
-    """Build the dashboard. An empty embedded (SQLite) database is migrated and filled with the demo."""
+    """Build the dashboard on a store that is ready (see ``dashboard.demo.prepare_store``): building the app reads
+    and writes no data, so tests and workers build it on a copy of a prepared store."""
     config = config or Config.from_env()
     engine = make_engine(config.database_url, config.db_timeout_s)
     sources = config.sources()
-    ensure_database(
-        engine, config.as_of(), fill_demo=config.auto_demo and engine.dialect.name == "sqlite", **demo_options(config)
-    )
     app = Dash(
         __name__,
         title="Theo dõi KPI - Nghị quyết 57 & Đề án 06",
@@ -175,5 +173,7 @@ def cache_config(redis_url: str | None, database_url: str) -> dict:
 
 
 def create_server() -> Flask:
-    """The Flask server for gunicorn."""
-    return create_app().server
+    """The Flask server for gunicorn: the store is prepared first (migrated; the demo on a first embedded run)."""
+    config = Config.from_env()
+    prepare_store(config)
+    return create_app(config).server

@@ -131,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args(argv)
 
+    from dashboard.demo import prepare_store
     from webapp import create_app
 
     config = Config(
@@ -141,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         redis_url=args.redis_url,
         login_rate_limit="1000 per minute",
     )
+    prepare_store(config)
     app = create_app(config)
     engine = app.server.extensions["kpi"]["engine"]
     with transaction(engine) as s:

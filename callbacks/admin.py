@@ -9,13 +9,12 @@ from pathlib import Path
 
 import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
-from sqlalchemy import select
 
 from dashboard import accounts
 from dashboard.audit import history
 from dashboard.importers import PlanImportError, import_file
-from dashboard.models import KioskToken, User
 from dashboard.permissions import require_admin
+from dashboard.queries import kiosk_rows, user_rows
 from dashboard.refresh import recent_runs, run_source
 from layouts import admin, mywork
 
@@ -47,27 +46,8 @@ def register(app: Dash) -> None:
         who = actor()
         require_admin(who)
         with session() as s:
-            users = [
-                {
-                    "id": u.id,
-                    "username": u.username,
-                    "full_name": u.full_name,
-                    "role": u.role,
-                    "active": u.active,
-                    "agency": u.agency.name if u.agency else None,
-                }
-                for u in s.scalars(select(User).order_by(User.role, User.username))
-            ]
-            tokens = [
-                {
-                    "id": k.id,
-                    "name": k.name,
-                    "created_at": k.created_at,
-                    "last_used_at": k.last_used_at,
-                    "revoked": k.revoked_at is not None,
-                }
-                for k in s.scalars(select(KioskToken).order_by(KioskToken.created_at.desc()))
-            ]
+            users = user_rows(s)
+            tokens = kiosk_rows(s)
             entries = [e for e in history(s, limit=300) if e["entity"] in ("user", "kiosk")][:50]
             runs = recent_runs(s, 30)
         names = {("user", u["id"]): u["username"] for u in users} | {("kiosk", k["id"]): k["name"] for k in tokens}
@@ -118,10 +98,7 @@ def register(app: Dash) -> None:
             who = actor()
             require_admin(who)
             with session(write=True) as s:
-                user = s.get(User, user_id)
-                if user is None:
-                    raise accounts.AccountError("Không tìm thấy tài khoản.")
-                user = accounts.set_active(s, who, user.id, not user.active)
+                user = accounts.toggle_active(s, who, user_id)
                 text = f"Đã {'mở khóa' if user.active else 'khóa'} tài khoản {user.username}."
         except PROBLEMS as exc:
             return alert(exc), no_update

@@ -9,17 +9,14 @@ from datetime import date
 
 from flask import current_app
 from plotly.utils import PlotlyJSONEncoder
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
 from dashboard import plan_cache
 from dashboard.accounts import Actor
 from dashboard.auth import current_actor
 from dashboard.config import Config
 from dashboard.filters import Filters
-from dashboard.models import Plan
-from dashboard.queries import plan_rows
-from dashboard.store import transaction
+from dashboard.queries import plan_or_first
+from dashboard.store import Engine, Session, transaction
 from dashboard.views import PlanContext, Settings
 
 
@@ -68,12 +65,9 @@ def actor() -> Actor:
 def plan_context(s: Session, f: Filters, today: date) -> PlanContext | None:
     """The loaded data of the plan the filters name (else the first plan), shared by every page and wall
     screen of that plan until its data version moves (``dashboard.plan_cache``)."""
-    plan_id = f.plan if f.plan is not None and s.get(Plan, f.plan) is not None else None
+    plan_id = plan_or_first(s, f.plan)
     if plan_id is None:
-        plans = plan_rows(s)
-        if not plans:
-            return None
-        plan_id = plans[0]["id"]
+        return None
     return plan_cache.plan_context(cache(), s, plan_id, today, settings())
 
 

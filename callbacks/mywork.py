@@ -8,13 +8,11 @@ from datetime import date
 
 import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
-from sqlalchemy import select
 
 from dashboard.accounts import AccountError
 from dashboard.audit import history
 from dashboard.figure_origin import fed_by_sources
 from dashboard.figures_template import build_template, read_upload
-from dashboard.models import Indicator, Measurement, Task
 from dashboard.permissions import (
     PermissionDenied,
     groups_of,
@@ -24,6 +22,7 @@ from dashboard.permissions import (
     require_read_task,
 )
 from dashboard.permissions import relation as task_relation_of
+from dashboard.queries import history_names, indicator_codes, month_figures, task_plan_id
 from dashboard.text import slug
 from dashboard.updates import (
     Conflict,
@@ -201,7 +200,7 @@ def register(app: Dash) -> None:
                         evidence_url=evidence or "",
                     )
                     update_task(s, who, task_id, edit.get("version"), change, today)
-                plan_id = s.get(Task, task_id).plan_id
+                plan_id = task_plan_id(s, task_id)
         except Conflict as exc:
             return exc, no_update, True, {**edit, "version": exc.current.get("version")}
         except (*PROBLEMS, TypeError, ValueError) as exc:
@@ -225,25 +224,11 @@ def register(app: Dash) -> None:
         with session() as s:
             require_read_agency(s, who, agency_id)
             inds = reported_indicators(s, agency_id, plan_id)
-            existing = (
-                {
-                    m.indicator_id: {
-                        "numerator": m.numerator,
-                        "denominator": m.denominator,
-                        "value": m.value,
-                        "version": m.version,
-                    }
-                    for m in s.scalars(
-                        select(Measurement).where(
-                            Measurement.agency_id == agency_id,
-                            Measurement.month == month,
-                            Measurement.indicator_id.in_([i.id for i in inds]),
-                        )
-                    )
-                }
-                if month
-                else {}
-            )
+            stored = month_figures(s, agency_id, month, [i.id for i in inds]) if month else {}
+            existing = {
+                k: {"numerator": m.numerator, "denominator": m.denominator, "value": m.value, "version": m.version}
+                for k, m in stored.items()
+            }
             rows = [{"id": i.id, "code": i.code, "name": i.name, "unit": i.unit, "is_ratio": i.is_ratio} for i in inds]
             fed = fed_by_sources(s, [i.id for i in inds], config_sources())
         read_only = who.role not in ("admin", "agency") or (who.role == "agency" and who.agency_id != agency_id)
@@ -270,10 +255,7 @@ def register(app: Dash) -> None:
         try:
             who = actor()
             with session(write=True) as s:
-                codes = {
-                    i.id: i.code
-                    for i in s.scalars(select(Indicator).where(Indicator.id.in_([int(i["index"]) for i in ids or []])))
-                }
+                codes = indicator_codes(s, [int(i["index"]) for i in ids or []])
                 figures, errors = [], {}
                 for i, n, d, v in zip(ids or [], nums or [], dens or [], vals or [], strict=False):
                     ind_id = int(i["index"])
@@ -312,12 +294,7 @@ def register(app: Dash) -> None:
         with session() as s:
             agency = require_read_agency(s, who, agency_id)
             inds = reported_indicators(s, agency_id, plan_id)
-            existing = {
-                m.indicator_id: m
-                for m in s.scalars(
-                    select(Measurement).where(Measurement.agency_id == agency_id, Measurement.month == month)
-                )
-            }
+            existing = month_figures(s, agency_id, month)
             fed = fed_by_sources(s, [i.id for i in inds], config_sources())
             data = build_template(inds, agency_id, agency.name if agency else "", month, existing, fed)
             name = f"so-lieu-{slug(agency.name if agency else 'don-vi')}-{month.month:02d}-{month.year}.xlsx"
@@ -417,14 +394,7 @@ def register(app: Dash) -> None:
         with session() as s:
             require_read_agency(s, who, agency_id)
             entries = history(s, agency_id=agency_id, limit=100)
-            task_ids = [e["entity_id"] for e in entries if e["entity"] == "task"]
-            fig_ids = [e["entity_id"] for e in entries if e["entity"] == "measurement"]
-            names = {
-                ("task", t.id): f"{t.code} · {t.name[:60]}"
-                for t in s.scalars(select(Task).where(Task.id.in_(task_ids)))
-            }
-            for m, ind in s.execute(select(Measurement, Indicator).join(Indicator).where(Measurement.id.in_(fig_ids))):
-                names[("measurement", m.id)] = f"Chỉ tiêu {ind.code} · tháng {m.month.month:02d}/{m.month.year}"
+            names = history_names(s, entries)
         return mywork.history_table(entries, names)
 
 

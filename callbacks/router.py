@@ -8,17 +8,23 @@ from dash import Dash, Input, Output, State, html, no_update
 from flask import session as flask_session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import select
 
-from dashboard import clock, summaries
+from dashboard import clock, routes, summaries
 from dashboard.filters import Filters
-from dashboard.models import Agency, Province
+from dashboard.page_cache import (
+    cached_build,
+    keep_last_good,
+    last_good,
+    last_good_key,
+    page_key,
+    page_query,
+    reader_scope,
+)
 from dashboard.permissions import can_see_national, readable_plan, readable_provinces
+from dashboard.queries import agency_choices
 from dashboard.refresh import freshness as data_age
-from dashboard.reporting import deadline_passed
 from dashboard.store import DB_UNAVAILABLE, meta_dict, plan_version
 from dashboard.views import (
-    Settings,
     agency_gauges,
     agency_tasks,
     agency_trends,
@@ -37,34 +43,32 @@ from layouts.wall import wall_shell
 
 from .context import actor, cache, config, config_sources, plain, plan_context, session, settings
 
-PATHS = {"/", "/don-vi", "/tien-do", "/canh-bao", "/viec-cua-toi", "/quan-tri", "/toan-quoc"}
-
-
-LAST_GOOD_SECONDS = 7 * 24 * 3600  # how long a page's last good build is kept for a database outage
 OFFLINE = -1  # the data version while the database cannot be reached
-SHARED_PATHS = {"/", "/don-vi", "/tien-do", "/canh-bao", "/toan-quoc"}  # read-only pages, the same for every user
-USER_PATHS = {"/viec-cua-toi"}  # the same for every user of one role and agency (its lists load by callback)
-CACHED_PATHS = SHARED_PATHS | USER_PATHS
 
 
 def render(pathname: str | None, search: str | None, _version: int | None = None):  # noqa: ANN201
     """The whole view for a URL. Read-only pages come from the cache while the data version is unchanged."""
     pathname = pathname or "/"
+    route = routes.find(pathname)
     f = Filters.from_query(search)
     cfg = config()
     who = actor()
-    if who.is_kiosk and pathname.rstrip("/") != "/wall":
+    if who.is_kiosk and not routes.kiosk_may_open(pathname):
         return pages.empty(t("forbidden", f.lang), "forbidden")  # a wall-screen token sees the wall only
-    if pathname.rstrip("/") == "/wall":
+    if route is not None and route.page == "wall":
         rotate = _number(f.extra.get("rotate"), cfg.wall_rotate_seconds, 2, 3600)
         refresh = _number(f.extra.get("refresh"), cfg.wall_refresh_minutes, 0.05, 1440)
         return wall_shell(f.plan, f.lang, rotate, refresh)
     today = cfg.as_of()
+    cached = route is not None and route.cache is not None
+    # The last good copy is kept under the filters asked for: while the database is down, nothing can say
+    # which plan this person may read, only the provinces remembered in their session.
+    asked = page_query(route, f) if cached else ""
     try:
         with session() as s:
             # What this person may read decides the plan shown, whatever the URL asks for.
             readable = readable_provinces(s, who)
-            if pathname == "/toan-quoc":
+            if route is not None and route.access == routes.NATIONAL:
                 if not can_see_national(s, who):
                     return pages.empty(t("forbidden", f.lang), "forbidden")
             else:
@@ -76,41 +80,28 @@ def render(pathname: str | None, search: str | None, _version: int | None = None
             reader = "all" if readable is None else ",".join(map(str, sorted(readable)))
             if flask_session.get("reader") != reader:
                 flask_session["reader"] = reader  # which last-good pages are this person's, while the database is down
-            scope = f":{reader}" + (f":{who.role}:{who.agency_id}" if pathname in USER_PATHS else "")
             meta = meta_dict(s)
             freshness = plain(data_freshness(s, f.lang))
-            key = page_key(plan_version(s, f.plan), today, pathname, f.to_query(), scope, settings())
-            built = cache().get(key) if pathname in CACHED_PATHS else None
-            if built is None:
-                built = _build(s, pathname, f, who, today, readable)
-                if pathname in CACHED_PATHS:
-                    cache().set(key, built)
+            if cached:
+                scope = reader_scope(route, reader, who.role, who.agency_id)
+                key = page_key(plan_version(s, f.plan), today, route.path, page_query(route, f), scope, settings())
+                built = cached_build(cache(), key, lambda: _build(s, route, f, who, today, readable))
+            else:
+                built = _build(s, route, f, who, today, readable)
     except DB_UNAVAILABLE:
         # The database is down: show this page as it was last built for this reader, with a warning; the poll
         # re-renders it as soon as the database answers again.
-        last = cache().get(_last_key(pathname, search, who)) if pathname in CACHED_PATHS else None
+        last = None
+        if cached:
+            scope = reader_scope(route, flask_session.get("reader", "-"), who.role, who.agency_id)
+            last = last_good(cache(), last_good_key(route.path, asked, scope))
         return _offline(pathname, f, today, last)
-    if pathname in CACHED_PATHS:
+    if cached:
         last = {"built": built, "meta": meta, "freshness": freshness, "at": clock.now().isoformat()}
-        cache().set(_last_key(pathname, search, who), last, timeout=LAST_GOOD_SECONDS)
+        keep_last_good(cache(), last_good_key(route.path, asked, scope), last)
     f = f.with_(plan=built["plan"])
     nav = shell.navbar(pathname, f, built["flags"], meta, f"{t('as_of', f.lang)} {vn_date(today)}", _user_info())
     return shell.page(nav, built["bar"], [freshness, built["content"]])
-
-
-def _last_key(pathname: str, search: str | None, who) -> str:  # noqa: ANN001
-    """Where a page's last good build is kept for a database outage: per page and reader (the provinces they may
-    read, remembered in their session, so it is known while the database is down)."""
-    scope = f":{who.role}:{who.agency_id}" if pathname in USER_PATHS else ""
-    return f"last:{flask_session.get('reader', '-')}:{pathname}:{search or ''}{scope}"
-
-
-def page_key(version: int, today, pathname: str, query: str, scope: str = "", st: Settings | None = None) -> str:  # noqa: ANN001
-    """The cache key of a built page: its plan's data version, the day, whether this month's report deadline
-    has passed (the report grid turns then, data or no data), the path and the normalised filters."""
-    st = st or Settings()
-    passed = int(deadline_passed(today, st.report_day, st.report_hour))
-    return f"page:{version}:{today}:{passed}:{pathname}:{query}{scope}"
 
 
 def _offline(pathname: str, f: Filters, today, last: dict | None):  # noqa: ANN001, ANN202
@@ -128,10 +119,11 @@ def _offline(pathname: str, f: Filters, today, last: dict | None):  # noqa: ANN0
     return shell.page(nav, built["bar"], [warning, last["freshness"], built["content"]])
 
 
-def _build(s, pathname: str, f: Filters, who, today, readable: set[int] | None) -> dict:  # noqa: ANN001
+def _build(s, route: routes.Route | None, f: Filters, who, today, readable: set[int] | None) -> dict:  # noqa: ANN001
     """Navigation count, filter bar and page content, as plain JSON (so any cache can hold them); ``readable``:
     the provinces the reader may read (None: all), for the plan chooser."""
-    if pathname == "/toan-quoc":
+    page = route.page if route is not None else None
+    if page == "national":
         rows, computed_at = summaries.national(s, today, settings())
         return {
             "plan": f.plan,
@@ -151,26 +143,26 @@ def _build(s, pathname: str, f: Filters, who, today, readable: set[int] | None) 
     st = settings()
     flags = all_flags(ctx, s, f, st)
     plans = [p for p in ctx.plans if readable is None or p["province_id"] in readable]  # no other province's
-    bar = filter_bar(f, plans, list(ctx.agencies.values()), ctx.sections, pathname)
-    if pathname not in PATHS:
+    bar = filter_bar(f, plans, list(ctx.agencies.values()), ctx.sections, route.path if route else "")
+    if page is None:
         content = pages.empty(t("not_found", f.lang), "not-found")
         bar = None
-    elif pathname == "/":
+    elif page == "overview":
         snaps = snapshots(ctx, f, st)
         heads = headline(snaps)
         rows = agency_gauges(ctx, heads, f.extra.get("sort", "gap"))
         content = pages.overview(ctx.plan, today, heads, rows, snaps, f)
-    elif pathname == "/don-vi":
+    elif page == "agency":
         content = _agency(ctx, s, f, st, flags)
-    elif pathname == "/viec-cua-toi":
+    elif page == "mywork":
         content = _mywork(ctx, f, who)
-    elif pathname == "/quan-tri":
+    elif page == "admin":
         content = (
             pages.empty(t("forbidden", f.lang), "forbidden")
             if who.role != "admin"
-            else admin.admin_page(_all_agencies(s))
+            else admin.admin_page(agency_choices(s))
         )
-    elif pathname == "/tien-do":
+    elif page == "timeline":
         cells, _ = reporting(ctx, s, st)
         data = timeline(ctx, f)
         recurring_leads = _recurring_reporters(ctx, data["recurring"])
@@ -199,16 +191,6 @@ def _user_info() -> dict | None:
         "agency": current_user.agency_name,
         "csrf": generate_csrf(),
     }
-
-
-def _all_agencies(s) -> list[dict]:  # noqa: ANN001
-    rows = s.execute(
-        select(Agency.id, Agency.name, Province.name)
-        .join(Province)
-        .where(Agency.kind != "group")
-        .order_by(Province.name, Agency.name)
-    ).all()
-    return [{"id": i, "name": n, "province": p} for i, n, p in rows]
 
 
 def _mywork(ctx, f: Filters, who):  # noqa: ANN001, ANN202
@@ -285,7 +267,9 @@ def register(app: Dash) -> None:
 
         While the database is down the version is -1, so the page re-renders (with its warning) once when
         the database goes away and once more when it is back."""
-        plan = None if pathname == "/toan-quoc" else Filters.from_query(search).plan
+        route = routes.find(pathname)
+        national = route is not None and route.access == routes.NATIONAL
+        plan = None if national else Filters.from_query(search).plan
         try:
             with session() as s:
                 version = plan_version(s, plan)

@@ -173,6 +173,11 @@ def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> Us
     return user
 
 
+def toggle_active(session: Session, actor: Actor, user_id: int) -> User:
+    """Lock an open account or open a locked one."""
+    return set_active(session, actor, user_id, not _user(session, user_id).active)
+
+
 def reset_password(session: Session, actor: Actor, user_id: int, new_password: str) -> User:
     user = _user(session, user_id)
     _check_password_rules(new_password)

@@ -34,6 +34,7 @@ from .accounts import (
 )
 from .models import User
 from .permissions import kiosk_may_call
+from .routes import kiosk_may_open
 from .store import DB_UNAVAILABLE, transaction
 
 OPEN_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico", "/login", "/healthz")
@@ -197,15 +198,11 @@ def _engine() -> Engine:
     return current_app.extensions["kpi_engine_for_auth"]
 
 
-def _is_wall(path: str) -> bool:
-    return path.rstrip("/") == "/wall"
-
-
 def _guard() -> Response | None:
     path = request.path
     if path.startswith(OPEN_PREFIXES):
         return None
-    if _is_wall(path) and request.args.get("token"):
+    if kiosk_may_open(path) and request.args.get("token"):
         return _kiosk_sign_in()
     if current_user.is_authenticated:
         return None
@@ -225,7 +222,7 @@ def _guard() -> Response | None:
             if not kiosk_may_call(str(output)):  # the wall's own callbacks, nothing else
                 return jsonify(error="a wall screen reads the wall only"), 403
             return None
-        if _is_wall(path) or path in DASH_ENDPOINTS:
+        if kiosk_may_open(path) or path in DASH_ENDPOINTS:
             return None
         return redirect("/wall")
     if path.startswith("/_"):

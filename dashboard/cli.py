@@ -280,7 +280,11 @@ def cmd_serve(args: argparse.Namespace, config: Config) -> int:
     # The web layer is imported here only: the core never depends on Dash.
     from webapp import create_app
 
+    from .demo import prepare_store
+
     config.run_scheduler = True  # the embedded default pulls its sources itself
+    if prepare_store(config):
+        print("first run: the demo is ready")
     app = create_app(config)
     print(f"serving on http://{args.host}:{args.port}/  (Ctrl+C to stop)")
     app.run(host=args.host, port=args.port, debug=args.debug)

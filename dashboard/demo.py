@@ -442,6 +442,18 @@ def ensure_database(
     return False
 
 
+def prepare_store(config: Config) -> bool:
+    """What a process that serves the site does once before building the app (``serve``, gunicorn's
+    ``create_server``): migrate the store and, on the embedded default, fill an empty one with the demo.
+    True if the demo was built. The app factory itself never touches the data."""
+    engine = make_engine(config.database_url, config.db_timeout_s)
+    try:
+        fill = config.auto_demo and engine.dialect.name == "sqlite"
+        return ensure_database(engine, config.as_of(), fill_demo=fill, **demo_options(config))
+    finally:
+        engine.dispose()
+
+
 def data_files() -> list[Path]:
     """The files the demo is built from."""
     return [DATA / "plans" / n for n in PLANS] + [DATA / "agencies.csv"]

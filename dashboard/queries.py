@@ -9,7 +9,19 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from .models import Agency, Indicator, IndicatorLead, Plan, Province, Task, TaskAgency, TaskUpdate
+from .models import (
+    Agency,
+    Indicator,
+    IndicatorLead,
+    KioskToken,
+    Measurement,
+    Plan,
+    Province,
+    Task,
+    TaskAgency,
+    TaskUpdate,
+    User,
+)
 from .status import Report, task_status
 from .store import id_list
 
@@ -205,3 +217,82 @@ def agency_rows(session: Session, province_id: int | None = None) -> list[dict]:
     if province_id is not None:
         stmt = stmt.where(Agency.province_id == province_id)
     return [{"id": a.id, "province_id": a.province_id, "name": a.name, "kind": a.kind} for a in session.scalars(stmt)]
+
+
+def agency_choices(session: Session) -> list[dict]:
+    """Every agency (groups excepted) with its province, for the admin's account form."""
+    rows = session.execute(
+        select(Agency.id, Agency.name, Province.name)
+        .join(Province)
+        .where(Agency.kind != "group")
+        .order_by(Province.name, Agency.name)
+    ).all()
+    return [{"id": i, "name": n, "province": p} for i, n, p in rows]
+
+
+def user_rows(session: Session) -> list[dict]:
+    """The accounts, for the admin page."""
+    return [
+        {
+            "id": u.id,
+            "username": u.username,
+            "full_name": u.full_name,
+            "role": u.role,
+            "active": u.active,
+            "agency": u.agency.name if u.agency else None,
+        }
+        for u in session.scalars(select(User).options(selectinload(User.agency)).order_by(User.role, User.username))
+    ]
+
+
+def kiosk_rows(session: Session) -> list[dict]:
+    """The wall-screen tokens, newest first, for the admin page."""
+    return [
+        {
+            "id": k.id,
+            "name": k.name,
+            "created_at": k.created_at,
+            "last_used_at": k.last_used_at,
+            "revoked": k.revoked_at is not None,
+        }
+        for k in session.scalars(select(KioskToken).order_by(KioskToken.created_at.desc()))
+    ]
+
+
+def plan_or_first(session: Session, plan_id: int | None) -> int | None:
+    """``plan_id`` when that plan exists, else the first plan (newest year), else None (no plan at all)."""
+    if plan_id is not None and session.get(Plan, plan_id) is not None:
+        return plan_id
+    plans = plan_rows(session)
+    return plans[0]["id"] if plans else None
+
+
+def task_plan_id(session: Session, task_id: int) -> int | None:
+    task = session.get(Task, task_id)
+    return task.plan_id if task is not None else None
+
+
+def indicator_codes(session: Session, indicator_ids: Collection[int]) -> dict[int, str]:
+    return dict(
+        session.execute(select(Indicator.id, Indicator.code).where(Indicator.id.in_(list(indicator_ids)))).all()
+    )
+
+
+def month_figures(session: Session, agency_id: int, month: date, indicator_ids: Collection[int] | None = None) -> dict:
+    """An agency's stored figures of one month, by KPI id (``indicator_ids``: only those KPIs)."""
+    stmt = select(Measurement).where(Measurement.agency_id == agency_id, Measurement.month == month)
+    if indicator_ids is not None:
+        stmt = stmt.where(Measurement.indicator_id.in_(list(indicator_ids)))
+    return {m.indicator_id: m for m in session.scalars(stmt)}
+
+
+def history_names(session: Session, entries: list[dict]) -> dict[tuple[str, int], str]:
+    """What each task and figure of an audit list is called, for the history table."""
+    task_ids = [e["entity_id"] for e in entries if e["entity"] == "task"]
+    fig_ids = [e["entity_id"] for e in entries if e["entity"] == "measurement"]
+    names = {
+        ("task", t.id): f"{t.code} · {t.name[:60]}" for t in session.scalars(select(Task).where(Task.id.in_(task_ids)))
+    }
+    for m, ind in session.execute(select(Measurement, Indicator).join(Indicator).where(Measurement.id.in_(fig_ids))):
+        names[("measurement", m.id)] = f"Chỉ tiêu {ind.code} · tháng {m.month.month:02d}/{m.month.year}"
+    return names

@@ -5,17 +5,11 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard import routes
 from dashboard.filters import Filters
 
 from .formatting import vn_date
 from .i18n import t
-
-PAGES = (
-    ("/", "nav_overview"),
-    ("/don-vi", "nav_agency"),
-    ("/tien-do", "nav_timeline"),
-    ("/canh-bao", "nav_flags"),
-)
 
 
 def root(poll_seconds: float = 60) -> html.Div:
@@ -47,53 +41,8 @@ def navbar(
     pathname: str, f: Filters, flag_count: int, meta: dict[str, str], today_text: str, user: dict | None = None
 ) -> dbc.Navbar:
     lang = f.lang
-    query = f.to_query()
-    links = []
     role = (user or {}).get("role")
-    if role in ("agency", "admin"):
-        links.append(
-            dbc.NavItem(
-                dbc.NavLink(
-                    t("nav_mywork", lang),
-                    href="/viec-cua-toi" + query,
-                    active=pathname == "/viec-cua-toi",
-                    id="nav-mywork",
-                )
-            )
-        )
-    for path, key in PAGES:
-        label: list = [t(key, lang)]
-        if path == "/canh-bao":
-            label.append(dbc.Badge(str(flag_count), color="danger", pill=True, className="ms-1", id="nav-flag-count"))
-        links.append(
-            dbc.NavItem(
-                dbc.NavLink(label, href=path + query, active=pathname == path, id=f"nav{path.replace('/', '-')}")
-            )
-        )
-    if role not in (None, "agency"):  # an agency works on its own province
-        national_query = Filters(lang=f.lang).to_query()
-        links.append(
-            dbc.NavItem(
-                dbc.NavLink(
-                    t("nav_national", lang),
-                    href="/toan-quoc" + national_query,
-                    active=pathname == "/toan-quoc",
-                    id="nav-national",
-                )
-            )
-        )
-    wall_query = Filters(plan=f.plan, lang=f.lang).to_query()
-    links.append(
-        dbc.NavItem(dbc.NavLink(t("nav_wall", lang), href="/wall" + wall_query, external_link=True, id="nav-wall"))
-    )
-    if role == "admin":
-        links.append(
-            dbc.NavItem(
-                dbc.NavLink(
-                    t("nav_admin", lang), href="/quan-tri" + query, active=pathname == "/quan-tri", id="nav-admin"
-                )
-            )
-        )
+    links = [_nav_link(route, pathname, f, flag_count) for route in routes.nav_routes(role)]
     other = "en" if lang == "vi" else "vi"
     links.append(
         dbc.NavItem(
@@ -141,6 +90,18 @@ def navbar(
         expand="lg",
         className="mb-3",
     )
+
+
+def _nav_link(route: routes.Route, pathname: str, f: Filters, flag_count: int) -> dbc.NavItem:
+    """One link of the bar; it keeps the filters, except where the target page has none of its own."""
+    label: list = [t(route.nav, f.lang)]
+    if route.page == "flags":
+        label.append(dbc.Badge(str(flag_count), color="danger", pill=True, className="ms-1", id="nav-flag-count"))
+    if route.page == "wall":  # the wall is a page of its own (no navigation bar): a full load
+        href = route.path + Filters(plan=f.plan, lang=f.lang).to_query()
+        return dbc.NavItem(dbc.NavLink(label, href=href, external_link=True, id=route.nav_id))
+    query = Filters(lang=f.lang).to_query() if route.access == routes.NATIONAL else f.to_query()
+    return dbc.NavItem(dbc.NavLink(label, href=route.path + query, active=pathname == route.path, id=route.nav_id))
 
 
 def page(nav: dbc.Navbar, filter_bar, content) -> html.Div:  # noqa: ANN001

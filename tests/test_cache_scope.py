@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from webclient import TODAY, call, demo_app, login, response_text
 
-from callbacks.router import page_key
 from dashboard import plan_cache
 from dashboard.accounts import Actor
 from dashboard.filters import Filters
 from dashboard.models import User
+from dashboard.page_cache import page_key
 from dashboard.store import plan_version, transaction
 from dashboard.updates import TaskChange, update_task
 from dashboard.views import Settings, load_context
@@ -83,3 +83,30 @@ def test_a_save_prepares_its_plan_for_the_pages_that_follow(tmp_path) -> None:  
     # and the next page is built from it: the flags page of the plan shows the same task statuses
     page = call(app, client, "url", {"url.pathname": "/canh-bao", "url.search": "?plan=1", "data-version.data": 0})
     assert page.status_code == 200
+
+
+def test_junk_url_parameters_neither_add_cache_entries_nor_bypass_the_cache(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    import callbacks.router as router
+
+    app = demo_app(tmp_path)
+    client = login(app, "lanhdao")
+    cache = app.server.extensions["kpi"]["cache"].cache  # flask-caching's SimpleCache: its keys are countable
+    builds: list[str] = []
+    real_build = router._build
+    monkeypatch.setattr(router, "_build", lambda s, route, *a: builds.append(route.path) or real_build(s, route, *a))
+
+    def keys() -> set[str]:
+        return {k for k in cache._cache if ":page:" in f":{k}" or ":last:" in f":{k}"}
+
+    for path in ("/", "/canh-bao"):
+        assert call(app, client, "url", {"url.pathname": path, "url.search": "?plan=1"}).status_code == 200
+    before, built = keys(), len(builds)
+    assert built == 2 and before
+    for junk in ("?plan=1&utm=1", "?utm=2&plan=1", "?plan=1&fbclid=x&utm=3", "?plan=01&zzz="):
+        for path in ("/", "/canh-bao"):
+            assert call(app, client, "url", {"url.pathname": path, "url.search": junk}).status_code == 200
+    assert keys() == before  # no new entry: the same page under the same key
+    assert len(builds) == built  # and served from the cache, not rebuilt
+    # A parameter the page does read is part of its key.
+    call(app, client, "url", {"url.pathname": "/", "url.search": "?plan=1&sort=name"})
+    assert len(builds) == built + 1

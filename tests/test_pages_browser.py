@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from dash.testing.wait import until
+from demo_copy import demo_url
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from webclient import browser_login
@@ -24,7 +25,7 @@ LC = 3
 
 @pytest.fixture
 def demo(tmp_path: Path):  # noqa: ANN201
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    url = demo_url(tmp_path, "demo.db")
     app = create_app(Config(database_url=url, secret_key="test", today=TODAY, demo_source_scale=0.05))
     return app, make_engine(url)
 
@@ -214,7 +215,7 @@ def test_open_page_picks_up_a_refresh_by_itself(dash_duo, tmp_path: Path) -> Non
 
     from dashboard.refresh import run_source
 
-    url = f"sqlite:///{tmp_path / 'poll.db'}"
+    url = demo_url(tmp_path, "poll.db")
     app = create_app(Config(database_url=url, secret_key="test", today=TODAY, demo_source_scale=0.05, poll_seconds=1))
     dash_duo.start_server(app, navigate=False)
     open_page(dash_duo, f"/?plan={TN}", "#kpi-table")

@@ -11,10 +11,10 @@ import pytest
 from conftest import ROOT, TN, _pg_url
 from sqlalchemy import create_engine, func, select, text
 
-from callbacks.router import page_key
 from dashboard import clock
 from dashboard.importers import import_file
 from dashboard.models import Indicator, JobClaim, Measurement, RefreshRun
+from dashboard.page_cache import page_key
 from dashboard.refresh import run_source, source_health
 from dashboard.sources import Source, SourceConfigError, load_sources
 from dashboard.store import data_version, transaction

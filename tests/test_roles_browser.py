@@ -5,6 +5,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from demo_copy import demo_url
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from sqlalchemy import select
@@ -24,9 +25,7 @@ TODAY = date(2026, 11, 27)
 @pytest.fixture
 def app(tmp_path: Path):  # noqa: ANN201
     return create_app(
-        Config(
-            database_url=f"sqlite:///{tmp_path / 'roles.db'}", secret_key="test", today=TODAY, demo_source_scale=0.05
-        )
+        Config(database_url=demo_url(tmp_path, "roles.db"), secret_key="test", today=TODAY, demo_source_scale=0.05)
     )
 
 

@@ -25,3 +25,33 @@ def test_every_setting_is_documented_in_the_readme() -> None:
     table = {m for m in re.findall(r"^\|\s*(.+?)\s*\|", readme, flags=re.M)}
     documented = {name for row in table for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", row)}
     assert names - documented == set()
+
+
+def _imports(folder: str) -> dict[str, set[str]]:
+    """The top-level packages each module of ``folder`` imports (anywhere in the module, type-checking too)."""
+    import ast
+
+    found: dict[str, set[str]] = {}
+    for path in sorted((ROOT / folder).rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+        found[str(path.relative_to(ROOT))] = names
+    return found
+
+
+def test_the_layers_import_what_they_may() -> None:
+    """The core never imports Dash; callbacks and layouts never run SQL (they call the core)."""
+    ui = {"dash", "dash_bootstrap_components", "dash_ag_grid", "layouts", "callbacks", "webapp"}
+    core = {path: names & ui for path, names in _imports("dashboard").items()}
+    # The command line starts the web app, and the briefing job draws its PDF with the web layouts' charts:
+    # both import them inside the function that needs them, never at module level.
+    allowed = {"dashboard/cli.py": {"layouts", "webapp"}, "dashboard/briefings.py": {"layouts"}}
+    assert {path: names for path, names in core.items() if names - allowed.get(path, set())} == {}
+    for folder in ("callbacks", "layouts"):
+        sql = {path: names & {"sqlalchemy"} for path, names in _imports(folder).items()}
+        assert {path: names for path, names in sql.items() if names} == {}

@@ -5,6 +5,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from demo_copy import demo_url
 from webclient import call, login
 
 from dashboard import clock
@@ -15,7 +16,7 @@ from webapp import create_app
 @pytest.fixture
 def app(tmp_path: Path):  # noqa: ANN201
     config = Config(
-        database_url=f"sqlite:///{tmp_path / 'web.db'}",
+        database_url=demo_url(tmp_path, "web.db"),
         secret_key="test",
         today=date(2026, 11, 27),
         demo_source_scale=0.05,
@@ -29,7 +30,25 @@ def render(client, path: str, search: str = "", app=None) -> str:  # noqa: ANN00
     return json.dumps(resp.get_json()["response"], ensure_ascii=False)
 
 
-def test_first_run_builds_the_demo_and_serves_the_app(app) -> None:  # noqa: ANN001
+def test_first_run_builds_the_demo_and_serves_the_app(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    import sqlite3
+
+    import webapp
+
+    url = f"sqlite:///{tmp_path / 'first.db'}"
+    config = Config(database_url=url, secret_key="test", today=date(2026, 11, 27), demo_source_scale=0.05)
+    create_app(config)  # building the app reads and writes no data
+    tables = sqlite3.connect(tmp_path / "first.db").execute("SELECT name FROM sqlite_master").fetchall()
+    assert tables == []
+    # gunicorn's entry point prepares the store first: migrated and filled with the demo on a first run
+    monkeypatch.setattr(Config, "from_env", classmethod(lambda cls: config))
+    server = webapp.create_server()
+    with sqlite3.connect(tmp_path / "first.db") as conn:
+        assert conn.execute("SELECT COUNT(*) FROM plan").fetchone()[0] == 3
+    assert server.test_client().get("/").status_code == 302  # to the login page
+
+
+def test_the_app_serves_its_pages_to_a_signed_in_user(app) -> None:  # noqa: ANN001
     assert app.server.test_client().get("/").status_code == 302  # to the login page
     client = login(app, "lanhdao")
     assert client.get("/").status_code == 200

@@ -7,6 +7,8 @@ import re
 from datetime import date
 from pathlib import Path
 
+from demo_copy import demo_url
+
 from dashboard.config import Config
 from webapp import create_app
 
@@ -20,9 +22,11 @@ PASSWORDS = {
 }
 
 
-def demo_app(tmp: Path, **config: object):  # noqa: ANN201
+def demo_app(tmp: Path, name: str = "app.db", **config: object):  # noqa: ANN201
+    """The app on a copy of the demo in ``tmp`` (built once per test process; see ``demo_copy``)."""
     config.setdefault("demo_source_scale", 0.05)  # a small source database keeps the tests quick
-    return create_app(Config(database_url=f"sqlite:///{tmp / 'app.db'}", secret_key="test", today=TODAY, **config))
+    url = demo_url(tmp, name, source_scale=config["demo_source_scale"])
+    return create_app(Config(database_url=url, secret_key="test", today=TODAY, **config))
 
 
 def form_token(client, path: str = "/login") -> str:  # noqa: ANN001
