@@ -23,6 +23,7 @@ from dashboard.permissions import (
 )
 from dashboard.permissions import relation as task_relation_of
 from dashboard.queries import history_names, indicator_codes, month_figures, task_plan_id
+from dashboard.status import DONE
 from dashboard.text import slug
 from dashboard.updates import (
     Conflict,
@@ -195,7 +196,7 @@ def register(app: Dash) -> None:
                         status=status,
                         progress=progress,
                         month=today,
-                        completed_on=_day(completed) if completed and status == "done" else None,
+                        completed_on=_day(completed) if completed and status == DONE else None,
                         note=note or "",
                         evidence_url=evidence or "",
                     )

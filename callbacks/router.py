@@ -10,6 +10,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from dashboard import clock, routes, summaries
+from dashboard.directory import expand
 from dashboard.filters import Filters
 from dashboard.page_cache import (
     cached_build,
@@ -35,7 +36,17 @@ from dashboard.views import (
     snapshots,
     timeline,
 )
-from layouts import admin, mywork, pages, shell
+from layouts import (
+    admin,
+    agency_page,
+    flags_page,
+    mywork,
+    national_page,
+    overview_page,
+    shell,
+    timeline_page,
+    widgets,
+)
 from layouts.filter_bar import filter_bar
 from layouts.formatting import vn_date
 from layouts.i18n import report_deadline, t
@@ -54,7 +65,7 @@ def render(pathname: str | None, search: str | None, _version: int | None = None
     cfg = config()
     who = actor()
     if who.is_kiosk and not routes.kiosk_may_open(pathname):
-        return pages.empty(t("forbidden", f.lang), "forbidden")  # a wall-screen token sees the wall only
+        return widgets.empty(t("forbidden", f.lang), "forbidden")  # a wall-screen token sees the wall only
     if route is not None and route.page == "wall":
         rotate = _number(f.extra.get("rotate"), cfg.wall_rotate_seconds, 2, 3600)
         refresh = _number(f.extra.get("refresh"), cfg.wall_refresh_minutes, 0.05, 1440)
@@ -70,11 +81,11 @@ def render(pathname: str | None, search: str | None, _version: int | None = None
             readable = readable_provinces(s, who)
             if route is not None and route.access == routes.NATIONAL:
                 if not can_see_national(s, who):
-                    return pages.empty(t("forbidden", f.lang), "forbidden")
+                    return widgets.empty(t("forbidden", f.lang), "forbidden")
             else:
                 plan = readable_plan(s, who, f.plan)
                 if plan is None:
-                    return pages.empty(t("forbidden", f.lang), "forbidden")
+                    return widgets.empty(t("forbidden", f.lang), "forbidden")
                 if plan != f.plan:
                     f = f.with_(plan=plan, agencies=(), section=None) if f.plan is not None else f.with_(plan=plan)
             reader = "all" if readable is None else ",".join(map(str, sorted(readable)))
@@ -107,7 +118,7 @@ def render(pathname: str | None, search: str | None, _version: int | None = None
 def _offline(pathname: str, f: Filters, today, last: dict | None):  # noqa: ANN001, ANN202
     """The page while the database cannot be reached: the last good build under a warning, else the warning."""
     at = datetime.fromisoformat(last["at"]) if last else None
-    warning = pages.db_down(at, f.lang)
+    warning = widgets.db_down(at, f.lang)
     if last is None:
         nav = shell.navbar(pathname, f, 0, {}, f"{t('as_of', f.lang)} {vn_date(today)}", _user_info())
         return shell.page(nav, None, [warning])
@@ -129,7 +140,7 @@ def _build(s, route: routes.Route | None, f: Filters, who, today, readable: set[
             "plan": f.plan,
             "flags": sum(r["flags"] for r in rows),
             "bar": None,
-            "content": plain(pages.national_page(rows, computed_at, f.lang)),
+            "content": plain(national_page.national_page(rows, computed_at, f.lang)),
         }
     ctx = plan_context(s, f, today)
     if ctx is None:
@@ -137,7 +148,7 @@ def _build(s, route: routes.Route | None, f: Filters, who, today, readable: set[
             "plan": f.plan,
             "flags": 0,
             "bar": None,
-            "content": plain(pages.empty(t("no_plans", f.lang), "no-plans")),
+            "content": plain(widgets.empty(t("no_plans", f.lang), "no-plans")),
         }
     f = f.with_(plan=ctx.plan["id"])
     st = settings()
@@ -145,20 +156,20 @@ def _build(s, route: routes.Route | None, f: Filters, who, today, readable: set[
     plans = [p for p in ctx.plans if readable is None or p["province_id"] in readable]  # no other province's
     bar = filter_bar(f, plans, list(ctx.agencies.values()), ctx.sections, route.path if route else "")
     if page is None:
-        content = pages.empty(t("not_found", f.lang), "not-found")
+        content = widgets.empty(t("not_found", f.lang), "not-found")
         bar = None
     elif page == "overview":
         snaps = snapshots(ctx, f, st)
         heads = headline(snaps)
         rows = agency_gauges(ctx, heads, f.extra.get("sort", "gap"))
-        content = pages.overview(ctx.plan, today, heads, rows, snaps, f)
+        content = overview_page.overview(ctx.plan, today, heads, rows, snaps, f)
     elif page == "agency":
         content = _agency(ctx, s, f, st, flags)
     elif page == "mywork":
         content = _mywork(ctx, f, who)
     elif page == "admin":
         content = (
-            pages.empty(t("forbidden", f.lang), "forbidden")
+            widgets.empty(t("forbidden", f.lang), "forbidden")
             if who.role != "admin"
             else admin.admin_page(agency_choices(s))
         )
@@ -169,16 +180,16 @@ def _build(s, route: routes.Route | None, f: Filters, who, today, readable: set[
         cells = [c for c in cells if c.agency_id in recurring_leads]
         names = {a: v["name"] for a, v in ctx.agencies.items()}
         deadline = report_deadline(st.report_day, st.report_hour, f.lang)
-        content = pages.timeline_page(ctx.plan, today, data, cells, names, f, deadline)
+        content = timeline_page.timeline_page(ctx.plan, today, data, cells, names, f, deadline)
     else:
-        content = pages.flags_page(ctx.plan, today, flags, flag_counts(flags), f)
+        content = flags_page.flags_page(ctx.plan, today, flags, flag_counts(flags), f)
     return {"plan": ctx.plan["id"], "flags": len(flags), "bar": plain(bar), "content": plain(content)}
 
 
 def data_freshness(s, lang: str) -> html.Div:  # noqa: ANN001
     """When the data was last refreshed, and a warning for every source whose data is too old."""
     now = clock.now()
-    return pages.freshness(data_age(s, config_sources(), now), now, lang)
+    return widgets.freshness(data_age(s, config_sources(), now), now, lang)
 
 
 def _user_info() -> dict | None:
@@ -196,36 +207,32 @@ def _user_info() -> dict | None:
 def _mywork(ctx, f: Filters, who):  # noqa: ANN001, ANN202
     if who.role == "agency":
         if who.agency_id not in ctx.agencies:
-            return pages.empty("Tài khoản chưa gắn với đơn vị của tỉnh này.", "mw-no-agency")
+            return widgets.empty("Tài khoản chưa gắn với đơn vị của tỉnh này.", "mw-no-agency")
         agency = ctx.agencies[who.agency_id]
     elif who.role == "admin":
         if not f.agencies or f.agencies[0] not in ctx.agencies:
-            return pages.agency_chooser(list(ctx.agencies.values()), f, "/viec-cua-toi")
+            return widgets.agency_chooser(list(ctx.agencies.values()), f, "/viec-cua-toi")
         agency = ctx.agencies[f.agencies[0]]
     else:
-        return pages.empty("Trang này dành cho tài khoản đơn vị; tài khoản của bạn chỉ được xem.", "forbidden")
+        return widgets.empty("Trang này dành cho tài khoản đơn vị; tài khoản của bạn chỉ được xem.", "forbidden")
     months = ctx.months or [ctx.today.replace(day=1)]
     return mywork.mywork_page(agency, ctx.plan, months, months[-1], read_only=False)
 
 
 def _recurring_reporters(ctx, recurring: list[dict]) -> set[int]:  # noqa: ANN001
-    ids: set[int] = set()
-    for tk in recurring:
-        for aid in tk["_lead_ids"]:
-            ids |= set(ctx.members.get(aid, [aid]))
-    return ids
+    return {aid for tk in recurring for aid in expand(tk["_lead_ids"], ctx.members)}
 
 
 def _agency(ctx, s, f: Filters, st, flags):  # noqa: ANN001, ANN202
     if not f.agencies or f.agencies[0] not in ctx.agencies:
-        return pages.agency_chooser(list(ctx.agencies.values()), f)
+        return widgets.agency_chooser(list(ctx.agencies.values()), f)
     agency = ctx.agencies[f.agencies[0]]
     scoped = f.with_(agencies=(agency["id"],))
     snaps = snapshots(ctx, scoped, st)
     tasks = agency_tasks(ctx, agency["id"], ctx.tasks)
     cells, recs = reporting(ctx, s, st)
     own_cells = [c for c in cells if c.agency_id == agency["id"]]
-    return pages.agency_page(
+    return agency_page.agency_page(
         ctx.plan,
         ctx.today,
         agency,

@@ -17,7 +17,7 @@ from .importers.spreadsheet import (
     TASK_SHEET,
     format_subtargets,
 )
-from .kpi import AGGREGATION_LABELS
+from .kpi import AGGREGATION_LABELS, is_percent
 from .status import label as status_label
 
 FORMATS = ("json", "csv", "xlsx")
@@ -263,7 +263,7 @@ def kpis_table(snapshots: list) -> tuple[list[tuple[str, str]], list[list[object
     rows = []
     for s in snapshots:
         ind = s.indicator
-        is_pct = (ind.get("unit") or "").strip() == "%"
+        is_pct = is_percent(ind.get("unit"))
         rows.append(
             [
                 ind["code"],

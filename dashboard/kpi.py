@@ -81,6 +81,11 @@ def parse_aggregation(text: str | None) -> str | None:
     return None
 
 
+def is_percent(unit: str | None) -> bool:
+    """Whether a KPI's figures are percentages: its unit is "%" (the one place that decides it)."""
+    return (unit or "").strip() == "%"
+
+
 def default_aggregation(is_ratio: bool, unit: str | None, led_by_group: bool) -> tuple[str, str | None]:
     """The rule a KPI gets when the plan does not say, and why (None when it is not a guess).
 
@@ -89,7 +94,7 @@ def default_aggregation(is_ratio: bool, unit: str | None, led_by_group: bool) ->
     """
     if is_ratio:
         return RATIO, None
-    if led_by_group and (unit or "").strip() != "%":
+    if led_by_group and not is_percent(unit):
         return SUM, "led by a collective group: each agency reports its own part, summed"
     return PROVINCE, "one figure for the province, reported by its lead"
 

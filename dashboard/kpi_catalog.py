@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .kpi import is_percent
 from .text import fold_key
 
 
@@ -121,4 +122,4 @@ def is_ratio(name: str, unit: str | None) -> bool:
     if kpi is not None:
         return kpi.kind == "ratio"
     key = fold_key(name)
-    return (unit or "").strip() == "%" and not re.match(r"(ty trong|tang|giam)\b", key)
+    return is_percent(unit) and not re.match(r"(ty trong|tang|giam)\b", key)

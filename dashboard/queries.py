@@ -22,7 +22,7 @@ from .models import (
     TaskUpdate,
     User,
 )
-from .status import Report, task_status
+from .status import Report, is_finished, task_status
 from .store import id_list
 
 
@@ -170,7 +170,7 @@ def task_rows(
                 "due_date": _iso(t.due_date),
                 "basis": t.basis,
                 "status": status,
-                "progress": 100 if status in ("done", "done_late") else (last.progress if last else 0),
+                "progress": 100 if is_finished(status) else (last.progress if last else 0),
                 "last_note": last_note.note if last_note else None,
                 "last_update": _iso(last.month) if last else None,
                 "completed_on": _iso(last.completed_on) if last else None,

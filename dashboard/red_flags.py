@@ -14,7 +14,7 @@ from datetime import date
 from .kpi import BELOW_TARGET, NEAR_TARGET
 from .kpi_values import KpiSnapshot
 from .reporting import MISSING, ReportCell
-from .status import DONE, DONE_LATE, OVERDUE, days_overdue
+from .status import OVERDUE, days_overdue, is_finished
 
 OVERDUE_TASK = "overdue"
 MISSING_REPORT = "missing_report"
@@ -80,7 +80,7 @@ def task_flags(
         if t["status"] == OVERDUE:
             days = days_overdue(due, today)
             flags.append(Flag(OVERDUE_TASK, 1000 + days, days=days, **common))
-        elif due is not None and t["status"] not in (DONE, DONE_LATE) and 0 <= (due - today).days <= due_soon_days:
+        elif due is not None and not is_finished(t["status"]) and 0 <= (due - today).days <= due_soon_days:
             left = (due - today).days
             flags.append(Flag(DUE_SOON, 300 + due_soon_days - left, days=left, **common))
         missing = []
@@ -91,7 +91,7 @@ def task_flags(
             missing.append("output")
         if t["deadline_kind"] == "unknown":
             missing.append("deadline")
-        if missing and t["status"] not in (DONE, DONE_LATE):
+        if missing and not is_finished(t["status"]):
             flags.append(Flag(UNCLEAR, 100 + len(missing), missing=missing, **common))
     return flags
 

@@ -18,6 +18,7 @@ DONE_LATE = "done_late"
 OVERDUE = "overdue"
 WAITING = "waiting"
 STATUSES = (NOT_STARTED, IN_PROGRESS, DONE, DONE_LATE, OVERDUE, WAITING)
+FINISHED = (DONE, DONE_LATE)
 # Statuses an agency reports in an update; the others are derived.
 REPORTED = (NOT_STARTED, IN_PROGRESS, DONE)
 
@@ -76,3 +77,8 @@ def days_overdue(due: date | None, today: date) -> int:
 
 def label(status: str, lang: str = "vi") -> str:
     return LABELS.get(lang, LABELS["vi"]).get(status, status)
+
+
+def is_finished(status: str) -> bool:
+    """Done, on time or late: a finished task is never overdue nor due soon (the one place that decides it)."""
+    return status in FINISHED

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from . import clock
 from .filters import Filters
 from .models import Plan, PlanSummary
-from .status import DONE, DONE_LATE, OVERDUE
+from .status import FINISHED, OVERDUE
 from .store import plan_version, transaction
 from .views import Settings, all_flags, headline, load_context, snapshots
 
@@ -37,7 +37,7 @@ def compute(session: Session, plan_id: int, today: date, settings: Settings) -> 
         "year": ctx.plan["year"],
         "code": ctx.plan["code"],
         "tasks": len(ctx.tasks),
-        "done": statuses[DONE] + statuses[DONE_LATE],
+        "done": sum(statuses[s] for s in FINISHED),
         "overdue": statuses[OVERDUE],
         "flags": len(flags),
         "flag_kinds": dict(Counter(fl.kind for fl in flags)),

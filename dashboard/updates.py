@@ -20,6 +20,7 @@ from . import clock
 from .accounts import Actor
 from .audit import record
 from .figure_origin import fed_by_sources
+from .kpi import is_percent
 from .models import Indicator, IndicatorLead, Measurement, Task, TaskUpdate
 from .permissions import groups_of, require_figures, require_task_note, require_task_update
 from .sources import Source
@@ -302,7 +303,7 @@ def _figure_problem(ind: Indicator, f: FigureInput) -> str | None:
         return "cần nhập giá trị"
     if f.value < 0:
         return f"giá trị không được âm (đã nhập {f.value:g})"
-    if (ind.unit or "").strip() == "%" and f.value > 100:
+    if is_percent(ind.unit) and f.value > 100:
         return f"giá trị phần trăm phải từ 0 đến 100 (đã nhập {f.value:g})"
     return None
 

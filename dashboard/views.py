@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from .config import Config
 from .deadlines import CONDITIONAL, DATE, RECURRING
-from .directory import group_members
+from .directory import expand, group_members
 from .filters import Filters, task_matches
 from .kpi_catalog import HEADLINE
 from .kpi_values import Figure, KpiSnapshot, load_figures, load_recent_figures, monthly_series, snapshot
@@ -103,10 +103,7 @@ def filtered_tasks(ctx: PlanContext, f: Filters) -> list[dict]:
 def _agency_scope(ctx: PlanContext, f: Filters) -> set[int] | None:
     if not f.agencies:
         return None
-    scope: set[int] = set()
-    for aid in f.agencies:
-        scope |= set(ctx.members.get(aid, [aid]))
-    return scope
+    return set(expand(list(f.agencies), ctx.members))
 
 
 def snapshots(ctx: PlanContext, f: Filters, settings: Settings) -> list[KpiSnapshot]:
@@ -205,7 +202,7 @@ def agency_task_rows(session: Session, plan_id: int, agency_id: int, today: date
 def agency_trends(ctx: PlanContext, session: Session, agency_id: int) -> list[dict]:
     """For each KPI the agency reports: its monthly values and the target (the whole year of the agency's
     figures, read here: the context holds only the latest ones)."""
-    scope = set(ctx.members.get(agency_id, [agency_id]))
+    scope = set(expand([agency_id], ctx.members))
     history: dict[int, list[Figure]] = defaultdict(list)
     for fig in load_figures(session, [i["id"] for i in ctx.indicators], ctx.today, scope):
         history[fig.indicator_id].append(fig)
@@ -236,10 +233,7 @@ def ranking(ctx: PlanContext, recs: dict[int, ReportingRecord]) -> list[dict]:
     overdue: Counter = Counter()
     led: Counter = Counter()
     for t in ctx.tasks:
-        leads = set()
-        for aid in t["_lead_ids"]:
-            leads |= set(ctx.members.get(aid, [aid]))
-        for aid in leads:
+        for aid in expand(t["_lead_ids"], ctx.members):
             led[aid] += 1
             if t["status"] == OVERDUE:
                 overdue[aid] += 1

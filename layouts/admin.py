@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from dashboard.accounts import ROLE_LABELS, ROLES
 
-from .pages import empty
+from .widgets import empty
 
 
 def admin_page(agencies: list[dict]) -> html.Div:

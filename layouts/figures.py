@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 from datetime import date, timedelta
 
+from dashboard.kpi import is_percent
 from dashboard.kpi_catalog import BY_CODE
 from dashboard.kpi_values import KpiSnapshot
 from dashboard.reporting import LATE, MISSING, ON_TIME, PENDING, ReportCell
@@ -54,13 +55,13 @@ def short_name(indicator: dict, lang: str = "vi") -> str:
 def target_text(indicator: dict, lang: str = "vi") -> str:
     if indicator.get("target_value") is None:
         return indicator.get("target_text") or ""
-    unit = " %" if (indicator.get("unit") or "").strip() == "%" else f" {indicator.get('unit') or ''}"
+    unit = " %" if is_percent(indicator.get("unit")) else f" {indicator.get('unit') or ''}"
     return f"{OPS.get(indicator['target_op'], '')} {vn_number(indicator['target_value'], 1, lang)}{unit}".rstrip()
 
 
 def _axis_max(snap: KpiSnapshot) -> float:
     ind = snap.indicator
-    if (ind.get("unit") or "").strip() == "%":
+    if is_percent(ind.get("unit")):
         return 100.0
     top = max(v for v in (ind.get("target_value") or 0, snap.value or 0, 1) if v is not None)
     return top * 1.25
@@ -72,7 +73,7 @@ def gauge(snap: KpiSnapshot, lang: str = "vi", dark: bool = False, height: int =
     Like every chart built on each page view, a plain figure dict: Plotly's object model validates and
     copies every property, which cost more than the data behind the page."""
     ind = snap.indicator
-    is_pct = (ind.get("unit") or "").strip() == "%"
+    is_pct = is_percent(ind.get("unit"))
     trace: dict = {
         "type": "indicator",
         "mode": "gauge+number+delta" if snap.previous is not None else "gauge+number",
@@ -164,7 +165,7 @@ def agency_bullets(rows: list[dict], heads: list[KpiSnapshot], lang: str = "vi")
                     "mode": "number+gauge" if has_value else "gauge",
                     "value": av.value if has_value else 0,
                     "number": {
-                        "suffix": " %" if (ind.get("unit") or "") == "%" else "",
+                        "suffix": " %" if is_percent(ind.get("unit")) else "",
                         "valueformat": ".1f",
                         "font": {"size": 13, "color": "#222" if av is not None else "#bbb"},
                     },
@@ -190,7 +191,7 @@ def agency_bullets(rows: list[dict], heads: list[KpiSnapshot], lang: str = "vi")
 
 def trend(series: list[tuple[date, float | None]], indicator: dict, lang: str = "vi") -> dict:
     """Monthly values against the target line (a plain figure dict, see ``gauge``)."""
-    upper = 100 if (indicator.get("unit") or "") == "%" else None
+    upper = 100 if is_percent(indicator.get("unit")) else None
     layout = _layout(
         lang,
         height=260,

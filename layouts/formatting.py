@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from dashboard.kpi import is_percent
+
 
 def vn_date(value: str | date | None) -> str:
     """``2026-06-30`` -> ``30/06/2026``; empty for None."""
@@ -32,7 +34,7 @@ def vn_percent(value: float | None, decimals: int = 1, lang: str = "vi") -> str:
 def with_unit(value: float | None, unit: str | None, lang: str = "vi") -> str:
     if value is None:
         return "–"
-    if (unit or "").strip() == "%":
+    if is_percent(unit):
         return vn_percent(value, 1, lang)
     return f"{vn_number(value, 1, lang)} {unit or ''}".strip()
 

@@ -11,7 +11,7 @@ from dashboard.status import REPORTED
 from dashboard.status import label as status_label
 
 from .formatting import month_label, vn_date
-from .pages import empty, status_badge
+from .widgets import empty, status_badge
 
 ACTION_LABELS = {
     "task.update": "Cập nhật nhiệm vụ",

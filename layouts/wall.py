@@ -10,6 +10,7 @@ from dash import dcc, html
 from dashboard import red_flags as rf
 from dashboard.kpi_values import KpiSnapshot
 from dashboard.red_flags import Flag
+from dashboard.status import is_finished
 
 from . import figures
 from .flag_text import flag_detail
@@ -101,7 +102,7 @@ def overview_view(heads: list[KpiSnapshot], counts: Counter, tasks: list[dict], 
             className="wall-gauges",
         )
     else:
-        done = sum(1 for tk in tasks if tk["status"] in ("done", "done_late"))
+        done = sum(1 for tk in tasks if is_finished(tk["status"]))
         gauges = html.Div(
             [
                 _tile(len(tasks), t("tasks", lang), GREEN, "wall-task-total"),

@@ -1,0 +1,53 @@
+"""The red-flags page ("Cảnh báo"): every flag, most severe first."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dashboard import red_flags as rf
+from dashboard.filters import Filters
+from dashboard.red_flags import Flag
+
+from .i18n import t
+from .theme import FLAG_COLOR, FLAG_ICON
+from .widgets import (
+    export_buttons,
+    flag_list,
+    plan_header,
+)
+
+
+def flags_page(plan: dict, today: date, flags: list[Flag], counts: dict[str, int], f: Filters) -> html.Div:
+    lang = f.lang
+    tiles = dbc.Row(
+        [
+            dbc.Col(
+                html.Div(
+                    [
+                        html.Div(str(counts.get(kind, 0)), className="flag-count", id=f"flag-count-{kind}"),
+                        html.Div(f"{FLAG_ICON[kind]} {rf.label(kind, lang)}", className="small"),
+                    ],
+                    className="flag-tile",
+                    style={"borderColor": FLAG_COLOR[kind]},
+                ),
+                xs=6,
+                md=True,
+            )
+            for kind in rf.KINDS
+        ],
+        className="g-2 mb-3",
+    )
+    return html.Div(
+        [
+            plan_header(plan, today, lang),
+            html.H2(f"{t('flags_title', lang)} ({len(flags)})", className="h5", id="flags-heading"),
+            tiles,
+            export_buttons("flags", t("export_flags", lang)),
+            export_buttons("briefing", t("export_briefing", lang), ("pdf",)),
+            export_buttons("briefing-agencies", t("export_briefing_agencies", lang), ("pdf",)),
+            flag_list(flags, lang),
+        ]
+    )
