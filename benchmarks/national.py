@@ -50,7 +50,7 @@ from dashboard.agencies import (
     AgencyDirectory,
 )
 from dashboard.deadlines import CONDITIONAL, DATE, RECURRING, parse_deadline
-from dashboard.demo import DEMO_KIOSK_TOKEN, DEMO_USERS
+from dashboard.demo import DEMO_KIOSK_TOKEN, DEMO_USERS, finish_date
 from dashboard.demo_sources import application, calendar, procedure, staff
 from dashboard.demo_sources import meta as source_meta
 from dashboard.kpi_catalog import CATALOG, HEADLINE, classify, is_ratio
@@ -861,19 +861,10 @@ def task_update_rows(  # noqa: ANN201 - a generator of row dicts
                 yield row(tid, lead, task_months[-1], *last, "Đang triển khai")
         else:
             due = task["due_date"]
-            fate = rng.random()
             span = max(1, (due - year_start).days)
-            if due <= as_of:  # past due: mostly done on time, some late, the rest overdue
-                if fate < 0.58:
-                    finish = max(date(YEAR, 1, 5), date.fromordinal(due.toordinal() - rng.randint(0, 25)))
-                elif fate < 0.75:
-                    finish = min(as_of, date.fromordinal(due.toordinal() + rng.randint(5, 45)))
-                else:
-                    finish = None
-            else:
-                finish = as_of if fate < 0.12 else None
-                if finish is None and fate > 0.85:
-                    task_months = []  # not started yet
+            finish, not_started = finish_date(rng, due, as_of, YEAR)  # the demo's odds of done, late, overdue
+            if not_started:
+                task_months = []
             progress = 0
             for month in task_months:
                 if finish is not None and finish <= date(month.year, month.month, 28):
@@ -1022,6 +1013,48 @@ def _reporters(data: list[ProvinceData]) -> list[tuple[str, str, str, str]]:
     return out
 
 
+def _source_sizes(
+    rng: random.Random, procs: list, people: list, raters: list, n_months: int, target: int
+) -> tuple[list[int], list[int], list[list[int]]]:
+    """Natural sizes: procedures and staff per agency; applications (per agency and month) fill the rest of the
+    target exactly."""
+    n_procs = [rng.randint(60, 140) if k == COMMUNE else rng.randint(80, 260) for *_, k in procs]
+    n_staff = [rng.randint(20, 60) if k == COMMUNE else rng.randint(60, 400) for *_, k in people]
+    fixed = sum(n_procs) + sum(n_staff)
+    if fixed > 0.3 * target:
+        shrink = 0.3 * target / fixed
+        n_procs = [max(1, math.floor(n * shrink)) for n in n_procs]
+        n_staff = [max(1, math.floor(n * shrink)) for n in n_staff]
+    weights = [rng.uniform(0.6, 1.4) * (1 if k == COMMUNE else 3) for *_, k in raters]
+    remaining = max(0, target - sum(n_procs) - sum(n_staff))
+    per_month = [remaining * w / (sum(weights) * n_months) for w in weights]
+    n_apps = [[math.floor(x)] * n_months for x in per_month]
+    short = remaining - sum(map(sum, n_apps))
+    for i in range(short):  # the remainder, one by one, so the total is exact
+        n_apps[i % len(n_apps)][(i // len(n_apps)) % n_months] += 1
+    return n_procs, n_staff, n_apps
+
+
+def _load_sources(engine: Engine, months: list[str], loads: tuple, timer: Timer) -> dict[str, int]:
+    """The raw tables recreated and filled by COPY, their indexes built after the load (faster)."""
+    source_meta.drop_all(engine)
+    source_meta.create_all(engine)
+    counts: dict[str, int] = {}
+    with engine.begin() as conn:
+        for table in source_meta.sorted_tables:
+            for index in table.indexes:
+                index.drop(conn)
+        counts["calendar"] = copy_rows(conn, calendar, ("month",), ((m,) for m in months))
+        for table, rows in loads:
+            counts[table.name] = copy_rows(conn, table, [c.name for c in table.columns], rows)
+            timer.lap(f"source {table.name}", f"{counts[table.name]:,} rows")
+        for table in source_meta.sorted_tables:
+            for index in table.indexes:
+                index.create(conn)
+        create_source_indexes(conn)
+    return counts
+
+
 def build_sources(url: str, data: list[ProvinceData], opts: Options, timer: Timer) -> dict[str, int]:
     """(Re)create the raw tables and fill them with about ``source_records × scale`` records."""
     engine = make_engine(url, timeout_s=0)  # bulk loads may run longer than a page may
@@ -1032,21 +1065,7 @@ def build_sources(url: str, data: list[ProvinceData], opts: Options, timer: Time
     procs = [r for r in reporters if r[1] == "online_services"]
     people = [r for r in reporters if r[1] == "digital_skills"]
     raters = [r for r in reporters if r[1] == "satisfaction"]
-    # Natural sizes: procedures and staff per agency; applications fill the rest of the target.
-    n_procs = [rng.randint(60, 140) if k == COMMUNE else rng.randint(80, 260) for *_, k in procs]
-    n_staff = [rng.randint(20, 60) if k == COMMUNE else rng.randint(60, 400) for *_, k in people]
-    fixed = sum(n_procs) + sum(n_staff)
-    if fixed > 0.3 * target:
-        shrink = 0.3 * target / fixed
-        n_procs = [max(1, math.floor(n * shrink)) for n in n_procs]
-        n_staff = [max(1, math.floor(n * shrink)) for n in n_staff]
-    weights = [rng.uniform(0.6, 1.4) * (1 if k == COMMUNE else 3) for *_, k in raters]
-    remaining = max(0, target - sum(n_procs) - sum(n_staff))
-    per_month = [remaining * w / (sum(weights) * len(months)) for w in weights]
-    n_apps = [[math.floor(x)] * len(months) for x in per_month]
-    short = remaining - sum(map(sum, n_apps))
-    for i in range(short):  # the remainder, one by one, so the total is exact
-        n_apps[i % len(n_apps)][(i // len(n_apps)) % len(months)] += 1
+    n_procs, n_staff, n_apps = _source_sizes(rng, procs, people, raters, len(months), target)
     pace: dict[tuple[str, str], float] = {}
 
     def pace_of(plan: str, agency: str) -> float:
@@ -1088,21 +1107,8 @@ def build_sources(url: str, data: list[ProvinceData], opts: Options, timer: Time
                 yield (next_id, plan, agency, trained)
                 next_id += 1
 
-    source_meta.drop_all(engine)
-    source_meta.create_all(engine)
-    counts: dict[str, int] = {}
-    with engine.begin() as conn:
-        for table in source_meta.sorted_tables:  # indexes are built after the load: faster
-            for index in table.indexes:
-                index.drop(conn)
-        counts["calendar"] = copy_rows(conn, calendar, ("month",), ((m,) for m in months))
-        for table, rows in ((procedure, procedure_rows()), (application, application_rows()), (staff, staff_rows())):
-            counts[table.name] = copy_rows(conn, table, [c.name for c in table.columns], rows)
-            timer.lap(f"source {table.name}", f"{counts[table.name]:,} rows")
-        for table in source_meta.sorted_tables:
-            for index in table.indexes:
-                index.create(conn)
-        create_source_indexes(conn)
+    loads = ((procedure, procedure_rows()), (application, application_rows()), (staff, staff_rows()))
+    counts = _load_sources(engine, months, loads, timer)
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))

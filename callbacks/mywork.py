@@ -74,6 +74,15 @@ def _month(value: str | None) -> date | None:
 
 
 def register(app: Dash) -> None:
+    register_tasks(app)
+    register_figures(app)
+    register_upload(app)
+    register_history(app)
+
+
+def register_tasks(app: Dash) -> None:
+    """The agency's task list and the task editor."""
+
     @app.callback(Output("mw-tasks", "children"), Input("mw-saved", "data"), Input("mw-context", "data"))
     def fill_tasks(_saved, context):  # noqa: ANN001, ANN202
         who = actor()
@@ -211,6 +220,10 @@ def register(app: Dash) -> None:
         warm([plan_id])
         return ok("Đã lưu."), time.time(), False, {}
 
+
+def register_figures(app: Dash) -> None:
+    """The monthly figures form and its Excel template."""
+
     @app.callback(
         Output("mw-figures", "children"),
         Output("mw-fig-versions", "data"),
@@ -301,6 +314,10 @@ def register(app: Dash) -> None:
             name = f"so-lieu-{slug(agency.name if agency else 'don-vi')}-{month.month:02d}-{month.year}.xlsx"
         return dcc.send_bytes(data, name)
 
+
+def register_upload(app: Dash) -> None:
+    """A filled template: checked and shown first, saved on confirmation."""
+
     @app.callback(
         Output("mw-preview", "children"),
         Output("mw-upload-data", "data"),
@@ -388,6 +405,8 @@ def register(app: Dash) -> None:
             True,
         )
 
+
+def register_history(app: Dash) -> None:
     @app.callback(Output("mw-history", "children"), Input("mw-saved", "data"), State("mw-context", "data"))
     def fill_history(_saved, context):  # noqa: ANN001, ANN202
         who = actor()

@@ -193,16 +193,9 @@ def _tidy(piece: str) -> str:
     return piece.strip(" .,;:-–")
 
 
-def split_agencies(text: str | None) -> list[str]:
-    """Split an assignee cell into agency names (titles stripped, collective groups named canonically).
-
-    Order is kept; duplicates are dropped.
-    """
-    s = clean(text)
-    if not s:
-        return []
-    s = _TITLE.sub(lambda m: "" if m.start() == 0 else " ", s).strip()
-    f = fold(s)
+def _collective_groups(s: str, f: str) -> tuple[list[tuple[int, str]], list[tuple[int, int]], list[tuple[int, str]]]:
+    """The collective groups named in ``s`` (``f``: its folded form): (position, group) pairs, the spans they
+    cover, and the departments a group enumerates after a colon."""
     found: list[tuple[int, str]] = []
     spans: list[tuple[int, int]] = []
     enumerations: list[tuple[int, str]] = []
@@ -223,7 +216,11 @@ def split_agencies(text: str | None) -> list[str]:
             spans.append((m.start(), m.end()))
             for g in groups:
                 found.append((m.start(), g))
-    masked = _mask(s, spans)
+    return found, spans, enumerations
+
+
+def _named_pieces(masked: str) -> list[tuple[int, str]]:
+    """The single agencies of a cell whose groups are masked out, with their positions."""
     position = 0
     pieces: list[tuple[int, str]] = []
     for chunk in _split_top_level(masked, ";/"):
@@ -247,7 +244,20 @@ def split_agencies(text: str | None) -> list[str]:
         if i and fold(name).startswith(("ubnd", "uy ban")) and fold(fixed[-1][1]).startswith("van phong"):
             name = "Văn phòng " + name
         fixed.append((pos, name))
-    ordered = sorted(found + fixed + [(p, n) for p, n in enumerations], key=lambda x: x[0])
+    return fixed
+
+
+def split_agencies(text: str | None) -> list[str]:
+    """Split an assignee cell into agency names (titles stripped, collective groups named canonically).
+
+    Order is kept; duplicates are dropped.
+    """
+    s = clean(text)
+    if not s:
+        return []
+    s = _TITLE.sub(lambda m: "" if m.start() == 0 else " ", s).strip()
+    found, spans, enumerations = _collective_groups(s, fold(s))
+    ordered = sorted(found + _named_pieces(_mask(s, spans)) + enumerations, key=lambda x: x[0])
     out: list[str] = []
     for _, name in ordered:
         if name and name not in out:

@@ -157,60 +157,14 @@ def restore_backup(engine: Engine, path: Path, *, force: bool = False) -> Backup
     """
     header = read_header(path)
     revision = header.get("revision")
-    if revision not in _known_revisions(engine):
-        raise BackupError(f"{path.name}: schema revision {revision!r} is unknown to this version of the site")
-    if not is_empty(engine) and _has_rows(engine) and not force:
-        raise BackupError("the database already holds data: use --force to replace it with the backup")
+    _check_restorable(engine, path, revision, force)
     here = current_revision(engine)
-    if here is not None and here != revision:
-        if _has_rows(engine):
-            raise BackupError(
-                f"{path.name}: the backup has schema {revision}, the database {here}: "
-                "restore into an empty database (it is then migrated to the newest schema)"
-            )
     expected: dict[str, int] = header.get("tables") or {}
-    tables = {t.name: t for t in _tables()}
-    target = here if here == revision else revision
-    _upgrade_to(engine, target)
-    seen: dict[str, int] = {}
+    _upgrade_to(engine, here if here == revision else revision)
     with engine.begin() as conn:
         for table in reversed(_tables()):
             conn.execute(delete(table))
-        table: Table | None = None
-        decode = None
-        batch: list[dict] = []
-
-        def flush() -> None:
-            if batch:
-                conn.execute(insert(table), batch)
-                batch.clear()
-
-        for n, item in _lines(path):
-            if n == 1:
-                continue
-            if isinstance(item, dict):
-                flush()
-                name = item.get("table")
-                if name not in tables:
-                    raise BackupError(f"{path.name}: line {n}: unknown table {name!r}")
-                table = tables[name]
-                columns = item.get("columns") or []
-                unknown = [c for c in columns if c not in table.columns]
-                if unknown:
-                    raise BackupError(f"{path.name}: line {n}: table {name} has no column(s) {', '.join(unknown)}")
-                decode = _decoder(table, columns)
-                seen[name] = 0
-                continue
-            if table is None or not isinstance(item, list):
-                raise BackupError(f"{path.name}: line {n}: a row outside any table")
-            try:
-                batch.append(decode(item))
-            except (ValueError, TypeError) as exc:
-                raise BackupError(f"{path.name}: line {n} (table {table.name}): {exc}") from None
-            seen[table.name] += 1
-            if len(batch) >= BATCH:
-                flush()
-        flush()
+        seen = _insert_rows(conn, path)
         short = {k: (v, seen.get(k, 0)) for k, v in expected.items() if seen.get(k, 0) != v}
         if short:
             detail = ", ".join(f"{k}: {got} of {want} rows" for k, (want, got) in short.items())
@@ -219,6 +173,61 @@ def restore_backup(engine: Engine, path: Path, *, force: bool = False) -> Backup
             _reset_sequences(conn)
     upgrade(engine)
     return BackupSummary(path, revision, seen)
+
+
+def _check_restorable(engine: Engine, path: Path, revision: str | None, force: bool) -> None:
+    if revision not in _known_revisions(engine):
+        raise BackupError(f"{path.name}: schema revision {revision!r} is unknown to this version of the site")
+    if not is_empty(engine) and _has_rows(engine) and not force:
+        raise BackupError("the database already holds data: use --force to replace it with the backup")
+    here = current_revision(engine)
+    if here is not None and here != revision and _has_rows(engine):
+        raise BackupError(
+            f"{path.name}: the backup has schema {revision}, the database {here}: "
+            "restore into an empty database (it is then migrated to the newest schema)"
+        )
+
+
+def _insert_rows(conn, path: Path) -> dict[str, int]:  # noqa: ANN001
+    """Every row of the backup inserted in batches; the number of rows read per table."""
+    tables = {t.name: t for t in _tables()}
+    seen: dict[str, int] = {}
+    table: Table | None = None
+    decode = None
+    batch: list[dict] = []
+
+    def flush() -> None:
+        if batch:
+            conn.execute(insert(table), batch)
+            batch.clear()
+
+    for n, item in _lines(path):
+        if n == 1:
+            continue
+        if isinstance(item, dict):
+            flush()
+            name = item.get("table")
+            if name not in tables:
+                raise BackupError(f"{path.name}: line {n}: unknown table {name!r}")
+            table = tables[name]
+            columns = item.get("columns") or []
+            unknown = [c for c in columns if c not in table.columns]
+            if unknown:
+                raise BackupError(f"{path.name}: line {n}: table {name} has no column(s) {', '.join(unknown)}")
+            decode = _decoder(table, columns)
+            seen[name] = 0
+            continue
+        if table is None or not isinstance(item, list):
+            raise BackupError(f"{path.name}: line {n}: a row outside any table")
+        try:
+            batch.append(decode(item))
+        except (ValueError, TypeError) as exc:
+            raise BackupError(f"{path.name}: line {n} (table {table.name}): {exc}") from None
+        seen[table.name] += 1
+        if len(batch) >= BATCH:
+            flush()
+    flush()
+    return seen
 
 
 def _upgrade_to(engine: Engine, revision: str) -> None:

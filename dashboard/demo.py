@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -230,6 +230,68 @@ def _measurements(
     return rows
 
 
+def finish_date(rng: random.Random, due: date, as_of: date, year: int) -> tuple[date | None, bool]:
+    """When a dated task was (or will be shown as) finished, and whether it has not started at all."""
+    fate = rng.random()
+    if due <= as_of:
+        # Past due: mostly done on time, some done late, the rest overdue.
+        if fate < 0.58:
+            return max(date(year, 1, 5), date.fromordinal(due.toordinal() - rng.randint(0, 25))), False
+        if fate < 0.75:
+            return min(as_of, date.fromordinal(due.toordinal() + rng.randint(5, 45))), False
+        return None, False
+    finish = as_of if fate < 0.12 else None
+    return finish, finish is None and fate > 0.85
+
+
+def _dated_reports(
+    add: Callable[..., None],
+    rng: random.Random,
+    months: list[date],
+    due: date,
+    finish: date | None,
+    as_of: date,
+    year: int,
+) -> None:
+    """A dated task's monthly updates: progress towards its deadline, then done when it finished."""
+    start = date(year, 1, 1)
+    elapsed = (as_of - start).days / max(1, (due - start).days)
+    progress = 0
+    for month in months:
+        if finish is not None and finish <= date(month.year, month.month, 28):
+            add(month, "done", 100, "Đã hoàn thành, có văn bản kèm theo", completed=finish)
+            return
+        if month > as_of:
+            return
+        share = (month.toordinal() - start.toordinal()) / max(1, (due - start).days)
+        target = min(95, int(100 * min(1.0, share)))
+        if finish is None and due <= as_of:
+            target = min(target, rng.choice((30, 45, 60, 80)))
+        if due > as_of:
+            target = min(target, int(100 * elapsed))
+        progress = max(progress, target - rng.randint(0, 10))
+        add(
+            month,
+            "in_progress" if progress > 0 else "not_started",
+            max(0, progress),
+            "Đang triển khai" if progress else "Chưa triển khai",
+        )
+
+
+def _recurring_reports(
+    add: Callable[..., None], reporters: list[int], months: list[date], sent: _ReportCalendar
+) -> None:
+    """A recurring task's monthly reports, one per reporting agency and month it sent its report."""
+    for reporter in reporters:
+        for month in months:
+            at = sent(reporter, month)
+            if at is None or sent.future(at):
+                continue
+            note = f"Báo cáo định kỳ tháng {month.month}/{month.year}"
+            late = at.day > 25
+            add(month, "in_progress", 50, note + (" (gửi muộn)" if late else ""), agency_id=reporter, at=at)
+
+
 def _task_updates(session: Session, rng: random.Random, as_of: date, sent: _ReportCalendar) -> list[dict]:
     rows: list[dict] = []
     tasks = session.scalars(select(Task).join(Plan).where(Task.active.is_(True)).order_by(Task.id)).all()
@@ -239,7 +301,6 @@ def _task_updates(session: Session, rng: random.Random, as_of: date, sent: _Repo
         leads.setdefault(ta.task_id, ta.agency_id)
         all_leads.setdefault(ta.task_id, []).append(ta.agency_id)
     plans = {p.id: p for p in session.scalars(select(Plan))}
-    plan_years = {pid: p.year for pid, p in plans.items()}
     member_cache: dict[int, dict[int, list[int]]] = {}
 
     def members_of(plan_id: int) -> dict[int, list[int]]:
@@ -248,21 +309,14 @@ def _task_updates(session: Session, rng: random.Random, as_of: date, sent: _Repo
             member_cache[province_id] = group_members(session, province_id)
         return member_cache[province_id]
 
-    for task in tasks:
-        year = plan_years[task.plan_id]
-        agency_id = leads.get(task.id)
-        months = list(months_until(year, as_of))
-        if task.start_date and task.start_date.year == year:
-            months = [m for m in months if m >= task.start_date.replace(day=1)]
-
+    def writer(task_id: int, lead: int | None) -> Callable[..., None]:
         def add(
             month: date,
             status: str,
             progress: int,
             note: str,
             completed: date | None = None,
-            task_id: int = task.id,
-            agency_id: int | None = agency_id,
+            agency_id: int | None = lead,
             at: datetime | None = None,
         ) -> None:
             created = at or (sent(agency_id, month) if agency_id is not None else None)
@@ -285,62 +339,27 @@ def _task_updates(session: Session, rng: random.Random, as_of: date, sent: _Repo
                 )
             )
 
+        return add
+
+    for task in tasks:
+        year = plans[task.plan_id].year
+        add = writer(task.id, leads.get(task.id))
+        months = list(months_until(year, as_of))
+        if task.start_date and task.start_date.year == year:
+            months = [m for m in months if m >= task.start_date.replace(day=1)]
         if task.deadline_kind == RECURRING:
             # Every agency behind the lead (all members of a collective group) reports each month.
-            for reporter in expand(all_leads.get(task.id, []), members_of(task.plan_id)):
-                for month in months:
-                    at = sent(reporter, month)
-                    if at is None or sent.future(at):
-                        continue
-                    note = f"Báo cáo định kỳ tháng {month.month}/{month.year}"
-                    late = at.day > 25
-                    add(month, "in_progress", 50, note + (" (gửi muộn)" if late else ""), agency_id=reporter, at=at)
-            continue
-        if task.deadline_kind == CONDITIONAL:
+            _recurring_reports(add, expand(all_leads.get(task.id, []), members_of(task.plan_id)), months, sent)
+        elif task.deadline_kind == CONDITIONAL:
             if rng.random() < 0.3 and months:
                 add(months[-1], "not_started", 0, "Chưa có hướng dẫn của Trung ương")
-            continue
-        if task.deadline_kind != DATE or task.due_date is None:
+        elif task.deadline_kind != DATE or task.due_date is None:
             if rng.random() < 0.5 and months:
                 add(months[-1], "in_progress", rng.choice((20, 40, 60)), "Đang triển khai")
-            continue
-        due = task.due_date
-        fate = rng.random()
-        if due <= as_of:
-            # Past due: mostly done on time, some done late, the rest overdue.
-            if fate < 0.58:
-                finish = max(date(year, 1, 5), date.fromordinal(due.toordinal() - rng.randint(0, 25)))
-            elif fate < 0.75:
-                finish = min(as_of, date.fromordinal(due.toordinal() + rng.randint(5, 45)))
-            else:
-                finish = None
         else:
-            span = max(1, (due - date(year, 1, 1)).days)
-            elapsed = (as_of - date(year, 1, 1)).days / span
-            finish = as_of if fate < 0.12 else None
-            if finish is None and fate > 0.85:
-                continue  # not started yet
-        progress = 0
-        for month in months:
-            month_end = date(month.year, month.month, 28)
-            if finish is not None and finish <= month_end:
-                add(month, "done", 100, "Đã hoàn thành, có văn bản kèm theo", completed=finish)
-                break
-            if month > as_of:
-                break
-            share = (month.toordinal() - date(year, 1, 1).toordinal()) / max(1, (due - date(year, 1, 1)).days)
-            target = min(95, int(100 * min(1.0, share)))
-            if finish is None and due <= as_of:
-                target = min(target, rng.choice((30, 45, 60, 80)))
-            if due > as_of:
-                target = min(target, int(100 * elapsed))
-            progress = max(progress, target - rng.randint(0, 10))
-            add(
-                month,
-                "in_progress" if progress > 0 else "not_started",
-                max(0, progress),
-                "Đang triển khai" if progress else "Chưa triển khai",
-            )
+            finish, not_started = finish_date(rng, task.due_date, as_of, year)
+            if not not_started:
+                _dated_reports(add, rng, months, task.due_date, finish, as_of, year)
     return rows
 
 

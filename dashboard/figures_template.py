@@ -127,6 +127,69 @@ def _num(value: object) -> float | None:
     return parse_number(text)
 
 
+def _read_info(up: Upload, filename: str, info: list) -> None:
+    """The agency and month the template was made for, from its information sheet."""
+    for row in info:
+        if not row or row[0] is None or len(row) < 2:
+            continue
+        key = fold_key(str(row[0]))
+        if key == "ma don vi":
+            try:
+                up.agency_id = int(float(str(row[1])))
+            except (TypeError, ValueError):
+                up.errors.append(f"{filename}, trang '{INFO_SHEET}': mã đơn vị '{row[1]}' không hợp lệ.")
+        elif key == "thang":
+            m = re.fullmatch(r"\s*(\d{1,2})/(\d{4})\s*", str(row[1] or ""))
+            if m and 1 <= int(m.group(1)) <= 12:
+                up.month = date(int(m.group(2)), int(m.group(1)), 1)
+            else:
+                up.errors.append(f"{filename}, trang '{INFO_SHEET}': tháng '{row[1]}' phải viết MM/YYYY.")
+
+
+def _columns(up: Upload, filename: str, rows: list | None) -> dict[str, int]:
+    """Where each needed column is in the figures sheet; what is missing goes to ``up.errors``."""
+    if rows is None:
+        up.errors.append(f"{filename}: không có trang '{SHEET}'.")
+        return {}
+    if not rows:
+        up.errors.append(f"{filename}, trang '{SHEET}': trang trống.")
+        return {}
+    header = [fold_key(str(h or "")) for h in rows[0]]
+    cols = {}
+    for name in ("Mã chỉ tiêu", "Tử số", "Mẫu số", "Giá trị"):
+        key = fold_key(name)
+        if key not in header:
+            up.errors.append(f"{filename}, trang '{SHEET}': thiếu cột '{name}'.")
+        else:
+            cols[name] = header.index(key)
+    return cols
+
+
+def _preview_row(
+    n: int, code: str, values: list, ind: Indicator | None, seen: dict[str, int], fed: dict[int, str]
+) -> PreviewRow | None:
+    """Row ``n`` checked, with its error if any; None for a KPI left blank this month."""
+    pr = PreviewRow(n, code, ind.name if ind else "", None, None, None)
+    if code in seen:
+        pr.error = f"Chỉ tiêu {code} đã có ở dòng {seen[code]}; mỗi chỉ tiêu chỉ ghi một dòng."
+        return pr
+    seen[code] = n
+    try:
+        pr.numerator, pr.denominator, pr.value = (_num(v) for v in values)
+    except ValueError:
+        pr.error = f"Chỉ tiêu {code}: tử số, mẫu số và giá trị phải là số."
+    if ind is None:
+        pr.error = f"Mã chỉ tiêu '{code}' không thuộc các chỉ tiêu đơn vị báo cáo."
+    elif pr.error is None and any(v is not None for v in (pr.numerator, pr.denominator, pr.value)):
+        if ind.id in fed:
+            pr.error = source_fed_message(ind, fed[ind.id])
+        else:
+            pr.error = validate_figure(ind, FigureInput(ind.id, pr.numerator, pr.denominator, pr.value))
+    elif pr.error is None:
+        return None
+    return pr
+
+
 def read_upload(
     data: bytes,
     filename: str,
@@ -153,23 +216,7 @@ def read_upload(
     except UnreadableWorkbook:
         up.errors.append(f"{filename}: không phải tệp Excel .xlsx đọc được; hãy dùng mẫu tải về từ trang này.")
         return up
-    info = sheets.get(fold_key(INFO_SHEET))
-    if info is not None:
-        for row in info:
-            if not row or row[0] is None or len(row) < 2:
-                continue
-            key = fold_key(str(row[0]))
-            if key == "ma don vi":
-                try:
-                    up.agency_id = int(float(str(row[1])))
-                except (TypeError, ValueError):
-                    up.errors.append(f"{filename}, trang '{INFO_SHEET}': mã đơn vị '{row[1]}' không hợp lệ.")
-            elif key == "thang":
-                m = re.fullmatch(r"\s*(\d{1,2})/(\d{4})\s*", str(row[1] or ""))
-                if m and 1 <= int(m.group(1)) <= 12:
-                    up.month = date(int(m.group(2)), int(m.group(1)), 1)
-                else:
-                    up.errors.append(f"{filename}, trang '{INFO_SHEET}': tháng '{row[1]}' phải viết MM/YYYY.")
+    _read_info(up, filename, sheets.get(fold_key(INFO_SHEET)) or [])
     if up.agency_id is not None and up.agency_id != agency_id:
         up.errors.append(f"{filename}: mẫu này của đơn vị khác; hãy tải mẫu của đơn vị mình.")
     if up.month is not None and up.month != month.replace(day=1):
@@ -178,21 +225,8 @@ def read_upload(
             f"không phải tháng {month.month:02d}/{month.year} đang chọn."
         )
     rows = sheets.get(fold_key(SHEET))
-    if rows is None:
-        up.errors.append(f"{filename}: không có trang '{SHEET}'.")
-        return up
-    if not rows:
-        up.errors.append(f"{filename}, trang '{SHEET}': trang trống.")
-        return up
-    header = [fold_key(str(h or "")) for h in rows[0]]
-    cols = {}
-    for name in ("Mã chỉ tiêu", "Tử số", "Mẫu số", "Giá trị"):
-        key = fold_key(name)
-        if key not in header:
-            up.errors.append(f"{filename}, trang '{SHEET}': thiếu cột '{name}'.")
-        else:
-            cols[name] = header.index(key)
-    if up.errors:
+    cols = _columns(up, filename, rows)
+    if up.errors or rows is None:
         return up
     by_code = {i.code: i for i in indicators}
     seen: dict[str, int] = {}  # KPI code -> the row that gave it first
@@ -202,27 +236,9 @@ def read_upload(
         values = [padded[cols[c]] for c in ("Tử số", "Mẫu số", "Giá trị")]
         if not code and all(v in (None, "") for v in values):
             continue
-        ind = by_code.get(code)
-        pr = PreviewRow(n, code, ind.name if ind else "", None, None, None)
-        if code in seen:
-            pr.error = f"Chỉ tiêu {code} đã có ở dòng {seen[code]}; mỗi chỉ tiêu chỉ ghi một dòng."
+        pr = _preview_row(n, code, values, by_code.get(code), seen, fed)
+        if pr is not None:
             up.rows.append(pr)
-            continue
-        seen[code] = n
-        try:
-            pr.numerator, pr.denominator, pr.value = (_num(v) for v in values)
-        except ValueError:
-            pr.error = f"Chỉ tiêu {code}: tử số, mẫu số và giá trị phải là số."
-        if ind is None:
-            pr.error = f"Mã chỉ tiêu '{code}' không thuộc các chỉ tiêu đơn vị báo cáo."
-        elif pr.error is None and any(v is not None for v in (pr.numerator, pr.denominator, pr.value)):
-            if ind.id in fed:
-                pr.error = source_fed_message(ind, fed[ind.id])
-            else:
-                pr.error = validate_figure(ind, FigureInput(ind.id, pr.numerator, pr.denominator, pr.value))
-        elif pr.error is None:
-            continue  # a KPI left blank this month
-        up.rows.append(pr)
     if not up.rows:
         up.errors.append(f"{filename}: chưa có số liệu nào trong trang '{SHEET}'.")
     return up

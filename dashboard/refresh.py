@@ -114,139 +114,126 @@ def _figure(values: tuple | list, source: str) -> dict:
     return {"numerator": num, "denominator": den, "value": value, "source": source}
 
 
-def apply_rows(session: Session, source: Source, rows: list[tuple], now: datetime) -> Applied:
-    """Upsert the rows as measurements; returns what changed (``Applied``).
+class _Lookups:
+    """Plans, KPIs and agencies in memory, for resolving millions of source rows: each agency spelling is looked
+    up once per province, each distinct month value read once."""
 
-    Built for sources of millions of records: plans, KPIs and agency spellings are resolved from in-memory maps
-    (each spelling once per province), the stored figures are read in one query as plain tuples, and the
-    changes are written in bulk (one executemany INSERT, one executemany UPDATE by primary key). A changed
-    figure gets its version bumped and the source's name, ``now`` and ``refresh:<source>`` as who and when.
-    """
-    plans = {
-        code: (plan_id, province_id)
-        for code, plan_id, province_id in session.execute(select(Plan.code, Plan.id, Plan.province_id))
-    }
-    # A row names a plan KPI by its own code, or by its national code: then it feeds every KPI of the plan that
-    # carries that code (Lào Cai's KPIs 5 and 6 both measure full online services), each keeping its own rows.
-    indicators: dict[tuple[int, str], list[tuple[int, bool]]] = {}
-    by_national: dict[tuple[int, str], list[tuple[int, bool]]] = {}
-    plan_of: dict[int, int] = {}  # indicator -> plan
-    for ind_id, plan_id, code, national_code, ratio in session.execute(
-        select(Indicator.id, Indicator.plan_id, Indicator.code, Indicator.national_code, Indicator.is_ratio).order_by(
-            Indicator.id
-        )
-    ):
-        indicators.setdefault((plan_id, code), [(ind_id, bool(ratio))])
-        plan_of[ind_id] = plan_id
-        if national_code:
-            by_national.setdefault((plan_id, national_code), []).append((ind_id, bool(ratio)))
-    for key, targets in by_national.items():
-        indicators.setdefault(key, targets)
-    codes: dict[tuple[int, str], int] = {}
-    for agency_id, province_id, code in session.execute(
-        select(Agency.id, Agency.province_id, Agency.code).order_by(Agency.id)
-    ):
-        codes[(province_id, code)] = agency_id
-    directories: dict[int, StoredDirectory] = {}
-    agency_ids: dict[tuple[int, str], int | None] = {}  # (province, spelling) -> agency: each spelling looked up once
-    months: dict[tuple[type, object], date | None] = {}  # each distinct month value read once
-    changed = skipped = 0
-    problems: list[str] = []
-    resolved: list[tuple[tuple[int, int, date], tuple[float | None, float | None, float | None]]] = []
-
-    def skip(n: int, why: str) -> None:
-        nonlocal skipped
-        skipped += 1
-        if len(problems) < MAX_PROBLEMS:
-            problems.append(f"row {n}: {why}")
-
-    def agency_of(province_id: int, raw: str) -> int | None:
-        if province_id not in directories:
-            directories[province_id] = StoredDirectory(session, session.get(Province, province_id))
-        directory = directories[province_id]
-        name = directory.names.lookup(raw)
-        return directory.by_name[name].id if name in directory.by_name else codes.get((province_id, raw.strip()))
-
-    for n, row in enumerate(rows, start=1):
-        if len(row) < 5:
-            skip(n, "fewer than 5 columns (indicator, agency, month, numerator, denominator)")
-            continue
-        plan_code = (row[5] if len(row) > 5 and row[5] else None) or source.plan
-        plan = plans.get(str(plan_code)) if plan_code else None
-        if plan is None:
-            skip(n, f"unknown plan '{plan_code}'")
-            continue
-        plan_id, province_id = plan
-        targets = indicators.get((plan_id, str(row[0]).strip()))
-        if targets is None:
-            skip(n, f"plan {plan_code} has no KPI '{row[0]}'")
-            continue
-        spelling = (province_id, str(row[1]))
-        if spelling not in agency_ids:
-            agency_ids[spelling] = agency_of(*spelling)
-        agency_id = agency_ids[spelling]
-        if agency_id is None:
-            skip(n, f"unknown agency '{row[1]}'")
-            continue
-        when = (type(row[2]), row[2])
-        try:
-            month = months[when]
-        except KeyError:
-            month = months[when] = _month(row[2])
-        except TypeError:  # an unhashable value
-            month = _month(row[2])
-        if month is None:
-            skip(n, f"unreadable month '{row[2]}'")
-            continue
-        try:
-            num = float(row[3]) if row[3] is not None else None
-            den = float(row[4]) if row[4] is not None else None
-        except (TypeError, ValueError):
-            skip(n, "numerator and denominator must be numbers")
-            continue
-        if any(v is not None and (not math.isfinite(v) or abs(v) > MAX_FIGURE) for v in (num, den)):
-            skip(n, f"numerator and denominator must be finite numbers of at most {MAX_FIGURE:g}")
-            continue
-        for ind_id, ratio in targets:
-            if ratio and (num is None or not den or not 0 <= num <= den):
-                skip(n, f"numerator {row[3]} must lie within 0..denominator {row[4]}")
-                break
-            resolved.append(((ind_id, agency_id, month), (num, den, None) if ratio else (None, None, num)))
-    # One query for what is stored, as plain tuples; then the rows in order, as dictionary look-ups.
-    ids = {key[0] for key, _ in resolved}
-    stored: dict[tuple[int, int, date], list] = {}  # key -> [id, numerator, denominator, value, source, version]
-    if ids:
-        for m_id, ind_id, agency_id, month, num, den, value, src, version in session.execute(
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.plans = {
+            code: (plan_id, province_id)
+            for code, plan_id, province_id in session.execute(select(Plan.code, Plan.id, Plan.province_id))
+        }
+        # A row names a plan KPI by its own code, or by its national code: then it feeds every KPI of the plan
+        # that carries that code (Lào Cai's KPIs 5 and 6 both measure full online services), each with its rows.
+        self.indicators: dict[tuple[int, str], list[tuple[int, bool]]] = {}
+        by_national: dict[tuple[int, str], list[tuple[int, bool]]] = {}
+        self.plan_of: dict[int, int] = {}  # indicator -> plan
+        for ind_id, plan_id, code, national_code, ratio in session.execute(
             select(
-                Measurement.id,
-                Measurement.indicator_id,
-                Measurement.agency_id,
-                Measurement.month,
-                Measurement.numerator,
-                Measurement.denominator,
-                Measurement.value,
-                Measurement.source,
-                Measurement.version,
-            ).where(Measurement.indicator_id.in_(ids))
+                Indicator.id, Indicator.plan_id, Indicator.code, Indicator.national_code, Indicator.is_ratio
+            ).order_by(Indicator.id)
         ):
-            stored[(ind_id, agency_id, month)] = [m_id, num, den, value, src, version]
-    dirty: dict[tuple[int, int, date], list] = {}
-    before: dict[tuple[int, int, date], dict | None] = {}
-    for key, values in resolved:
-        m = stored.get(key)
-        if m is None:
-            m = stored[key] = [None, *values, source.name, 1]
-            before.setdefault(key, None)
-        elif m[4] == source.name and (m[1], m[2], m[3]) == values:
-            continue
-        else:
-            before.setdefault(key, _figure(m[1:4], m[4]))
-            m[1:4] = values
-            m[5] = (m[5] or 1) + 1
-        m[4] = source.name
-        dirty[key] = m
-        changed += 1
-    by = f"refresh:{source.name}"
+            self.indicators.setdefault((plan_id, code), [(ind_id, bool(ratio))])
+            self.plan_of[ind_id] = plan_id
+            if national_code:
+                by_national.setdefault((plan_id, national_code), []).append((ind_id, bool(ratio)))
+        for key, targets in by_national.items():
+            self.indicators.setdefault(key, targets)
+        self.codes = {
+            (province_id, code): agency_id
+            for agency_id, province_id, code in session.execute(
+                select(Agency.id, Agency.province_id, Agency.code).order_by(Agency.id)
+            )
+        }
+        self._directories: dict[int, StoredDirectory] = {}
+        self._agencies: dict[tuple[int, str], int | None] = {}
+        self._months: dict[tuple[type, object], date | None] = {}
+
+    def agency(self, province_id: int, raw: object) -> int | None:
+        spelling = (province_id, str(raw))
+        if spelling not in self._agencies:
+            if province_id not in self._directories:
+                province = self.session.get(Province, province_id)
+                self._directories[province_id] = StoredDirectory(self.session, province)
+            directory = self._directories[province_id]
+            name = directory.names.lookup(spelling[1])
+            found = directory.by_name[name].id if name in directory.by_name else None
+            self._agencies[spelling] = found or self.codes.get((province_id, spelling[1].strip()))
+        return self._agencies[spelling]
+
+    def month(self, raw: object) -> date | None:
+        when = (type(raw), raw)
+        try:
+            return self._months[when]
+        except KeyError:
+            month = self._months[when] = _month(raw)
+            return month
+        except TypeError:  # an unhashable value
+            return _month(raw)
+
+
+Resolved = tuple[tuple[int, int, date], tuple[float | None, float | None, float | None]]
+
+
+def _resolve(row: tuple, source: Source, look: _Lookups) -> list[Resolved] | str:
+    """One source row as (indicator, agency, month) keys and their figures, or why it is skipped."""
+    if len(row) < 5:
+        return "fewer than 5 columns (indicator, agency, month, numerator, denominator)"
+    plan_code = (row[5] if len(row) > 5 and row[5] else None) or source.plan
+    plan = look.plans.get(str(plan_code)) if plan_code else None
+    if plan is None:
+        return f"unknown plan '{plan_code}'"
+    plan_id, province_id = plan
+    targets = look.indicators.get((plan_id, str(row[0]).strip()))
+    if targets is None:
+        return f"plan {plan_code} has no KPI '{row[0]}'"
+    agency_id = look.agency(province_id, row[1])
+    if agency_id is None:
+        return f"unknown agency '{row[1]}'"
+    month = look.month(row[2])
+    if month is None:
+        return f"unreadable month '{row[2]}'"
+    try:
+        num = float(row[3]) if row[3] is not None else None
+        den = float(row[4]) if row[4] is not None else None
+    except (TypeError, ValueError):
+        return "numerator and denominator must be numbers"
+    if any(v is not None and (not math.isfinite(v) or abs(v) > MAX_FIGURE) for v in (num, den)):
+        return f"numerator and denominator must be finite numbers of at most {MAX_FIGURE:g}"
+    out: list[Resolved] = []
+    for ind_id, ratio in targets:
+        if ratio and (num is None or not den or not 0 <= num <= den):
+            return f"numerator {row[3]} must lie within 0..denominator {row[4]}"
+        out.append(((ind_id, agency_id, month), (num, den, None) if ratio else (None, None, num)))
+    return out
+
+
+def _stored(session: Session, ids: set[int]) -> dict[tuple[int, int, date], list]:
+    """What is stored for these KPIs, in one query as plain tuples: key -> [id, numerator, denominator, value,
+    source, version]."""
+    stored: dict[tuple[int, int, date], list] = {}
+    if not ids:
+        return stored
+    for m_id, ind_id, agency_id, month, num, den, value, src, version in session.execute(
+        select(
+            Measurement.id,
+            Measurement.indicator_id,
+            Measurement.agency_id,
+            Measurement.month,
+            Measurement.numerator,
+            Measurement.denominator,
+            Measurement.value,
+            Measurement.source,
+            Measurement.version,
+        ).where(Measurement.indicator_id.in_(ids))
+    ):
+        stored[(ind_id, agency_id, month)] = [m_id, num, den, value, src, version]
+    return stored
+
+
+def _write(session: Session, dirty: dict[tuple[int, int, date], list], by: str, now: datetime) -> None:
+    """The changed figures in bulk: one executemany INSERT, one executemany UPDATE by primary key."""
 
     def fields(m: list) -> dict:
         return {
@@ -269,8 +256,49 @@ def apply_rows(session: Session, source: Source, rows: list[tuple], now: datetim
         session.execute(insert(Measurement), inserts[i : i + BATCH])
     for i in range(0, len(updates), BATCH):
         session.execute(update(Measurement), updates[i : i + BATCH])
+
+
+def apply_rows(session: Session, source: Source, rows: list[tuple], now: datetime) -> Applied:
+    """Upsert the rows as measurements; returns what changed (``Applied``).
+
+    Built for sources of millions of records: plans, KPIs and agency spellings are resolved from in-memory maps
+    (``_Lookups``), the stored figures are read in one query as plain tuples, and the changes are written in
+    bulk. A changed figure gets its version bumped and the source's name, ``now`` and ``refresh:<source>`` as
+    who and when.
+    """
+    look = _Lookups(session)
+    skipped = 0
+    problems: list[str] = []
+    resolved: list[Resolved] = []
+    for n, row in enumerate(rows, start=1):
+        got = _resolve(row, source, look)
+        if isinstance(got, str):
+            skipped += 1
+            if len(problems) < MAX_PROBLEMS:
+                problems.append(f"row {n}: {got}")
+        else:
+            resolved += got
+    stored = _stored(session, {key[0] for key, _ in resolved})
+    dirty: dict[tuple[int, int, date], list] = {}
+    before: dict[tuple[int, int, date], dict | None] = {}
+    changed = 0
+    for key, values in resolved:
+        m = stored.get(key)
+        if m is None:
+            m = stored[key] = [None, *values, source.name, 1]
+            before.setdefault(key, None)
+        elif m[4] == source.name and (m[1], m[2], m[3]) == values:
+            continue
+        else:
+            before.setdefault(key, _figure(m[1:4], m[4]))
+            m[1:4] = values
+            m[5] = (m[5] or 1) + 1
+        m[4] = source.name
+        dirty[key] = m
+        changed += 1
+    _write(session, dirty, f"refresh:{source.name}", now)
     changes = [(*key, m[0], before.get(key), _figure(m[1:4], m[4])) for key, m in dirty.items()]
-    return Applied(changed, skipped, problems, {plan_of[key[0]] for key in dirty}, changes)
+    return Applied(changed, skipped, problems, {look.plan_of[key[0]] for key in dirty}, changes)
 
 
 def record_changes(session: Session, run_id: int, source: Source, applied: Applied) -> None:
