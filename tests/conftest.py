@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import tempfile
 import uuid
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, make_url, select, text
 
+from dashboard.demo import build_demo
 from dashboard.models import Base
 from dashboard.store import make_engine, normalize_url, transaction, upgrade
 
@@ -70,6 +74,81 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path):  # noqa: ANN201 - a 
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
+
+
+TODAY = date(2026, 11, 27)
+_TEMPLATES: dict[str, str] = {}  # backend -> the demo built once per test process (a file, or a database name)
+
+
+def _sqlite_template() -> Path:
+    if "sqlite" not in _TEMPLATES:
+        folder = Path(tempfile.mkdtemp(prefix="kpi-demo-core-"))
+        atexit.register(shutil.rmtree, folder, True)
+        eng = make_engine(f"sqlite:///{folder / 'demo.db'}")
+        upgrade(eng)
+        build_demo(eng, TODAY)
+        eng.dispose()
+        _TEMPLATES["sqlite"] = str(folder / "demo.db")
+    return Path(_TEMPLATES["sqlite"])
+
+
+def _pg_admin(base: str):  # noqa: ANN202
+    return create_engine(base, isolation_level="AUTOCOMMIT")
+
+
+def _pg_template(base: str) -> str:
+    """A database holding the demo, built once per test process; tests get copies (``CREATE DATABASE ...
+    TEMPLATE``), a file copy on the server instead of a rebuild."""
+    if "postgresql" not in _TEMPLATES:
+        name = f"kpi_demo_{uuid.uuid4().hex[:10]}"
+        admin = _pg_admin(base)
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        eng = make_engine(make_url(base).set(database=name).render_as_string(hide_password=False))
+        upgrade(eng)
+        build_demo(eng, TODAY)
+        eng.dispose()  # a template must have no open connection while it is copied
+        _TEMPLATES["postgresql"] = name
+
+        def drop() -> None:
+            admin = _pg_admin(base)
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+        atexit.register(drop)
+    return _TEMPLATES["postgresql"]
+
+
+@pytest.fixture(params=BACKENDS)
+def demo_db_url(request: pytest.FixtureRequest, tmp_path: Path):  # noqa: ANN201 - a fixture
+    """A URL to a fresh copy of the demo (``build_demo`` as of 27/11/2026): a SQLite file, or a PostgreSQL
+    database copied from a template; built once per test process, copied per test."""
+    if request.param == "sqlite":
+        shutil.copyfile(_sqlite_template(), tmp_path / "demo.db")
+        yield f"sqlite:///{tmp_path / 'demo.db'}"
+        return
+    base = _pg_url()
+    if not base:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    template = _pg_template(base)
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = _pg_admin(base)
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def demo_engine(demo_db_url: str):  # noqa: ANN201 - a fixture
+    """An engine on a fresh copy of the demo (see ``demo_db_url``)."""
+    eng = make_engine(demo_db_url)
+    yield eng
+    eng.dispose()
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from sqlalchemy import Engine, create_engine, select, text
 
 from dashboard.backup import BackupError, restore_backup, write_backup
 from dashboard.cli import main
-from dashboard.demo import build_demo
 from dashboard.models import Task, TaskUpdate, User
 from dashboard.store import make_engine, normalize_url, transaction
 
@@ -43,15 +42,14 @@ def other_url(request: pytest.FixtureRequest, tmp_path: Path):  # noqa: ANN201 -
 
 
 @pytest.fixture
-def demo_engine(db_url: str):  # noqa: ANN201 - a fixture
-    engine = make_engine(db_url)
-    build_demo(engine, AS_OF)
+def demo_engine(demo_engine):  # noqa: ANN001, ANN201 - a fixture
+    """The demo (a copy; see conftest), with values that test the encoding."""
+    engine = demo_engine
     with transaction(engine) as s:  # values that test the encoding: accents, markup, a JSON column, None
         task = s.scalar(select(Task).order_by(Task.id).limit(1))
         task.name = 'Việc <script>alert("x")</script> & “ngoặc” 😀'
         task.output = None
-    yield engine
-    engine.dispose()
+    return engine
 
 
 @pytest.mark.parametrize("other_url", BACKENDS, indirect=True)
@@ -131,12 +129,11 @@ def test_damaged_backups_are_refused_and_change_nothing(demo_engine: Engine, tmp
 
 
 def test_cli_backup_then_restore_into_a_new_database(
-    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+    demo_db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
-    engine = make_engine(db_url)
-    build_demo(engine, AS_OF)
+    engine = make_engine(demo_db_url)
     before = content(engine)
-    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("DATABASE_URL", demo_db_url)
     out = tmp_path / "nightly.jsonl.gz"
     assert main(["backup", "-o", str(out)]) == 0
     assert "backup written" in capsys.readouterr().out

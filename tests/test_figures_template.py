@@ -1,13 +1,13 @@
 """The monthly figures template: download, fill, upload; the preview says what is wrong, row by row."""
 
 import io
+import shutil
 from datetime import date
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from dashboard.demo import build_demo
 from dashboard.figures_template import build_template, read_upload
 from dashboard.models import Agency, Province
 from dashboard.store import transaction
@@ -18,10 +18,12 @@ NOV = date(2026, 11, 1)
 
 @pytest.fixture
 def setup(tmp_path):  # noqa: ANN001, ANN201
+    from conftest import _sqlite_template
+
     from dashboard.store import make_engine
 
+    shutil.copyfile(_sqlite_template(), tmp_path / "t.db")
     engine = make_engine(f"sqlite:///{tmp_path / 't.db'}")
-    build_demo(engine, date(2026, 11, 27))
     with transaction(engine) as s:
         tn = s.scalar(select(Province.id).where(Province.name == "Thái Nguyên"))
         agency = s.scalar(select(Agency).where(Agency.province_id == tn, Agency.name == "Sở Khoa học và Công nghệ"))

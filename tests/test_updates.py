@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 import dashboard.updates as updates
 from dashboard.accounts import Actor
 from dashboard.audit import history
-from dashboard.demo import build_demo
 from dashboard.models import Agency, AuditLog, Indicator, Measurement, Province, Task, TaskUpdate, User
 from dashboard.permissions import PermissionDenied
 from dashboard.queries import task_rows
@@ -21,8 +20,13 @@ NOV = date(2026, 11, 1)
 
 
 @pytest.fixture
+def engine(demo_engine):  # noqa: ANN001, ANN201
+    """Every test here starts from the demo (a copy; see conftest)."""
+    return demo_engine
+
+
+@pytest.fixture
 def demo(engine):  # noqa: ANN001, ANN201
-    build_demo(engine, TODAY)
     with transaction(engine) as s:
 
         def actor(username: str) -> Actor:
