@@ -20,13 +20,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import callbacks
 from callbacks.context import warm
-from dashboard.auth import init_auth
+from dashboard.accounts.auth import init_auth
+from dashboard.accounts.permissions import PermissionDenied
 from dashboard.config import Config
 from dashboard.demo import prepare_store
-from dashboard.permissions import PermissionDenied
-from dashboard.plan_cache import key_prefix
-from dashboard.scheduler import KpiScheduler
-from dashboard.store import make_engine
+from dashboard.reads.plan_cache import key_prefix
+from dashboard.sources.scheduler import KpiScheduler
+from dashboard.store.database import make_engine
 from layouts.shell import root
 
 HERE = Path(__file__).resolve().parent
@@ -97,7 +97,7 @@ def create_app(config: Config | None = None) -> Dash:
     callbacks.register(app)
     _security_headers(server, app.csp_hashes())
     if config.run_scheduler:
-        from dashboard.views import Settings
+        from dashboard.reads.page_data import Settings
 
         settings = Settings.from_config(config)
 

@@ -601,10 +601,10 @@ def ensure_database(url: str) -> None:
 
 def prepare(args: argparse.Namespace, workdir: Path, walls: int, agency_users: int) -> Fixture:
     """The demo, the agency accounts spread over agencies that lead tasks, one kiosk token per wall."""
-    from dashboard.accounts import SYSTEM, create_kiosk_token, create_user
+    from dashboard.accounts.users import SYSTEM, create_kiosk_token, create_user
     from dashboard.demo import DemoRefused, build_demo, demo_options
-    from dashboard.models import Agency, AuditLog, Plan, Province, Task, TaskAgency, TaskUpdate
-    from dashboard.store import make_engine, transaction
+    from dashboard.store.database import make_engine, transaction
+    from dashboard.store.models import Agency, AuditLog, Plan, Province, Task, TaskAgency, TaskUpdate
 
     config = load_config(args, workdir)
     engine = make_engine(config.database_url)
@@ -832,8 +832,8 @@ class Verdict:
 
 def verify(args: argparse.Namespace, run: Run, fixture: Fixture, saves: list[Save]) -> Verdict:
     """Every acknowledged save is a task_update row and an audit record; versions add up."""
-    from dashboard.models import AuditLog, Task, TaskUpdate
-    from dashboard.store import make_engine, transaction
+    from dashboard.store.database import make_engine, transaction
+    from dashboard.store.models import AuditLog, Task, TaskUpdate
 
     engine = make_engine(args.database_url)
     with transaction(engine) as s:

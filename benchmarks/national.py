@@ -2,13 +2,13 @@
 
 Deterministic from ``--seed``. It builds:
 
-- in the app store (``--database-url``, schema from ``dashboard.store.upgrade``): the 34 provinces and
+- in the app store (``--database-url``, schema from ``dashboard.store.database.upgrade``): the 34 provinces and
   cities since the 2025 merger with their real commune counts, 20 provincial agencies each plus the
   collective groups, one plan per province (every catalogue KPI with a target, 150 tasks with dated,
   recurring and conditional deadlines, lead and coordinating agencies), monthly KPI figures from January to
   November and the monthly task updates, the demo accounts and the demo wall-screen token;
 - in a source database (``--sources-url``): the raw records of the one-stop-shop and HR systems behind the
-  three headline KPIs, in the tables of ``dashboard.demo_sources`` (procedure, application, staff,
+  three headline KPIs, in the tables of ``dashboard.sources.demo_records`` (procedure, application, staff,
   calendar), and a sources TOML whose queries turn them into KPI figures (``benchmarks/refresh.py``).
 
     .venv/bin/python -m benchmarks.national \\
@@ -35,8 +35,8 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, Table, func, insert, make_url, select, text
 from sqlalchemy.orm import Session
 
-from dashboard.accounts import SYSTEM, create_user, token_hash
-from dashboard.agencies import (
+from dashboard.accounts.users import SYSTEM, create_user, token_hash
+from dashboard.agencies.names import (
     COMMUNE,
     DEPARTMENT,
     GROUP,
@@ -49,12 +49,15 @@ from dashboard.agencies import (
     STANDARD_AGENCIES,
     AgencyDirectory,
 )
-from dashboard.deadlines import CONDITIONAL, DATE, RECURRING, parse_deadline
 from dashboard.demo import DEMO_KIOSK_TOKEN, DEMO_USERS, finish_date
-from dashboard.demo_sources import application, calendar, procedure, staff
-from dashboard.demo_sources import meta as source_meta
-from dashboard.kpi_catalog import CATALOG, HEADLINE, classify, is_ratio
-from dashboard.models import (
+from dashboard.kpi.catalog import CATALOG, HEADLINE, classify, is_ratio
+from dashboard.kpi.deadlines import CONDITIONAL, DATE, RECURRING, parse_deadline
+from dashboard.kpi.targets import parse_target
+from dashboard.sources.definitions import load_sources
+from dashboard.sources.demo_records import application, calendar, procedure, staff
+from dashboard.sources.demo_records import meta as source_meta
+from dashboard.store.database import get_meta, make_engine, set_meta, transaction, upgrade
+from dashboard.store.models import (
     Agency,
     AgencyAlias,
     Base,
@@ -68,9 +71,6 @@ from dashboard.models import (
     TaskAgency,
     TaskUpdate,
 )
-from dashboard.sources import load_sources
-from dashboard.store import get_meta, make_engine, set_meta, transaction, upgrade
-from dashboard.targets import parse_target
 from dashboard.text import fold_key, slug
 
 ROOT = Path(__file__).resolve().parent.parent

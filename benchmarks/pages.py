@@ -9,7 +9,7 @@ callbacks the browser calls, through Flask's test client (no network):
 Each view is timed three ways:
 
 - "cold": the data version moves before every call and nobody prepared the plan's data, so the page loads
-  it itself. Since every change now prepares it (``dashboard.plan_cache.warm``), a viewer meets this only if
+  it itself. Since every change now prepares it (``dashboard.reads.plan_cache.warm``), a viewer meets this only if
   that preparation failed, or in the seconds after a start before the scheduler has prepared every plan;
 - "changed": the plan's version moves and the change prepared the plan's data, as a save, an import, a source
   refresh and the daily recompute all do: the first view of a page after any change;
@@ -37,8 +37,8 @@ from datetime import date
 from sqlalchemy import select, text
 
 from dashboard.config import Config
-from dashboard.models import Agency, Plan, TaskAgency
-from dashboard.store import bump_data_version, transaction
+from dashboard.store.database import bump_data_version, transaction
+from dashboard.store.models import Agency, Plan, TaskAgency
 
 TODAY = date(2026, 11, 27)
 

@@ -21,10 +21,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine, delete, update
 
-import dashboard.refresh as refresh
-from dashboard.models import Measurement
-from dashboard.sources import Source, load_sources
-from dashboard.store import make_engine, transaction
+import dashboard.sources.refresh as refresh
+from dashboard.sources.definitions import Source, load_sources
+from dashboard.store.database import make_engine, transaction
+from dashboard.store.models import Measurement
 
 from .national import DEFAULT_TOML
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 
-from dashboard import accounts
-from dashboard.audit import history
+from dashboard.accounts import users as accounts
+from dashboard.accounts.audit import history
+from dashboard.accounts.permissions import require_admin
 from dashboard.importers import PlanImportError, import_file
-from dashboard.permissions import require_admin
-from dashboard.queries import kiosk_rows, user_rows
-from dashboard.refresh import recent_runs, run_source
+from dashboard.reads.rows import kiosk_rows, user_rows
+from dashboard.sources.refresh import recent_runs, run_source
 from layouts import admin, mywork
 
 from .context import actor, config_sources, engine, session, warm

@@ -10,14 +10,14 @@ from datetime import date
 from flask import current_app
 from plotly.utils import PlotlyJSONEncoder
 
-from dashboard import plan_cache
-from dashboard.accounts import Actor
-from dashboard.auth import current_actor
+from dashboard.accounts.auth import current_actor
+from dashboard.accounts.users import Actor
 from dashboard.config import Config
-from dashboard.filters import Filters
-from dashboard.queries import plan_or_first
-from dashboard.store import Engine, Session, transaction
-from dashboard.views import PlanContext, Settings
+from dashboard.reads import plan_cache
+from dashboard.reads.filters import Filters
+from dashboard.reads.page_data import PlanContext, Settings
+from dashboard.reads.rows import plan_or_first
+from dashboard.store.database import Engine, Session, transaction
 
 
 def engine() -> Engine:
@@ -64,7 +64,7 @@ def actor() -> Actor:
 
 def plan_context(s: Session, f: Filters, today: date) -> PlanContext | None:
     """The loaded data of the plan the filters name (else the first plan), shared by every page and wall
-    screen of that plan until its data version moves (``dashboard.plan_cache``)."""
+    screen of that plan until its data version moves (``dashboard.reads.plan_cache``)."""
     plan_id = plan_or_first(s, f.plan)
     if plan_id is None:
         return None

@@ -6,12 +6,12 @@ import json
 
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, no_update
 
-from dashboard import export
-from dashboard.filters import Filters
-from dashboard.permissions import readable_plan, require_read_plan
-from dashboard.store import get_meta
+from dashboard.accounts.permissions import readable_plan, require_read_plan
+from dashboard.exports import tables as export
+from dashboard.reads.filters import Filters
+from dashboard.reads.page_data import all_flags, briefing_data, filtered_tasks, snapshots
+from dashboard.store.database import get_meta
 from dashboard.text import slug
-from dashboard.views import all_flags, briefing_data, filtered_tasks, snapshots
 
 from .context import actor, config, plan_context, session, settings
 

@@ -9,11 +9,8 @@ from datetime import date
 import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard.accounts import AccountError
-from dashboard.audit import history
-from dashboard.figure_origin import fed_by_sources
-from dashboard.figures_template import build_template, read_upload
-from dashboard.permissions import (
+from dashboard.accounts.audit import history
+from dashboard.accounts.permissions import (
     PermissionDenied,
     groups_of,
     require_figures,
@@ -21,9 +18,13 @@ from dashboard.permissions import (
     require_read_plan,
     require_read_task,
 )
-from dashboard.permissions import relation as task_relation_of
-from dashboard.queries import history_names, indicator_codes, month_figures, task_plan_id
-from dashboard.status import DONE
+from dashboard.accounts.permissions import relation as task_relation_of
+from dashboard.accounts.users import AccountError
+from dashboard.exports.figures_template import build_template, read_upload
+from dashboard.kpi.figure_origin import fed_by_sources
+from dashboard.kpi.status import DONE
+from dashboard.reads.page_data import agency_task_rows
+from dashboard.reads.rows import history_names, indicator_codes, month_figures, task_plan_id
 from dashboard.text import slug
 from dashboard.updates import (
     Conflict,
@@ -37,7 +38,6 @@ from dashboard.updates import (
     task_state,
     update_task,
 )
-from dashboard.views import agency_task_rows
 from layouts import mywork
 
 from .context import actor, config, config_sources, session, warm

@@ -9,10 +9,12 @@ from flask import session as flask_session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from dashboard import clock, routes, summaries
-from dashboard.directory import expand
-from dashboard.filters import Filters
-from dashboard.page_cache import (
+from dashboard import clock, routes
+from dashboard.accounts.permissions import can_see_national, readable_plan, readable_provinces
+from dashboard.agencies.directory import expand
+from dashboard.reads import summaries
+from dashboard.reads.filters import Filters
+from dashboard.reads.page_cache import (
     cached_build,
     keep_last_good,
     last_good,
@@ -21,11 +23,7 @@ from dashboard.page_cache import (
     page_query,
     reader_scope,
 )
-from dashboard.permissions import can_see_national, readable_plan, readable_provinces
-from dashboard.queries import agency_choices
-from dashboard.refresh import freshness as data_age
-from dashboard.store import DB_UNAVAILABLE, meta_dict, plan_version
-from dashboard.views import (
+from dashboard.reads.page_data import (
     agency_gauges,
     agency_tasks,
     agency_trends,
@@ -36,6 +34,9 @@ from dashboard.views import (
     snapshots,
     timeline,
 )
+from dashboard.reads.rows import agency_choices
+from dashboard.sources.refresh import freshness as data_age
+from dashboard.store.database import DB_UNAVAILABLE, meta_dict, plan_version
 from layouts import (
     admin,
     agency_page,

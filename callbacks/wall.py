@@ -11,11 +11,11 @@ import time
 from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
 from dashboard import clock
-from dashboard.filters import Filters
-from dashboard.permissions import PermissionDenied, readable_plan
-from dashboard.refresh import freshness as data_age
-from dashboard.store import DB_UNAVAILABLE, plan_version
-from dashboard.views import all_flags, flag_counts, headline, ranking, reporting, snapshots
+from dashboard.accounts.permissions import PermissionDenied, readable_plan
+from dashboard.reads.filters import Filters
+from dashboard.reads.page_data import all_flags, flag_counts, headline, ranking, reporting, snapshots
+from dashboard.sources.refresh import freshness as data_age
+from dashboard.store.database import DB_UNAVAILABLE, plan_version
 from layouts import wall
 from layouts.i18n import t
 

@@ -11,12 +11,12 @@ from pathlib import Path
 from sqlalchemy import Engine, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import export as exporter
-from .config import Config
-from .importers import PlanImportError, import_file
-from .models import Plan
-from .queries import indicator_rows, plan_rows, task_rows
-from .store import make_engine, transaction, upgrade
+from dashboard.config import Config
+from dashboard.exports import tables as exporter
+from dashboard.importers import PlanImportError, import_file
+from dashboard.reads.rows import indicator_rows, plan_rows, task_rows
+from dashboard.store.database import make_engine, transaction, upgrade
+from dashboard.store.models import Plan
 
 
 def _engine(config: Config):  # noqa: ANN202
@@ -37,7 +37,7 @@ def _prepare(config: Config, engine: Engine, plan_ids: list[int] | None, clear: 
     cache, which its data versions keep honest."""
     if not config.redis_url:
         return
-    from . import plan_cache
+    from dashboard.reads import plan_cache
 
     cache = plan_cache.shared_cache(config.redis_url, config.database_url)
     if clear:
@@ -65,7 +65,7 @@ def cmd_import_plan(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, config: Config) -> int:
-    from .demo import DemoRefused, build_demo, demo_options
+    from dashboard.demo import DemoRefused, build_demo, demo_options
 
     engine = _engine(config)
     started = time.perf_counter()
@@ -90,8 +90,8 @@ def cmd_create_user(args: argparse.Namespace, config: Config) -> int:
 
     from sqlalchemy import select as sql_select
 
-    from .accounts import SYSTEM, AccountError, create_user
-    from .models import Agency, Province
+    from dashboard.accounts.users import SYSTEM, AccountError, create_user
+    from dashboard.store.models import Agency, Province
 
     engine = _engine(config)
     upgrade(engine)
@@ -131,7 +131,7 @@ def cmd_create_user(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_kiosk_token(args: argparse.Namespace, config: Config) -> int:
-    from .accounts import SYSTEM, AccountError, create_kiosk_token
+    from dashboard.accounts.users import SYSTEM, AccountError, create_kiosk_token
 
     engine = _engine(config)
     upgrade(engine)
@@ -141,7 +141,7 @@ def cmd_kiosk_token(args: argparse.Namespace, config: Config) -> int:
             if args.province:
                 from sqlalchemy import select as sql_select
 
-                from .models import Province
+                from dashboard.store.models import Province
 
                 province_id = session.scalar(sql_select(Province.id).where(Province.name == args.province))
                 if province_id is None:
@@ -157,7 +157,7 @@ def cmd_kiosk_token(args: argparse.Namespace, config: Config) -> int:
 def cmd_scheduler(args: argparse.Namespace, config: Config) -> int:
     import signal
 
-    from .scheduler import KpiScheduler
+    from dashboard.sources.scheduler import KpiScheduler
 
     engine = _engine(config)
     upgrade(engine)
@@ -186,20 +186,20 @@ def cmd_scheduler(args: argparse.Namespace, config: Config) -> int:
 
 
 def _settings(config: Config):  # noqa: ANN202
-    from .views import Settings
+    from dashboard.reads.page_data import Settings
 
     return Settings.from_config(config)
 
 
 def cmd_briefing(args: argparse.Namespace, config: Config) -> int:
-    from .filters import Filters
-    from .store import get_meta
-    from .views import briefing_data
+    from dashboard.reads.filters import Filters
+    from dashboard.reads.page_data import briefing_data
+    from dashboard.store.database import get_meta
 
     engine = _engine(config)
     upgrade(engine)
     if args.monthly:
-        from .briefings import write_monthly_briefings
+        from dashboard.exports.briefings import write_monthly_briefings
 
         for path in write_monthly_briefings(engine, config.briefings_path(), config.as_of(), _settings(config)):
             print(f"wrote {path}")
@@ -226,7 +226,7 @@ def cmd_briefing(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace, config: Config) -> int:
-    from .refresh import run_source
+    from dashboard.sources.refresh import run_source
 
     engine = _engine(config)
     upgrade(engine)
@@ -250,7 +250,7 @@ def cmd_refresh(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_backup(args: argparse.Namespace, config: Config) -> int:
-    from .backup import BackupError, write_backup
+    from dashboard.store.backup import BackupError, write_backup
 
     path = Path(args.output or f"kpi-backup-{time.strftime('%Y%m%d-%H%M%S')}.jsonl.gz")
     try:
@@ -263,7 +263,7 @@ def cmd_backup(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_restore(args: argparse.Namespace, config: Config) -> int:
-    from .backup import BackupError, restore_backup
+    from dashboard.store.backup import BackupError, restore_backup
 
     try:
         summary = restore_backup(_engine(config), Path(args.path), force=args.force)
@@ -278,9 +278,8 @@ def cmd_restore(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_serve(args: argparse.Namespace, config: Config) -> int:
     # The web layer is imported here only: the core never depends on Dash.
+    from dashboard.demo import prepare_store
     from webapp import create_app
-
-    from .demo import prepare_store
 
     config.run_scheduler = True  # the embedded default pulls its sources itself
     if prepare_store(config):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from . import clock
+from dashboard import clock
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
@@ -159,8 +159,8 @@ class Config:
         return f"sqlite:///{INSTANCE / 'demo_sources.db'}"
 
     def sources(self) -> list:
-        """The configured SQL sources (see dashboard.sources)."""
-        from .sources import load_sources
+        """The configured SQL sources (see dashboard.sources.definitions)."""
+        from dashboard.sources.definitions import load_sources
 
         return load_sources(self.sources_path(), {"DEMO_SOURCES_URL": self.demo_sources()})
 

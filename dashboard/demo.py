@@ -16,17 +16,19 @@ from pathlib import Path
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
-from .accounts import ADMIN, AGENCY, LEADER, SYSTEM, VIEWER, create_user, token_hash
-from .agencies import COMMUNE, GROUP, group_scope
-from .config import ROOT, Config
-from .deadlines import CONDITIONAL, DATE, RECURRING
-from .demo_sources import build_source_db
-from .directory import StoredDirectory, expand, get_or_create_province, group_members
-from .importers import ImportReport, read_plan
-from .importers.loader import load_plan
-from .kpi import PROVINCE
-from .kpi_catalog import HEADLINE
-from .models import (
+from dashboard.accounts.users import ADMIN, AGENCY, LEADER, SYSTEM, VIEWER, create_user, token_hash
+from dashboard.agencies.directory import StoredDirectory, expand, get_or_create_province, group_members
+from dashboard.agencies.names import COMMUNE, GROUP, group_scope
+from dashboard.config import ROOT, Config
+from dashboard.importers import ImportReport, read_plan
+from dashboard.importers.loader import load_plan
+from dashboard.kpi.catalog import HEADLINE
+from dashboard.kpi.deadlines import CONDITIONAL, DATE, RECURRING
+from dashboard.kpi.rules import PROVINCE
+from dashboard.sources.demo_records import build_source_db
+from dashboard.sources.refresh import run_source
+from dashboard.store.database import get_meta, is_empty, make_engine, set_meta, transaction, upgrade
+from dashboard.store.models import (
     Agency,
     Base,
     Indicator,
@@ -39,8 +41,6 @@ from .models import (
     TaskAgency,
     TaskUpdate,
 )
-from .refresh import run_source
-from .store import get_meta, is_empty, make_engine, set_meta, transaction, upgrade
 
 DATA = ROOT / "data"
 PLANS = ("thai-nguyen-kh-2026.txt", "dong-thap-qd07-bcd-2026.txt", "lao-cai-kh-bcd-2026.txt")

@@ -13,7 +13,7 @@ NATIONAL = "national"  # admins and national leaders (``permissions.can_see_nati
 ADMIN = "admin"  # the secretariat's admins
 WALL = "wall"  # anyone signed in, and the wall screen's kiosk token (which may open nothing else)
 
-# How a built page is cached (``dashboard.page_cache``):
+# How a built page is cached (``dashboard.reads.page_cache``):
 SHARED = "shared"  # the same for every reader of the same provinces
 PER_AGENCY = "agency"  # ... and of the same role and agency (its lists load by callback)
 

@@ -16,17 +16,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import clock
-from .accounts import Actor
-from .audit import record
-from .figure_origin import fed_by_sources
-from .kpi import is_percent
-from .models import Indicator, IndicatorLead, Measurement, Task, TaskUpdate
-from .permissions import groups_of, require_figures, require_task_note, require_task_update
-from .sources import Source
-from .status import DONE, REPORTED
-from .store import bump_data_version
-from .targets import parse_number
+from dashboard import clock
+from dashboard.accounts.audit import record
+from dashboard.accounts.permissions import groups_of, require_figures, require_task_note, require_task_update
+from dashboard.accounts.users import Actor
+from dashboard.kpi.figure_origin import fed_by_sources
+from dashboard.kpi.rules import is_percent
+from dashboard.kpi.status import DONE, REPORTED
+from dashboard.kpi.targets import parse_number
+from dashboard.sources.definitions import Source
+from dashboard.store.database import bump_data_version
+from dashboard.store.models import Indicator, IndicatorLead, Measurement, Task, TaskUpdate
 
 MAX_NOTE = 2000
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.accounts import ROLE_LABELS, ROLES
+from dashboard.accounts.users import ROLE_LABELS, ROLES
 
 from .widgets import empty
 

@@ -7,10 +7,10 @@ from datetime import date
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard.filters import Filters
-from dashboard.kpi_values import KpiSnapshot
-from dashboard.red_flags import Flag
-from dashboard.reporting import ReportCell, ReportingRecord
+from dashboard.kpi.red_flags import Flag
+from dashboard.kpi.reporting import ReportCell, ReportingRecord
+from dashboard.kpi.values import KpiSnapshot
+from dashboard.reads.filters import Filters
 
 from . import figures
 from .formatting import month_label, vn_percent

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from dashboard.kpi_values import KpiSnapshot
-from dashboard.red_flags import Flag
-from dashboard.red_flags import label as flag_label
+from dashboard.kpi.red_flags import Flag
+from dashboard.kpi.red_flags import label as flag_label
+from dashboard.kpi.values import KpiSnapshot
 
 from . import figures
 from .flag_text import flag_detail
@@ -176,7 +176,7 @@ def build_pdf(
     counts = defaultdict(int)
     for tk in tasks:
         counts[tk["status"]] += 1
-    from dashboard.status import label as status_label
+    from dashboard.kpi.status import label as status_label
 
     story.append(
         p(

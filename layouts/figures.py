@@ -6,11 +6,11 @@ from __future__ import annotations
 import html
 from datetime import date, timedelta
 
-from dashboard.kpi import is_percent
-from dashboard.kpi_catalog import BY_CODE
-from dashboard.kpi_values import KpiSnapshot
-from dashboard.reporting import LATE, MISSING, ON_TIME, PENDING, ReportCell
-from dashboard.status import label as status_label
+from dashboard.kpi.catalog import BY_CODE
+from dashboard.kpi.reporting import LATE, MISSING, ON_TIME, PENDING, ReportCell
+from dashboard.kpi.rules import is_percent
+from dashboard.kpi.status import label as status_label
+from dashboard.kpi.values import KpiSnapshot
 
 from .formatting import month_label, vn_date, vn_number
 from .i18n import quarter_label, report_deadline, t
@@ -431,7 +431,7 @@ def report_grid(cells: list[ReportCell], names: dict[int, str], lang: str = "vi"
 
 def quarter_bars(tasks: list[dict], year: int, lang: str = "vi", dark: bool = False) -> dict:
     """For the wall: per quarter, the dated tasks due in it stacked by status."""
-    from dashboard.filters import in_quarter
+    from dashboard.reads.filters import in_quarter
 
     data: list[dict] = []
     xs = [quarter_label(q, lang) for q in range(1, 5)]

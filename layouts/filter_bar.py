@@ -5,9 +5,9 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc
 
-from dashboard.filters import Filters
-from dashboard.status import STATUSES
-from dashboard.status import label as status_label
+from dashboard.kpi.status import STATUSES
+from dashboard.kpi.status import label as status_label
+from dashboard.reads.filters import Filters
 
 from .i18n import quarter_label, t
 

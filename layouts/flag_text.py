@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dashboard import red_flags as rf
-from dashboard.red_flags import Flag
+from dashboard.kpi import red_flags as rf
+from dashboard.kpi.red_flags import Flag
 
 from .formatting import month_label, vn_date, with_unit
 from .i18n import t

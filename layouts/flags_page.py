@@ -7,9 +7,9 @@ from datetime import date
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard import red_flags as rf
-from dashboard.filters import Filters
-from dashboard.red_flags import Flag
+from dashboard.kpi import red_flags as rf
+from dashboard.kpi.red_flags import Flag
+from dashboard.reads.filters import Filters
 
 from .i18n import t
 from .theme import FLAG_COLOR, FLAG_ICON

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from dashboard.kpi import is_percent
+from dashboard.kpi.rules import is_percent
 
 
 def vn_date(value: str | date | None) -> str:

@@ -7,8 +7,8 @@ from datetime import date
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.status import REPORTED
-from dashboard.status import label as status_label
+from dashboard.kpi.status import REPORTED
+from dashboard.kpi.status import label as status_label
 
 from .formatting import month_label, vn_date
 from .widgets import empty, status_badge

@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import routes
-from dashboard.filters import Filters
+from dashboard.reads.filters import Filters
 
 from .formatting import vn_date
 from .i18n import t

@@ -3,8 +3,9 @@ with a colour, never the colour alone."""
 
 from __future__ import annotations
 
-from dashboard import kpi, status
-from dashboard import red_flags as rf
+from dashboard.kpi import red_flags as rf
+from dashboard.kpi import rules as kpi
+from dashboard.kpi import status
 
 GREEN = "#009E73"
 AMBER = "#E69F00"

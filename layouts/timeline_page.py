@@ -7,8 +7,8 @@ from datetime import date
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard.filters import Filters
-from dashboard.reporting import ReportCell
+from dashboard.kpi.reporting import ReportCell
+from dashboard.reads.filters import Filters
 
 from . import figures
 from .i18n import report_deadline, t

@@ -7,10 +7,10 @@ from datetime import date
 
 from dash import dcc, html
 
-from dashboard import red_flags as rf
-from dashboard.kpi_values import KpiSnapshot
-from dashboard.red_flags import Flag
-from dashboard.status import is_finished
+from dashboard.kpi import red_flags as rf
+from dashboard.kpi.red_flags import Flag
+from dashboard.kpi.status import is_finished
+from dashboard.kpi.values import KpiSnapshot
 
 from . import figures
 from .flag_text import flag_detail

@@ -7,13 +7,13 @@ from datetime import date, datetime
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import red_flags as rf
-from dashboard.filters import Filters
-from dashboard.kpi import AGGREGATION_LABELS
-from dashboard.kpi_values import KpiSnapshot
-from dashboard.red_flags import Flag
-from dashboard.refresh import Freshness
-from dashboard.status import label as status_label
+from dashboard.kpi import red_flags as rf
+from dashboard.kpi.red_flags import Flag
+from dashboard.kpi.rules import AGGREGATION_LABELS
+from dashboard.kpi.status import label as status_label
+from dashboard.kpi.values import KpiSnapshot
+from dashboard.reads.filters import Filters
+from dashboard.sources.refresh import Freshness
 from dashboard.text import slug
 
 from . import figures

@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import create_engine, func, make_url, select, text
 
 from dashboard.demo import build_demo
-from dashboard.models import Base
-from dashboard.store import make_engine, normalize_url, transaction, upgrade
+from dashboard.store.database import make_engine, normalize_url, transaction, upgrade
+from dashboard.store.models import Base
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = ROOT / "data" / "plans"

@@ -19,7 +19,7 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from dashboard.figures_template import SHEET as FIGURES_SHEET
+from dashboard.exports.figures_template import SHEET as FIGURES_SHEET
 from dashboard.importers.spreadsheet import INDICATOR_COLUMNS, KPI_SHEET, PLAN_SHEET, TASK_COLUMNS, TASK_SHEET
 
 ROOT = Path(__file__).resolve().parent.parent

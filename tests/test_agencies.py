@@ -1,6 +1,6 @@
 import pytest
 
-from dashboard.agencies import (
+from dashboard.agencies.names import (
     COMMUNE,
     DEPARTMENT,
     GROUP,
@@ -105,9 +105,9 @@ def test_communes_that_differ_only_by_a_tone_mark_stay_two_agencies(directory: A
 def test_the_store_keeps_tone_twins_apart_across_imports(engine) -> None:  # noqa: ANN001
     from sqlalchemy import func, select
 
-    from dashboard.directory import StoredDirectory, get_or_create_province
-    from dashboard.models import Agency
-    from dashboard.store import transaction
+    from dashboard.agencies.directory import StoredDirectory, get_or_create_province
+    from dashboard.store.database import transaction
+    from dashboard.store.models import Agency
 
     with transaction(engine) as s:
         d = StoredDirectory(s, get_or_create_province(s, "Đồng Tháp"))

@@ -12,7 +12,7 @@ from conftest import DT, LC, TN
 from sqlalchemy import text
 
 from dashboard.importers import import_file
-from dashboard.store import alembic_config, make_engine, transaction, upgrade
+from dashboard.store.database import alembic_config, make_engine, transaction, upgrade
 from dashboard.text import tone_key
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 from webclient import demo_app, form_token, kiosk, login, post_form, response_text
 
-from dashboard.accounts import SYSTEM, revoke_kiosk_token, set_active
-from dashboard.models import KioskToken, User
-from dashboard.store import make_engine, transaction
+from dashboard.accounts.users import SYSTEM, revoke_kiosk_token, set_active
+from dashboard.store.database import make_engine, transaction
+from dashboard.store.models import KioskToken, User
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import func, select
 from webclient import call, demo_app, kiosk, login
 
-from dashboard.accounts import SYSTEM, create_kiosk_token, create_user
-from dashboard.models import (
+from dashboard.accounts.users import SYSTEM, create_kiosk_token, create_user
+from dashboard.store.database import transaction
+from dashboard.store.models import (
     Agency,
     AuditLog,
     Indicator,
@@ -24,7 +25,6 @@ from dashboard.models import (
     TaskUpdate,
     User,
 )
-from dashboard.store import transaction
 
 ROLES = ["admin", "leader", "agency_lead", "agency_other", "viewer", "kiosk", "anonymous"]
 USERNAMES = {

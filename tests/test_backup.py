@@ -12,10 +12,10 @@ import pytest
 from conftest import BACKENDS, content, snapshot
 from sqlalchemy import Engine, create_engine, select, text
 
-from dashboard.backup import BackupError, restore_backup, write_backup
 from dashboard.cli import main
-from dashboard.models import Task, TaskUpdate, User
-from dashboard.store import make_engine, normalize_url, transaction
+from dashboard.store.backup import BackupError, restore_backup, write_backup
+from dashboard.store.database import make_engine, normalize_url, transaction
+from dashboard.store.models import Task, TaskUpdate, User
 
 AS_OF = date(2026, 11, 27)
 

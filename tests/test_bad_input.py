@@ -19,11 +19,11 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from webclient import call, demo_app, login
 
-from dashboard.figure_origin import fed_by_sources
-from dashboard.figures_template import SHEET, build_template
+from dashboard.exports.figures_template import SHEET, build_template
 from dashboard.importers import PlanImportError, import_file
-from dashboard.models import Agency, Plan, Province, User
-from dashboard.store import transaction
+from dashboard.kpi.figure_origin import fed_by_sources
+from dashboard.store.database import transaction
+from dashboard.store.models import Agency, Plan, Province, User
 from dashboard.updates import reported_indicators
 
 

@@ -9,10 +9,10 @@ import pytest
 from pypdf import PdfReader
 from webclient import TODAY, call, demo_app, kiosk, login
 
-from dashboard.briefings import write_monthly_briefings
-from dashboard.filters import Filters
-from dashboard.store import transaction
-from dashboard.views import Settings, briefing_data
+from dashboard.exports.briefings import write_monthly_briefings
+from dashboard.reads.filters import Filters
+from dashboard.reads.page_data import Settings, briefing_data
+from dashboard.store.database import transaction
 from layouts.formatting import with_unit
 
 
@@ -72,7 +72,7 @@ def test_a_page_per_agency_and_the_monthly_job(app, tmp_path: Path) -> None:  # 
 
 
 def test_the_monthly_briefing_runs_once_per_month(app, tmp_path: Path) -> None:  # noqa: ANN001
-    from dashboard.scheduler import KpiScheduler
+    from dashboard.sources.scheduler import KpiScheduler
 
     engine = app.server.extensions["kpi"]["engine"]
     first = KpiScheduler(engine, [], briefings=(tmp_path / "a", lambda: date(2026, 12, 26), Settings()))

@@ -5,14 +5,14 @@ from __future__ import annotations
 from sqlalchemy import select
 from webclient import TODAY, call, demo_app, login, response_text
 
-from dashboard import plan_cache
-from dashboard.accounts import Actor
-from dashboard.filters import Filters
-from dashboard.models import User
-from dashboard.page_cache import page_key
-from dashboard.store import plan_version, transaction
+from dashboard.accounts.users import Actor
+from dashboard.reads import plan_cache
+from dashboard.reads.filters import Filters
+from dashboard.reads.page_cache import page_key
+from dashboard.reads.page_data import Settings, load_context
+from dashboard.store.database import plan_version, transaction
+from dashboard.store.models import User
 from dashboard.updates import TaskChange, update_task
-from dashboard.views import Settings, load_context
 
 
 def test_a_task_saved_in_one_province_leaves_the_others_cached(tmp_path) -> None:  # noqa: ANN001

@@ -152,9 +152,9 @@ def test_command_line_changes_prepare_the_web_workers_plan_data_in_redis(tmp_pat
     redis_url = os.environ.get("TEST_REDIS_URL")
     if not redis_url:
         pytest.skip("TEST_REDIS_URL is not set")
-    from dashboard import plan_cache
-    from dashboard.store import make_engine, transaction
-    from dashboard.views import Settings
+    from dashboard.reads import plan_cache
+    from dashboard.reads.page_data import Settings
+    from dashboard.store.database import make_engine, transaction
 
     db = f"sqlite:///{tmp_path / 'x.db'}"
     cache = plan_cache.shared_cache(redis_url, db)

@@ -10,10 +10,10 @@ import pytest
 from conftest import TN
 from sqlalchemy import func, select
 
-from dashboard.accounts import SYSTEM, Actor, create_user
+from dashboard.accounts.users import SYSTEM, Actor, create_user
 from dashboard.importers import import_file
-from dashboard.models import Agency, Indicator, IndicatorLead, Measurement, Task, TaskAgency, TaskUpdate
-from dashboard.store import transaction
+from dashboard.store.database import transaction
+from dashboard.store.models import Agency, Indicator, IndicatorLead, Measurement, Task, TaskAgency, TaskUpdate
 from dashboard.updates import Conflict, FigureInput, TaskChange, save_figures, update_task
 
 TODAY = date(2026, 11, 27)

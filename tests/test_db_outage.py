@@ -17,7 +17,7 @@ from webclient import call, login, response_text
 
 from dashboard.config import Config
 from dashboard.demo import build_demo
-from dashboard.store import make_engine, normalize_url
+from dashboard.store.database import make_engine, normalize_url
 from webapp import create_app
 
 TODAY = date(2026, 11, 27)

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from dashboard.deadlines import CONDITIONAL, DATE, RECURRING, UNKNOWN, parse_deadline, quarter_of
+from dashboard.kpi.deadlines import CONDITIONAL, DATE, RECURRING, UNKNOWN, parse_deadline, quarter_of
 
 
 @pytest.mark.parametrize(

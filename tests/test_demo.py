@@ -6,9 +6,9 @@ from datetime import date, datetime, time
 from sqlalchemy import func, select
 
 from dashboard.demo import build_demo
-from dashboard.models import Measurement, Plan, TaskUpdate
-from dashboard.queries import task_rows
-from dashboard.store import get_meta, transaction
+from dashboard.reads.rows import task_rows
+from dashboard.store.database import get_meta, transaction
+from dashboard.store.models import Measurement, Plan, TaskUpdate
 
 AS_OF = date(2026, 11, 27)
 

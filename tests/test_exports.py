@@ -10,10 +10,10 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from webclient import TODAY, call, demo_app, kiosk, login
 
-from dashboard.filters import Filters
-from dashboard.models import Task
-from dashboard.store import bump_data_version, transaction
-from dashboard.views import Settings, all_flags, filtered_tasks, load_context, snapshots
+from dashboard.reads.filters import Filters
+from dashboard.reads.page_data import Settings, all_flags, filtered_tasks, load_context, snapshots
+from dashboard.store.database import bump_data_version, transaction
+from dashboard.store.models import Task
 
 
 @pytest.fixture(scope="module")

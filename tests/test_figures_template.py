@@ -8,9 +8,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from dashboard.figures_template import build_template, read_upload
-from dashboard.models import Agency, Province
-from dashboard.store import transaction
+from dashboard.exports.figures_template import build_template, read_upload
+from dashboard.store.database import transaction
+from dashboard.store.models import Agency, Province
 from dashboard.updates import reported_indicators
 
 NOV = date(2026, 11, 1)
@@ -20,7 +20,7 @@ NOV = date(2026, 11, 1)
 def setup(tmp_path):  # noqa: ANN001, ANN201
     from conftest import _sqlite_template
 
-    from dashboard.store import make_engine
+    from dashboard.store.database import make_engine
 
     shutil.copyfile(_sqlite_template(), tmp_path / "t.db")
     engine = make_engine(f"sqlite:///{tmp_path / 't.db'}")

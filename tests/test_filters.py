@@ -1,4 +1,4 @@
-from dashboard.filters import Filters, in_quarter, task_matches
+from dashboard.reads.filters import Filters, in_quarter, task_matches
 
 
 def task(**kw):  # noqa: ANN003, ANN201

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from webclient import call, demo_app, kiosk, login
 
 from dashboard.importers import PlanImportError, import_file
-from dashboard.workbook import MAX_UNPACKED, WorkbookTooLarge, read_sheets
+from dashboard.importers.workbook import MAX_UNPACKED, WorkbookTooLarge, read_sheets
 
 XLSX = "data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64,"
 
@@ -84,8 +84,8 @@ def preview(app, client, data: bytes, context: dict):  # noqa: ANN001, ANN201
 def agency_context(app) -> dict:  # noqa: ANN001
     from sqlalchemy import select
 
-    from dashboard.models import User
-    from dashboard.store import transaction
+    from dashboard.store.database import transaction
+    from dashboard.store.models import User
 
     with transaction(engine_of(app)) as s:
         user = s.scalar(select(User).where(User.username == "sokhcn.thainguyen"))
@@ -157,10 +157,10 @@ def test_crafted_url_parameters_are_ignored(app, query: str) -> None:  # noqa: A
 def test_a_huge_task_name_never_breaks_the_briefing(app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
     from sqlalchemy import update
 
-    from dashboard.briefings import write_monthly_briefings
-    from dashboard.models import Task
-    from dashboard.store import bump_data_version, transaction
-    from dashboard.views import Settings
+    from dashboard.exports.briefings import write_monthly_briefings
+    from dashboard.reads.page_data import Settings
+    from dashboard.store.database import bump_data_version, transaction
+    from dashboard.store.models import Task
 
     with transaction(engine_of(app)) as s:
         s.execute(update(Task).where(Task.plan_id == 3, Task.code == "PLII.I.1").values(name="Rà soát " * 4096))
@@ -205,10 +205,10 @@ def test_a_source_cannot_push_a_figure_beyond_any_sensible_size(engine, tmp_path
     from conftest import TN
     from sqlalchemy import func, select, text
 
-    from dashboard.models import Measurement
-    from dashboard.refresh import run_source
-    from dashboard.sources import Source
-    from dashboard.store import make_engine, transaction
+    from dashboard.sources.definitions import Source
+    from dashboard.sources.refresh import run_source
+    from dashboard.store.database import make_engine, transaction
+    from dashboard.store.models import Measurement
 
     import_file(engine, TN)
     src = tmp_path / "src.db"
@@ -223,8 +223,8 @@ def test_a_source_cannot_push_a_figure_beyond_any_sensible_size(engine, tmp_path
 
 
 def test_retries_are_named_the_same_in_every_scheduler(engine) -> None:  # noqa: ANN001
-    from dashboard.scheduler import KpiScheduler
-    from dashboard.sources import Source
+    from dashboard.sources.definitions import Source
+    from dashboard.sources.scheduler import KpiScheduler
 
     broken = Source("hong", "Hỏng", "sqlite:////no/such/folder/x.db", "SELECT 1", interval_minutes=60)
     first, second = KpiScheduler(engine, [broken]), KpiScheduler(engine, [broken])
@@ -243,8 +243,8 @@ def test_retries_are_named_the_same_in_every_scheduler(engine) -> None:  # noqa:
         second.shutdown()
     from sqlalchemy import func, select
 
-    from dashboard.models import RefreshRun
-    from dashboard.store import transaction
+    from dashboard.store.database import transaction
+    from dashboard.store.models import RefreshRun
 
     with transaction(engine) as s:
         assert s.scalar(select(func.count()).select_from(RefreshRun)) == 2  # the tick and one retry

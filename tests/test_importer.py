@@ -7,8 +7,8 @@ from conftest import CB, DT, LC, TN, snapshot
 from sqlalchemy import func, select
 
 from dashboard.importers import PlanImportError, import_file
-from dashboard.models import Agency, AgencyAlias, Indicator, Plan, Task, TaskAgency, TaskUpdate
-from dashboard.store import transaction
+from dashboard.store.database import transaction
+from dashboard.store.models import Agency, AgencyAlias, Indicator, Plan, Task, TaskAgency, TaskUpdate
 
 
 def count(engine, model, *where: object) -> int:  # noqa: ANN001

@@ -2,9 +2,9 @@ from datetime import date
 
 import pytest
 
-from dashboard.kpi import BELOW_TARGET, NEAR_TARGET, NO_DATA, ON_TARGET
-from dashboard.kpi_values import Figure, combine, gap_to_target, monthly_series, snapshot
-from dashboard.targets import Target
+from dashboard.kpi.rules import BELOW_TARGET, NEAR_TARGET, NO_DATA, ON_TARGET
+from dashboard.kpi.targets import Target
+from dashboard.kpi.values import Figure, combine, gap_to_target, monthly_series, snapshot
 
 RATIO = {"id": 1, "is_ratio": True, "unit": "%", "target_op": ">=", "target_value": 85.0, "name": "DVC"}
 COUNT = {"id": 2, "is_ratio": False, "unit": "Sản phẩm", "target_op": ">=", "target_value": 5.0, "name": "SP"}

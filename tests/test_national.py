@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import select
 from webclient import TODAY, call, demo_app, login, response_text
 
-from dashboard import summaries
-from dashboard.filters import Filters
-from dashboard.models import PlanSummary
-from dashboard.scheduler import KpiScheduler
-from dashboard.store import bump_data_version, data_version, transaction
-from dashboard.views import Settings, all_flags, load_context
+from dashboard.reads import summaries
+from dashboard.reads.filters import Filters
+from dashboard.reads.page_data import Settings, all_flags, load_context
+from dashboard.sources.scheduler import KpiScheduler
+from dashboard.store.database import bump_data_version, data_version, transaction
+from dashboard.store.models import PlanSummary
 
 
 @pytest.fixture(scope="module")

@@ -9,13 +9,13 @@ from datetime import UTC, date, datetime
 import pytest
 
 from dashboard import clock
-from dashboard.agencies import GROUP, AgencyDirectory, guess_kind, is_collective, tones_agree
+from dashboard.agencies.names import GROUP, AgencyDirectory, guess_kind, is_collective, tones_agree
 from dashboard.config import Config
-from dashboard.kpi import PROVINCE, RATIO, SUM, default_aggregation, parse_aggregation
-from dashboard.kpi_values import Figure, combine, snapshot
-from dashboard.models import Indicator
-from dashboard.red_flags import KPI_BELOW, Flag
-from dashboard.reporting import LATE, MISSING, ON_TIME, PENDING, deadline_of, report_grid
+from dashboard.kpi.red_flags import KPI_BELOW, Flag
+from dashboard.kpi.reporting import LATE, MISSING, ON_TIME, PENDING, deadline_of, report_grid
+from dashboard.kpi.rules import PROVINCE, RATIO, SUM, default_aggregation, parse_aggregation
+from dashboard.kpi.values import Figure, combine, snapshot
+from dashboard.store.models import Indicator
 from dashboard.text import same_spelling, tone_key
 from dashboard.updates import FigureInput, TaskChange, parse_amount, validate_figure, validate_task_change
 from layouts.flag_text import flag_detail
@@ -102,9 +102,9 @@ def test_report_deadline_in_words(day: int, hour: float | None, lang: str, words
 
 
 def test_the_scheduler_and_the_briefing_follow_the_settings() -> None:
-    from dashboard.briefings import briefing_day
-    from dashboard.scheduler import KpiScheduler
-    from dashboard.views import Settings
+    from dashboard.exports.briefings import briefing_day
+    from dashboard.reads.page_data import Settings
+    from dashboard.sources.scheduler import KpiScheduler
 
     assert briefing_day(Settings(report_day=20)) == 21
     scheduler = KpiScheduler(None, [], briefings=(None, clock.today, Settings()))  # type: ignore[arg-type]

@@ -11,9 +11,9 @@ from selenium.webdriver.common.keys import Keys
 from webclient import browser_login
 
 from dashboard.config import Config
-from dashboard.filters import Filters
-from dashboard.store import make_engine, transaction
-from dashboard.views import Settings, all_flags, flag_counts, load_context, timeline
+from dashboard.reads.filters import Filters
+from dashboard.reads.page_data import Settings, all_flags, flag_counts, load_context, timeline
+from dashboard.store.database import make_engine, transaction
 from webapp import create_app
 
 pytestmark = pytest.mark.browser
@@ -213,7 +213,7 @@ def test_wall_rotates_without_scrollbars(dash_duo, demo) -> None:  # noqa: ANN00
 def test_open_page_picks_up_a_refresh_by_itself(dash_duo, tmp_path: Path) -> None:  # noqa: ANN001
     from sqlalchemy import create_engine, text
 
-    from dashboard.refresh import run_source
+    from dashboard.sources.refresh import run_source
 
     url = demo_url(tmp_path, "poll.db")
     app = create_app(Config(database_url=url, secret_key="test", today=TODAY, demo_source_scale=0.05, poll_seconds=1))

@@ -9,14 +9,14 @@ import pytest
 from sqlalchemy import select
 from webclient import TODAY, call, demo_app, login
 
-from dashboard import plan_cache
-from dashboard.accounts import Actor
-from dashboard.filters import Filters
-from dashboard.models import User
-from dashboard.scheduler import KpiScheduler
-from dashboard.store import transaction
+from dashboard.accounts.users import Actor
+from dashboard.reads import plan_cache
+from dashboard.reads.filters import Filters
+from dashboard.reads.page_data import Settings, load_context
+from dashboard.sources.scheduler import KpiScheduler
+from dashboard.store.database import transaction
+from dashboard.store.models import User
 from dashboard.updates import TaskChange, update_task
-from dashboard.views import Settings, load_context
 
 
 def _settings(app) -> Settings:  # noqa: ANN001
@@ -92,7 +92,7 @@ def test_the_scheduler_prepares_plans_at_start_after_a_refresh_and_on_each_recom
     sched.refresh_job(source, retry_tick=10**9)  # the demo's figures are already loaded: nothing changed
     assert calls == []
     with transaction(engine) as s:
-        from dashboard.models import Measurement
+        from dashboard.store.models import Measurement
 
         for m in s.scalars(select(Measurement).where(Measurement.source == source.name)):
             m.numerator = 0  # figures that the source will put right

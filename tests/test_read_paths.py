@@ -7,10 +7,10 @@ from collections import defaultdict
 import pytest
 from webclient import TODAY, demo_app
 
-from dashboard.filters import Filters
-from dashboard.kpi_values import load_figures, monthly_series, snapshot
-from dashboard.store import transaction
-from dashboard.views import Settings, agency_task_rows, agency_tasks, agency_trends, load_context, snapshots
+from dashboard.kpi.values import load_figures, monthly_series, snapshot
+from dashboard.reads.filters import Filters
+from dashboard.reads.page_data import Settings, agency_task_rows, agency_tasks, agency_trends, load_context, snapshots
+from dashboard.store.database import transaction
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +55,7 @@ def test_the_my_work_list_is_the_agency_page_list_without_loading_the_plan(engin
 
 
 def test_the_my_work_relations_from_loaded_rows_match_the_permission_check(engine) -> None:  # noqa: ANN001
-    from dashboard.permissions import groups_of, relation, task_relation
+    from dashboard.accounts.permissions import groups_of, relation, task_relation
 
     with transaction(engine) as s:
         ctx = load_context(s, Filters(plan=1), TODAY)

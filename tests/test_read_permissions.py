@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 from webclient import call, demo_app, kiosk, login
 
-from dashboard.models import Agency, Province, Task, TaskAgency
-from dashboard.store import transaction
+from dashboard.store.database import transaction
+from dashboard.store.models import Agency, Province, Task, TaskAgency
 
 TN, DT, LC = 1, 2, 3  # the demo's plans: Thái Nguyên, Đồng Tháp, Lào Cai
 ROLES = ("admin", "lanhdao", "xem", "sokhcn.thainguyen", "congan.laocai", "kiosk")

@@ -13,11 +13,11 @@ from sqlalchemy import create_engine, func, select, text
 
 from dashboard import clock
 from dashboard.importers import import_file
-from dashboard.models import Indicator, JobClaim, Measurement, RefreshRun
-from dashboard.page_cache import page_key
-from dashboard.refresh import run_source, source_health
-from dashboard.sources import Source, SourceConfigError, load_sources
-from dashboard.store import data_version, transaction
+from dashboard.reads.page_cache import page_key
+from dashboard.sources.definitions import Source, SourceConfigError, load_sources
+from dashboard.sources.refresh import run_source, source_health
+from dashboard.store.database import data_version, transaction
+from dashboard.store.models import Indicator, JobClaim, Measurement, RefreshRun
 
 PLAN = "thai-nguyen-2026-kh-ubnd"
 RAW = [  # agency spelled as people write it, month, rating
@@ -98,7 +98,7 @@ def test_refresh_computes_kpis_from_raw_records(engine, source_url: str) -> None
             (m.agency.name if hasattr(m, "agency") else m.agency_id, m.month.isoformat()): (m.numerator, m.denominator)
             for m in s.scalars(select(Measurement).where(Measurement.indicator_id == ind.id))
         }
-        from dashboard.models import Agency
+        from dashboard.store.models import Agency
 
         names = {a.id: a.name for a in s.scalars(select(Agency))}
         got = {(names[k[0]], k[1]): v for k, v in got.items()}
@@ -244,7 +244,7 @@ def test_a_refresh_invalidates_cached_pages(tmp_path: Path, backend: str) -> Non
 
 
 def test_a_failing_source_is_retried_with_back_off(engine) -> None:  # noqa: ANN001
-    from dashboard.scheduler import RETRY_BASE_SECONDS, KpiScheduler
+    from dashboard.sources.scheduler import RETRY_BASE_SECONDS, KpiScheduler
 
     import_file(engine, TN)
     broken = Source("hong", "Nguồn hỏng", "sqlite:////no/such/folder/x.db", QUERY, 60, 5, PLAN)

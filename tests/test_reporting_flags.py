@@ -1,7 +1,6 @@
 from datetime import date, datetime
 
-from dashboard.kpi_values import snapshot
-from dashboard.red_flags import (
+from dashboard.kpi.red_flags import (
     DUE_SOON,
     KPI_BELOW,
     MISSING_REPORT,
@@ -12,7 +11,8 @@ from dashboard.red_flags import (
     task_flags,
     worst_first,
 )
-from dashboard.reporting import LATE, MISSING, ON_TIME, PENDING, records, report_grid
+from dashboard.kpi.reporting import LATE, MISSING, ON_TIME, PENDING, records, report_grid
+from dashboard.kpi.values import snapshot
 
 TODAY = date(2026, 11, 27)
 
@@ -93,7 +93,7 @@ def test_kpi_flags_and_overall_order() -> None:
         "lead_agencies": ["Sở Y tế"],
         "_lead_ids": [1],
     }
-    from dashboard.kpi_values import Figure
+    from dashboard.kpi.values import Figure
 
     low = snapshot(ind, [Figure(1, 1, date(2026, 11, 1), 50, 100, None)], TODAY)
     ok = snapshot({**ind, "id": 2}, [Figure(2, 1, date(2026, 11, 1), 90, 100, None)], TODAY)

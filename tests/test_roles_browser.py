@@ -12,9 +12,9 @@ from sqlalchemy import select
 from webclient import browser_login
 
 from dashboard.config import Config
-from dashboard.figures_template import build_template
-from dashboard.models import Agency, Measurement, Province, Task
-from dashboard.store import transaction
+from dashboard.exports.figures_template import build_template
+from dashboard.store.database import transaction
+from dashboard.store.models import Agency, Measurement, Province, Task
 from dashboard.updates import reported_indicators
 from webapp import create_app
 

@@ -9,9 +9,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 
-from dashboard.models import Base, Plan, Province, Task, TaskUpdate
-from dashboard.queries import latest_updates
-from dashboard.store import transaction
+from dashboard.reads.rows import latest_updates
+from dashboard.store.database import transaction
+from dashboard.store.models import Base, Plan, Province, Task, TaskUpdate
 
 
 def test_migrations_match_the_models(engine) -> None:  # noqa: ANN001

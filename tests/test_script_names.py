@@ -15,12 +15,12 @@ from pypdf import PdfReader
 from sqlalchemy import delete, select
 from webclient import TODAY, browser_login, call, demo_app, login
 
-from dashboard.deadlines import DATE
-from dashboard.filters import Filters
-from dashboard.models import Task, TaskUpdate, User
-from dashboard.status import OVERDUE
-from dashboard.store import bump_data_version, transaction
-from dashboard.views import load_context
+from dashboard.kpi.deadlines import DATE
+from dashboard.kpi.status import OVERDUE
+from dashboard.reads.filters import Filters
+from dashboard.reads.page_data import load_context
+from dashboard.store.database import bump_data_version, transaction
+from dashboard.store.models import Task, TaskUpdate, User
 
 HOSTILE = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2"> Rà soát quy trình'
 MARK = "<script>window.__xss=1</script>"

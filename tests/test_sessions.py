@@ -13,9 +13,9 @@ from sqlalchemy.exc import OperationalError
 from webclient import PASSWORDS, call, demo_app, form_token, kiosk, login, post_form
 
 from dashboard import clock
-from dashboard.accounts import SYSTEM, reset_password, set_active
-from dashboard.models import User, UserSession
-from dashboard.store import transaction
+from dashboard.accounts.users import SYSTEM, reset_password, set_active
+from dashboard.store.database import transaction
+from dashboard.store.models import User, UserSession
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +167,7 @@ def test_a_same_site_next_is_kept(app) -> None:  # noqa: ANN001
 
 def test_a_database_outage_is_not_a_sign_out(app, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
     client = login(app, "lanhdao")
-    import dashboard.auth as auth
+    import dashboard.accounts.auth as auth
 
     def down(*_a, **_k):  # noqa: ANN002, ANN003, ANN202
         raise OperationalError("SELECT", {}, Exception("server closed the connection unexpectedly"))
@@ -183,7 +183,7 @@ def test_a_slow_statement_is_cancelled_before_a_worker_is_killed() -> None:
     from conftest import _pg_url
     from sqlalchemy import text
 
-    from dashboard.store import ANSWER_GRACE_S, DB_TIMEOUT_S, make_engine
+    from dashboard.store.database import ANSWER_GRACE_S, DB_TIMEOUT_S, make_engine
 
     if not _pg_url():
         pytest.skip("TEST_DATABASE_URL is not set")
@@ -212,7 +212,7 @@ def test_db_timeout_must_fit_inside_a_web_worker(monkeypatch) -> None:  # noqa: 
 
 
 def test_two_sites_sharing_one_redis_never_read_each_others_pages() -> None:
-    from dashboard.plan_cache import key_prefix
+    from dashboard.reads.plan_cache import key_prefix
 
     one = key_prefix("postgresql://kpi:secret@db/thai_nguyen")
     assert one == key_prefix("postgres://kpi:other-secret@db/thai_nguyen")  # the password is not the site

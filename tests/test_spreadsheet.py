@@ -8,12 +8,12 @@ from conftest import LC, TN, snapshot
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
-from dashboard import export
 from dashboard.config import Config
+from dashboard.exports import tables as export
 from dashboard.importers import PlanImportError, import_file, read_plan
-from dashboard.models import Plan, Task
-from dashboard.queries import indicator_rows, plan_rows, task_rows
-from dashboard.store import transaction
+from dashboard.reads.rows import indicator_rows, plan_rows, task_rows
+from dashboard.store.database import transaction
+from dashboard.store.models import Plan, Task
 
 TODAY = Config().as_of()
 

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from dashboard.kpi import BELOW_TARGET, NEAR_TARGET, NO_DATA, ON_TARGET, aggregate, kpi_status
-from dashboard.status import (
+from dashboard.kpi.rules import BELOW_TARGET, NEAR_TARGET, NO_DATA, ON_TARGET, aggregate, kpi_status
+from dashboard.kpi.status import (
     DONE,
     DONE_LATE,
     IN_PROGRESS,
@@ -17,7 +17,7 @@ from dashboard.status import (
     label,
     task_status,
 )
-from dashboard.targets import Target
+from dashboard.kpi.targets import Target
 
 TODAY = date(2026, 11, 27)
 DUE = date(2026, 6, 30)

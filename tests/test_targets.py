@@ -1,4 +1,4 @@
-from dashboard.targets import Target, meets, parse_number, parse_target
+from dashboard.kpi.targets import Target, meets, parse_number, parse_target
 
 
 def test_comparison_forms() -> None:

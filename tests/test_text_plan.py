@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from conftest import CB, DT, LC, TN
 
-from dashboard.deadlines import parse_deadline
 from dashboard.importers import PlanImportError, read_plan
 from dashboard.importers.text_plan import parse_text_plan
+from dashboard.kpi.deadlines import parse_deadline
 
 
 def by_code(plan, code):  # noqa: ANN001, ANN201

@@ -16,13 +16,13 @@ from sqlalchemy import select, text, update
 from webclient import TODAY, call, demo_app, login
 
 from dashboard import clock
-from dashboard.accounts import Actor
-from dashboard.figures_template import build_template, read_upload
+from dashboard.accounts.users import Actor
+from dashboard.exports.figures_template import build_template, read_upload
 from dashboard.importers import import_file
-from dashboard.models import Agency, AuditLog, FigureChange, Indicator, Measurement, RefreshRun, Task, User
-from dashboard.refresh import run_source
-from dashboard.sources import Source, SourceConfigError, load_sources
-from dashboard.store import bump_data_version, data_version, make_engine, transaction
+from dashboard.sources.definitions import Source, SourceConfigError, load_sources
+from dashboard.sources.refresh import run_source
+from dashboard.store.database import bump_data_version, data_version, make_engine, transaction
+from dashboard.store.models import Agency, AuditLog, FigureChange, Indicator, Measurement, RefreshRun, Task, User
 from dashboard.updates import FigureInput, ValidationFailed, reported_indicators, save_figures
 
 
@@ -98,8 +98,8 @@ def test_source_figures_never_make_a_report_on_time(engine, tmp_path) -> None:  
     import_file(eng, TN)
     source = ratings_source(tmp_path, [("Sở Y tế", "2026-10", 90, 100), ("Sở Y tế", "2026-11", 95, 100)])
     assert run_source(eng, source).status == "ok"
-    from dashboard.filters import Filters
-    from dashboard.views import Settings, load_context, reporting
+    from dashboard.reads.filters import Filters
+    from dashboard.reads.page_data import Settings, load_context, reporting
 
     with transaction(eng) as s:
         health = s.scalar(select(Agency.id).where(Agency.name == "Sở Y tế"))
@@ -123,7 +123,7 @@ def test_a_source_fed_kpi_takes_no_typed_figure(app) -> None:  # noqa: ANN001
             "không nhập tay số liệu này."
         )
         inds = reported_indicators(s, who.agency_id, 1)
-        from dashboard.figure_origin import fed_by_sources
+        from dashboard.kpi.figure_origin import fed_by_sources
 
         fed_map = fed_by_sources(s, [i.id for i in inds], sources)
         assert fed.id in fed_map and typed.id not in fed_map

@@ -7,12 +7,12 @@ from conftest import snapshot
 from sqlalchemy import func, select
 
 import dashboard.updates as updates
-from dashboard.accounts import Actor
-from dashboard.audit import history
-from dashboard.models import Agency, AuditLog, Indicator, Measurement, Province, Task, TaskUpdate, User
-from dashboard.permissions import PermissionDenied
-from dashboard.queries import task_rows
-from dashboard.store import transaction
+from dashboard.accounts.audit import history
+from dashboard.accounts.permissions import PermissionDenied
+from dashboard.accounts.users import Actor
+from dashboard.reads.rows import task_rows
+from dashboard.store.database import transaction
+from dashboard.store.models import Agency, AuditLog, Indicator, Measurement, Province, Task, TaskUpdate, User
 from dashboard.updates import Conflict, FigureInput, TaskChange, ValidationFailed
 
 TODAY = date(2026, 11, 27)

@@ -96,8 +96,8 @@ def test_every_page_says_when_a_source_is_stale(app) -> None:  # noqa: ANN001
 
     from sqlalchemy import update
 
-    from dashboard.models import RefreshRun
-    from dashboard.store import bump_data_version, transaction
+    from dashboard.store.database import bump_data_version, transaction
+    from dashboard.store.models import RefreshRun
 
     client = login(app, "lanhdao")
     fresh = render(client, "/canh-bao", "?plan=1")

@@ -6,11 +6,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from ..store import transaction
-from .document import Finding, ParsedPlan, PlanImportError
-from .loader import ImportReport, load_plan
-from .spreadsheet import read_spreadsheet
-from .text_plan import decode, parse_text_plan
+from dashboard.importers.document import Finding, ParsedPlan, PlanImportError
+from dashboard.importers.loader import ImportReport, load_plan
+from dashboard.importers.spreadsheet import read_spreadsheet
+from dashboard.importers.text_plan import decode, parse_text_plan
+from dashboard.store.database import transaction
 
 __all__ = ["Finding", "ImportReport", "ParsedPlan", "PlanImportError", "import_file", "read_plan"]
 
@@ -51,7 +51,7 @@ def import_file(
     with transaction(engine, write=True) as session:
         report = load_plan(session, parsed, province=province, year=year)
         if actor is not None:
-            from ..audit import record
+            from dashboard.accounts.audit import record
 
             record(
                 session,

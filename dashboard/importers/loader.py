@@ -8,13 +8,16 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .. import clock
-from ..agencies import GROUP
-from ..deadlines import UNKNOWN, parse_deadline
-from ..directory import StoredDirectory, get_or_create_province
-from ..kpi import AGGREGATION_LABELS, RATIO, default_aggregation
-from ..kpi_catalog import classify, is_ratio
-from ..models import (
+from dashboard import clock
+from dashboard.agencies.directory import StoredDirectory, get_or_create_province
+from dashboard.agencies.names import GROUP
+from dashboard.importers.document import Finding, ParsedPlan, PlanImportError
+from dashboard.kpi.catalog import classify, is_ratio
+from dashboard.kpi.deadlines import UNKNOWN, parse_deadline
+from dashboard.kpi.rules import AGGREGATION_LABELS, RATIO, default_aggregation
+from dashboard.kpi.targets import parse_target
+from dashboard.store.database import bump_data_version
+from dashboard.store.models import (
     AgencyAlias,
     Indicator,
     IndicatorLead,
@@ -25,10 +28,7 @@ from ..models import (
     TaskAgency,
     TaskUpdate,
 )
-from ..store import bump_data_version
-from ..targets import parse_target
-from ..text import slug
-from .document import Finding, ParsedPlan, PlanImportError
+from dashboard.text import slug
 
 
 @dataclass

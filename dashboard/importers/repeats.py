@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from ..agencies import AgencyDirectory
-from ..deadlines import parse_deadline
-from ..text import fold_key
-from .document import ParsedPlan, ParsedTask
+from dashboard.agencies.names import AgencyDirectory
+from dashboard.importers.document import ParsedPlan, ParsedTask
+from dashboard.kpi.deadlines import parse_deadline
+from dashboard.text import fold_key
 
 SAME = 0.95  # names this alike are one task whoever leads it
 ALIKE = 0.75  # names this alike are one task when a lead agency is shared too

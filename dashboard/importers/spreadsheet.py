@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from ..agencies import split_agencies
-from ..kpi import parse_aggregation
-from ..targets import parse_target
-from ..text import clean, fold_key
-from ..workbook import MAX_ROWS, UnreadableWorkbook, read_sheets
-from .document import ParsedIndicator, ParsedPlan, ParsedTask, PlanImportError
-from .text_plan import decode
+from dashboard.agencies.names import split_agencies
+from dashboard.importers.document import ParsedIndicator, ParsedPlan, ParsedTask, PlanImportError
+from dashboard.importers.text_plan import decode
+from dashboard.importers.workbook import MAX_ROWS, UnreadableWorkbook, read_sheets
+from dashboard.kpi.rules import parse_aggregation
+from dashboard.kpi.targets import parse_target
+from dashboard.text import clean, fold_key
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..agencies import split_agencies
-from ..targets import parse_target
-from ..text import clean, fold, fold_key
-from .document import ParsedIndicator, ParsedPlan, ParsedTask, PlanImportError
-from .repeats import link_repeated_tasks
+from dashboard.agencies.names import split_agencies
+from dashboard.importers.document import ParsedIndicator, ParsedPlan, ParsedTask, PlanImportError
+from dashboard.importers.repeats import link_repeated_tasks
+from dashboard.kpi.targets import parse_target
+from dashboard.text import clean, fold, fold_key
 
 NUMBER_HEADERS = {"tt", "stt", "so tt", "so thu tu"}
 UNIT_HEADERS = {"don vi", "don vi tinh", "dvt"}

@@ -1,0 +1,1 @@
+"""People and what they may do: accounts and sessions, sign-in, permissions, the audit trail."""

@@ -1,0 +1,1 @@
+"""Agencies: name rules and collective groups, the stored directory, merging duplicates."""

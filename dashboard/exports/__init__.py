@@ -1,0 +1,1 @@
+"""What leaves the site: Excel/CSV/JSON tables, the figures template, the PDF briefing job."""

@@ -1,0 +1,1 @@
+"""The rules of the plan: deadlines, task status, targets, KPI values and aggregation, reporting, red flags."""

@@ -1,0 +1,211 @@
+"""KPI values as of a date: per agency, province-wide (weighted), month by month, against the target."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import NamedTuple
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dashboard.kpi.rules import NO_DATA, PROVINCE, RATIO, aggregate, kpi_status
+from dashboard.kpi.targets import Target
+from dashboard.store.database import id_list
+from dashboard.store.models import Measurement
+
+
+class Figure(NamedTuple):
+    """One monthly figure of one agency for one KPI (a tuple: a province loads tens of thousands)."""
+
+    indicator_id: int
+    agency_id: int
+    month: date
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+    recorded_at: datetime | None = None
+
+
+@dataclass
+class AgencyValue:
+    agency_id: int
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    status: str
+    gap: float | None  # how far below target (positive) or above (negative)
+    month: date | None
+
+
+@dataclass
+class KpiSnapshot:
+    """A KPI as of a month: province-wide value, previous month, trend, status and each agency."""
+
+    indicator: dict
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    previous: float | None
+    trend: str | None  # "up", "down", "flat" or None
+    status: str
+    gap: float | None
+    agencies: list[AgencyValue] = field(default_factory=list)
+
+
+def _figures_query(ids: list[int], until: date):  # noqa: ANN202
+    """The columns of ``Figure`` for the given KPIs up to ``until``."""
+    return select(
+        Measurement.indicator_id,
+        Measurement.agency_id,
+        Measurement.month,
+        Measurement.numerator,
+        Measurement.denominator,
+        Measurement.value,
+        Measurement.recorded_at,
+    ).where(Measurement.indicator_id.in_(id_list(ids)), Measurement.month <= until)
+
+
+def load_figures(
+    session: Session, indicator_ids: Iterable[int], until: date, agency_ids: Iterable[int] | None = None
+) -> list[Figure]:
+    """Figures of the given KPIs (and agencies, when given) for months up to ``until``."""
+    ids = list(indicator_ids)
+    if not ids:
+        return []
+    stmt = _figures_query(ids, until)
+    if agency_ids is not None:
+        stmt = stmt.where(Measurement.agency_id.in_(id_list(agency_ids)))
+    return [Figure._make(r) for r in session.execute(stmt).all()]
+
+
+def load_recent_figures(session: Session, indicator_ids: Iterable[int], until: date) -> list[Figure]:
+    """For each KPI and agency, its two latest figures up to ``until``: all that a snapshot reads (the value
+    now and at the end of the previous month), a fraction of a province's year of figures."""
+    ids = list(indicator_ids)
+    if not ids:
+        return []
+    rank = (
+        func.row_number()
+        .over(partition_by=(Measurement.indicator_id, Measurement.agency_id), order_by=Measurement.month.desc())
+        .label("rank")
+    )
+    ranked = _figures_query(ids, until).add_columns(rank).subquery()
+    rows = session.execute(select(*list(ranked.c)[:-1]).where(ranked.c.rank <= 2)).all()
+    return [Figure._make(r) for r in rows]
+
+
+def target_of(indicator: dict) -> Target | None:
+    if indicator.get("target_op") is None or indicator.get("target_value") is None:
+        return None
+    return Target(indicator["target_op"], indicator["target_value"])
+
+
+def gap_to_target(value: float | None, target: Target | None) -> float | None:
+    """Distance to the target in the KPI's unit: positive when short of it."""
+    if value is None or target is None:
+        return None
+    return value - target.value if target.op in ("<=", "<") else target.value - value
+
+
+def figure_value(fig: Figure, is_ratio: bool) -> float | None:
+    if is_ratio:
+        return 100.0 * fig.numerator / fig.denominator if fig.numerator is not None and fig.denominator else None
+    return fig.value
+
+
+def _latest(figures: Iterable[Figure], month: date) -> dict[int, Figure]:
+    latest: dict[int, Figure] = {}
+    for f in figures:
+        if f.month <= month and (f.agency_id not in latest or f.month > latest[f.agency_id].month):
+            latest[f.agency_id] = f
+    return latest
+
+
+def rule_of(indicator: dict) -> str:
+    """The KPI's aggregation rule, as stored (``dashboard.kpi.rules``); ratio KPIs never sum their percentages."""
+    rule = indicator.get("aggregation") or (RATIO if indicator["is_ratio"] else PROVINCE)
+    if not indicator["is_ratio"] and rule == RATIO:
+        return PROVINCE  # plain values have no numerators to add
+    return rule
+
+
+def combine(indicator: dict, figures: Iterable[Figure]) -> tuple[float | None, float | None, float | None]:
+    """Province-wide (value, numerator, denominator) from one figure per agency, by the KPI's rule.
+
+    ratio: numerators and denominators add up (8/10 and 90/100 give 98/110); sum: each agency's part adds up;
+    province: the province's one figure, the newest any lead reported (two co-leads reporting 5 mean 5).
+    """
+    figs = list(figures)
+    if not figs:
+        return None, None, None
+    rule = rule_of(indicator)
+    if rule == PROVINCE:
+        usable = [f for f in figs if figure_value(f, indicator["is_ratio"]) is not None]
+        if not usable:
+            return None, None, None
+        newest = max(usable, key=lambda f: (f.month, f.recorded_at or datetime.min, -f.agency_id))
+        return figure_value(newest, indicator["is_ratio"]), newest.numerator, newest.denominator
+    if indicator["is_ratio"]:
+        agg = aggregate((f.numerator, f.denominator) for f in figs)
+        return agg.percent, agg.numerator, agg.denominator
+    values = [f.value for f in figs if f.value is not None]
+    if not values:
+        return None, None, None
+    return sum(values), None, None
+
+
+def _previous_month(month: date) -> date:
+    return date(month.year - 1, 12, 1) if month.month == 1 else date(month.year, month.month - 1, 1)
+
+
+def snapshot(
+    indicator: dict,
+    figures: Iterable[Figure],
+    as_of: date,
+    margin: float = 5.0,
+    agency_ids: set[int] | None = None,
+) -> KpiSnapshot:
+    """The KPI as of ``as_of``: each agency's latest figure, and the weighted province value.
+
+    ``agency_ids`` limits the view to some agencies (a filter); the province value then covers them only.
+    """
+    target = target_of(indicator)
+    month = as_of.replace(day=1)
+    figs = [f for f in figures if f.indicator_id == indicator["id"]]
+    if agency_ids is not None:
+        figs = [f for f in figs if f.agency_id in agency_ids]
+    latest = _latest(figs, month)
+    value, num, den = combine(indicator, latest.values())
+    previous, _, _ = combine(indicator, _latest(figs, _previous_month(month)).values())
+    trend = None
+    if value is not None and previous is not None:
+        trend = "flat" if abs(value - previous) < 0.05 else ("up" if value > previous else "down")
+    agencies = []
+    for agency_id, f in latest.items():
+        v = figure_value(f, indicator["is_ratio"])
+        agencies.append(
+            AgencyValue(
+                agency_id,
+                v,
+                f.numerator,
+                f.denominator,
+                kpi_status(v, target, margin),
+                gap_to_target(v, target),
+                f.month,
+            )
+        )
+    agencies.sort(key=lambda a: (-(a.gap if a.gap is not None else float("-inf")), a.agency_id))
+    status = kpi_status(value, target, margin) if value is not None else NO_DATA
+    return KpiSnapshot(indicator, value, num, den, previous, trend, status, gap_to_target(value, target), agencies)
+
+
+def monthly_series(
+    indicator: dict, figures: Iterable[Figure], months: list[date], agency_ids: set[int] | None = None
+) -> list[tuple[date, float | None]]:
+    """Province-wide (or the given agencies') value at the end of each month, carrying the last figure."""
+    figs = [
+        f for f in figures if f.indicator_id == indicator["id"] and (agency_ids is None or f.agency_id in agency_ids)
+    ]
+    return [(m, combine(indicator, _latest(figs, m).values())[0] if figs else None) for m in months]

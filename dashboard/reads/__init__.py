@@ -1,0 +1,1 @@
+"""What the pages read: filters, rows, page data, the plan and page caches, national summaries."""

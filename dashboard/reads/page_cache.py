@@ -1,0 +1,61 @@
+"""The page cache: the key of a built page, how long a build is kept, and the last good copy for an outage.
+
+A page is cached per data version, day, route, normalised filters and reader scope: URL parameters that the
+page does not read, their order and their spelling never make a new key, so junk parameters can neither fill
+the cache nor bypass it. The cache is any cachelib-style object (``get``/``set``): flask-caching in the app.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dashboard.kpi.reporting import deadline_passed
+from dashboard.reads.filters import Filters
+from dashboard.reads.page_data import Settings
+from dashboard.routes import PER_AGENCY, Route
+
+BUILD_SECONDS = 3600  # a built page; a new data version makes a new key anyway
+LAST_GOOD_SECONDS = 7 * 24 * 3600  # the last good build of a page, shown while the database is down
+
+
+def page_query(route: Route, f: Filters) -> str:
+    """The filters as the page reads them: the known ones normalised, plus the route's own parameters."""
+    extra = {k: v for k, v in f.extra.items() if k in route.params}
+    return f.with_(extra=extra).to_query()
+
+
+def reader_scope(route: Route, reader: str, role: str | None, agency_id: int | None) -> str:
+    """Whose copy a build is: the provinces its reader may read (``all`` or their ids), and for per-agency pages
+    the role and agency too."""
+    scope = f":{reader}"
+    return scope + (f":{role}:{agency_id}" if route.cache == PER_AGENCY else "")
+
+
+def page_key(version: int, today: date, path: str, query: str, scope: str = "", st: Settings | None = None) -> str:
+    """The key of a built page: its plan's data version, the day, whether this month's report deadline has
+    passed (the report grid turns then, data or no data), the path, the normalised filters and the scope."""
+    st = st or Settings()
+    passed = int(deadline_passed(today, st.report_day, st.report_hour))
+    return f"page:{version}:{today}:{passed}:{path}:{query}{scope}"
+
+
+def last_good_key(path: str, query: str, scope: str) -> str:
+    """Where a page's last good build is kept: one copy per page, filters and reader, whatever the version."""
+    return f"last:{path}:{query}{scope}"
+
+
+def cached_build(cache, key: str, build):  # noqa: ANN001, ANN201
+    """The build under ``key``, else ``build()`` stored there."""
+    built = cache.get(key)
+    if built is None:
+        built = build()
+        cache.set(key, built, timeout=BUILD_SECONDS)
+    return built
+
+
+def keep_last_good(cache, key: str, entry: dict) -> None:  # noqa: ANN001
+    cache.set(key, entry, timeout=LAST_GOOD_SECONDS)
+
+
+def last_good(cache, key: str) -> dict | None:  # noqa: ANN001
+    return cache.get(key)

@@ -1,0 +1,103 @@
+"""Plan summaries: each province's headline numbers, computed in the background for the national view.
+
+Computing one plan's flags takes a province's tasks, figures and report grid; doing it for 34 plans in a
+request would take seconds. The scheduler keeps one summary row per plan current instead, and the
+national page only reads those rows (a plan never summarised is computed on first view).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from dashboard import clock
+from dashboard.kpi.status import FINISHED, OVERDUE
+from dashboard.reads.filters import Filters
+from dashboard.reads.page_data import Settings, all_flags, headline, load_context, snapshots
+from dashboard.store.database import plan_version, transaction
+from dashboard.store.models import Plan, PlanSummary
+
+
+def compute(session: Session, plan_id: int, today: date, settings: Settings) -> dict:
+    """The national view's row for one plan: headline KPIs against target, tasks by status, red flags."""
+    f = Filters(plan=plan_id)
+    ctx = load_context(session, f, today)
+    if ctx is None or ctx.plan["id"] != plan_id:
+        raise LookupError(f"no plan {plan_id}")
+    flags = all_flags(ctx, session, f, settings)
+    heads = headline(snapshots(ctx, f, settings))
+    statuses = Counter(t["status"] for t in ctx.tasks)
+    return {
+        "plan_id": plan_id,
+        "province": ctx.plan["province"],
+        "year": ctx.plan["year"],
+        "code": ctx.plan["code"],
+        "tasks": len(ctx.tasks),
+        "done": sum(statuses[s] for s in FINISHED),
+        "overdue": statuses[OVERDUE],
+        "flags": len(flags),
+        "flag_kinds": dict(Counter(fl.kind for fl in flags)),
+        "headline": [
+            {
+                "code": s.indicator["national_code"],
+                "name": s.indicator["name"],
+                "unit": s.indicator["unit"],
+                "target_op": s.indicator["target_op"],
+                "target_value": s.indicator["target_value"],
+                "value": s.value,
+                "status": s.status,
+                "gap": s.gap,
+            }
+            for s in heads
+        ],
+    }
+
+
+def refresh(engine: Engine, today: date, settings: Settings, *, stale_only: bool = True) -> int:
+    """Recompute the summaries older than the data (every one with ``stale_only=False``), one transaction
+    per plan so a long pass never holds locks on the whole store; returns how many were computed."""
+    with transaction(engine) as s:
+        plans = {pid: plan_version(s, pid) for pid in s.scalars(select(Plan.id).order_by(Plan.id))}
+        stored = s.execute(select(PlanSummary.plan_id, PlanSummary.data_version, PlanSummary.as_of))
+        current = {pid: (v, as_of) for pid, v, as_of in stored}
+    done = 0
+    for pid, version in plans.items():
+        if stale_only and current.get(pid) == (version, today):
+            continue
+        with transaction(engine) as s:
+            store(s, pid, compute(s, pid, today, settings), version, today)
+        done += 1
+    return done
+
+
+def store(session: Session, plan_id: int, payload: dict, version: int, today: date) -> None:
+    row = session.get(PlanSummary, plan_id) or PlanSummary(plan_id=plan_id)
+    row.payload, row.data_version, row.as_of, row.computed_at = payload, version, today, clock.now()
+    session.add(row)
+
+
+def national(session: Session, today: date, settings: Settings) -> tuple[list[dict], datetime | None]:
+    """Every plan's summary (computing the missing ones), worst first, and when the oldest was computed."""
+    rows = {r.plan_id: r for r in session.scalars(select(PlanSummary))}
+    out: list[dict] = []
+    oldest: datetime | None = None
+    for pid in session.scalars(select(Plan.id)):
+        row = rows.get(pid)
+        if row is None:
+            payload = compute(session, pid, today, settings)
+            try:
+                with session.begin_nested():  # another worker may be storing the same plan right now
+                    store(session, pid, payload, plan_version(session, pid), today)
+            except IntegrityError:
+                pass
+            at = clock.now()
+        else:
+            payload, at = row.payload, row.computed_at
+        oldest = at if oldest is None or at < oldest else oldest
+        out.append(payload)
+    out.sort(key=lambda r: (-r["overdue"], -r["flags"], r["province"]))
+    return out, oldest

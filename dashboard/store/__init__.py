@@ -1,0 +1,1 @@
+"""The store: schema (models), Alembic migrations, engines and transactions, backups."""

@@ -1,0 +1,342 @@
+"""SQLAlchemy models of the store: provinces, plans, agencies, indicators, measurements, tasks, updates.
+
+The schema itself is owned by Alembic (``dashboard/store/migrations``); change both together.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Meta(Base):
+    """Key-value facts about the dataset (e.g. ``dataset=demo``, the demo's as-of date)."""
+
+    __tablename__ = "app_meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Province(Base):
+    __tablename__ = "province"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+
+    plans: Mapped[list[Plan]] = relationship(back_populates="province")
+
+
+class Plan(Base):
+    """One plan document (Kế hoạch / Chương trình công tác) of a province for a year."""
+
+    __tablename__ = "plan"
+    __table_args__ = (UniqueConstraint("province_id", "year", "doc_type", name="uq_plan_identity"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("province.id"), index=True)
+    code: Mapped[str] = mapped_column(String(160), unique=True)
+    doc_number: Mapped[str | None] = mapped_column(String(80))
+    doc_type: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(Text)
+    year: Mapped[int] = mapped_column(Integer)
+    issuer: Mapped[str | None] = mapped_column(String(200))
+    issue_date: Mapped[date | None] = mapped_column(Date)
+    source_file: Mapped[str | None] = mapped_column(String(400))
+    imported_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+    province: Mapped[Province] = relationship(back_populates="plans")
+    indicators: Mapped[list[Indicator]] = relationship(back_populates="plan", order_by="Indicator.position")
+    tasks: Mapped[list[Task]] = relationship(back_populates="plan", order_by="Task.position")
+
+
+class Agency(Base):
+    """A department, the police, an office, a commune, or a collective group of them."""
+
+    __tablename__ = "agency"
+    __table_args__ = (UniqueConstraint("province_id", "name", name="uq_agency_province_name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("province.id"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    code: Mapped[str] = mapped_column(String(120))
+
+    aliases: Mapped[list[AgencyAlias]] = relationship(back_populates="agency", cascade="all, delete-orphan")
+
+
+class AgencyAlias(Base):
+    """One spelling of an agency, stored by its folded lookup key."""
+
+    __tablename__ = "agency_alias"
+    __table_args__ = (UniqueConstraint("province_id", "key", name="uq_alias_province_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("province.id"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    key: Mapped[str] = mapped_column(String(300))
+    spelling: Mapped[str] = mapped_column(String(300))
+
+    agency: Mapped[Agency] = relationship(back_populates="aliases")
+
+
+class Indicator(Base):
+    """A KPI (chỉ tiêu) of a plan with its target and sub-targets."""
+
+    __tablename__ = "indicator"
+    __table_args__ = (UniqueConstraint("plan_id", "code", name="uq_indicator_plan_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    national_code: Mapped[str | None] = mapped_column(String(40), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str | None] = mapped_column(String(40))
+    target_text: Mapped[str | None] = mapped_column(String(200))
+    target_op: Mapped[str | None] = mapped_column(String(2))
+    target_value: Mapped[float | None] = mapped_column(Float)
+    subtargets: Mapped[list] = mapped_column(JSON, default=list)
+    is_ratio: Mapped[bool] = mapped_column(Boolean, default=False)
+    # How agencies' figures make the province's: "ratio" (Σ numerators / Σ denominators), "sum" (each agency
+    # reports its own part) or "province" (one figure for the province, reported by the lead).
+    aggregation: Mapped[str] = mapped_column(String(12), default="ratio", server_default="ratio")
+    note: Mapped[str | None] = mapped_column(Text)
+    source_line: Mapped[int | None] = mapped_column(Integer)
+
+    plan: Mapped[Plan] = relationship(back_populates="indicators")
+    leads: Mapped[list[IndicatorLead]] = relationship(cascade="all, delete-orphan", order_by="IndicatorLead.position")
+
+
+class IndicatorLead(Base):
+    __tablename__ = "indicator_lead"
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    agency: Mapped[Agency] = relationship()
+
+
+class Measurement(Base):
+    """A monthly figure of one agency for one indicator: numerator/denominator, or a plain value."""
+
+    __tablename__ = "measurement"
+    __table_args__ = (
+        UniqueConstraint("indicator_id", "agency_id", "month", name="uq_measurement_indicator_agency_month"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    month: Mapped[date] = mapped_column(Date, index=True)
+    numerator: Mapped[float | None] = mapped_column(Float)
+    denominator: Mapped[float | None] = mapped_column(Float)
+    value: Mapped[float | None] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(80), default="form")
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    recorded_by: Mapped[str | None] = mapped_column(String(120))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class Task(Base):
+    """A task (nhiệm vụ) of a plan. ``key`` is stable across re-imports of the same document."""
+
+    __tablename__ = "task"
+    __table_args__ = (UniqueConstraint("plan_id", "code", name="uq_task_plan_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    code: Mapped[str] = mapped_column(String(60))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    section: Mapped[str | None] = mapped_column(String(400))
+    number: Mapped[str | None] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(Text)
+    output: Mapped[str | None] = mapped_column(Text)
+    deadline_text: Mapped[str | None] = mapped_column(Text)
+    deadline_kind: Mapped[str] = mapped_column(String(20), index=True)
+    start_date: Mapped[date | None] = mapped_column(Date)
+    due_date: Mapped[date | None] = mapped_column(Date, index=True)
+    basis: Mapped[str | None] = mapped_column(Text)
+    source_line: Mapped[int | None] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped by every change an agency makes, so a second editor working on a stale copy is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    plan: Mapped[Plan] = relationship(back_populates="tasks")
+    agencies: Mapped[list[TaskAgency]] = relationship(cascade="all, delete-orphan", order_by="TaskAgency.position")
+    updates: Mapped[list[TaskUpdate]] = relationship(
+        back_populates="task", order_by="TaskUpdate.created_at", cascade="all, delete-orphan"
+    )
+
+
+class TaskAgency(Base):
+    """An agency's role in a task: ``lead`` (chủ trì) or ``coordinating`` (phối hợp)."""
+
+    __tablename__ = "task_agency"
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    agency: Mapped[Agency] = relationship()
+
+
+class TaskUpdate(Base):
+    """A progress report on a task by its agency for a month."""
+
+    __tablename__ = "task_update"
+    # A task's latest update (and latest note) is one backward step down this index, and the report receipts
+    # (agency, month, first entry) are read from it without touching the table.
+    __table_args__ = (Index("ix_task_update_latest", "task_id", "month", "created_at", "id", "agency_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10), default="update", server_default="update")  # or "note"
+    status: Mapped[str] = mapped_column(String(20))
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str | None] = mapped_column(Text)
+    evidence_url: Mapped[str | None] = mapped_column(String(500))
+    month: Mapped[date] = mapped_column(Date, index=True)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    created_by: Mapped[str | None] = mapped_column(String(120))
+
+    task: Mapped[Task] = relationship(back_populates="updates")
+
+
+class User(Base):
+    """A person who signs in: admin (secretariat), leader, agency (bound to one agency) or viewer."""
+
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    # The province a leader or viewer reads (an agency user reads its agency's); None: every province.
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("province.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+    agency: Mapped[Agency | None] = relationship()
+
+
+class UserSession(Base):
+    """One sign-in of a user, known to the server: the session and "remember me" cookies carry its token (only
+    the hash is stored). Signing out, a password change or reset and a deactivation delete every row of the
+    user, so every cookie of that user stops working at once; each row expires on its own too."""
+
+    __tablename__ = "user_session"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    remember: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class KioskToken(Base):
+    """A named, revocable read-only token that signs a wall screen in (only the hash is stored)."""
+
+    __tablename__ = "kiosk_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("province.id"))  # the walls it shows; None: all
+    created_by: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class AuditLog(Base):
+    """Who changed what, when, from what to what; written in the same transaction as the change."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now(), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    username: Mapped[str | None] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(20), index=True)
+    entity_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    agency_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+
+
+class RefreshRun(Base):
+    """One pull of a SQL source: when, how many rows, and the error if it failed."""
+
+    __tablename__ = "refresh_run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(80), index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(10))  # running, ok, error
+    rows_read: Mapped[int] = mapped_column(Integer, default=0)
+    rows_changed: Mapped[int] = mapped_column(Integer, default=0)
+    rows_skipped: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    trigger: Mapped[str] = mapped_column(String(20), default="schedule")
+
+
+class FigureChange(Base):
+    """One figure a source refresh created or changed: what it was before and what it became (the audit
+    record of the run points here, so a refresh that overwrote a typed figure can be traced and undone)."""
+
+    __tablename__ = "figure_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("refresh_run.id", ondelete="CASCADE"), index=True)
+    measurement_id: Mapped[int | None] = mapped_column(Integer)
+    indicator_id: Mapped[int] = mapped_column(Integer)
+    agency_id: Mapped[int] = mapped_column(Integer)
+    month: Mapped[date] = mapped_column(Date)
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict] = mapped_column(JSON)
+
+
+class JobClaim(Base):
+    """A scheduled job's tick, claimed by the first scheduler process that inserts it (the others skip)."""
+
+    __tablename__ = "job_claim"
+    job: Mapped[str] = mapped_column(String(120), primary_key=True)
+    tick: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claimed_at: Mapped[datetime] = mapped_column(DateTime)
+    holder: Mapped[str] = mapped_column(String(120))
+
+
+class PlanSummary(Base):
+    """A plan's headline numbers for the national view, computed in the background (one row per plan).
+
+    ``data_version`` is the store's data version the row was computed from: older rows are recomputed by
+    the scheduler, and the national page shows when each was computed."""
+
+    __tablename__ = "plan_summary"
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), primary_key=True)
+    data_version: Mapped[int] = mapped_column(Integer)
+    as_of: Mapped[date] = mapped_column(Date)
+    computed_at: Mapped[datetime] = mapped_column(DateTime)
+    payload: Mapped[dict] = mapped_column(JSON)
