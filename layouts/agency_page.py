@@ -12,7 +12,7 @@ from dashboard.kpi.reporting import ReportCell, ReportingRecord
 from dashboard.kpi.values import KpiSnapshot
 from dashboard.reads.filters import Filters
 
-from . import figures
+from . import charts
 from .formatting import month_label, vn_percent
 from .i18n import report_deadline, t
 from .widgets import (
@@ -45,10 +45,10 @@ def agency_page(
             [
                 dbc.Col(
                     graph(
-                        figures.gauge(s, lang, height=220),
+                        charts.gauge(s, lang, height=220),
                         f"agency-gauge-{s.indicator['id']}",
                         "agency-gauge",
-                        chart_name(f"{agency['name']} {figures.short_name(s.indicator)}", plan, today),
+                        chart_name(f"{agency['name']} {charts.short_name(s.indicator)}", plan, today),
                     ),
                     xs=12,
                     md=4,
@@ -66,10 +66,10 @@ def agency_page(
             [
                 dbc.Col(
                     graph(
-                        figures.trend(tr["series"], tr["indicator"], lang),
+                        charts.trend(tr["series"], tr["indicator"], lang),
                         f"trend-{tr['indicator']['id']}",
                         "",
-                        chart_name(f"{agency['name']} dien bien {figures.short_name(tr['indicator'])}", plan, today),
+                        chart_name(f"{agency['name']} dien bien {charts.short_name(tr['indicator'])}", plan, today),
                     ),
                     xs=12,
                     lg=6,

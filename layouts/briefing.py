@@ -17,7 +17,7 @@ from dashboard.kpi.red_flags import Flag
 from dashboard.kpi.red_flags import label as flag_label
 from dashboard.kpi.values import KpiSnapshot
 
-from . import figures
+from . import charts
 from .flag_text import flag_detail
 from .formatting import vn_date, with_unit
 from .i18n import t
@@ -118,7 +118,7 @@ def build_pdf(
     if heads:
         width = (A4[0] - 3 * cm) / len(heads)
         images = [
-            Image(io.BytesIO(chart_png(figures.gauge(s, height=300), 600, 420)), width=width, height=width * 0.7)
+            Image(io.BytesIO(chart_png(charts.gauge(s, height=300), 600, 420)), width=width, height=width * 0.7)
             for s in heads
         ]
         story.append(Table([images], colWidths=[width] * len(images)))
@@ -131,7 +131,7 @@ def build_pdf(
             [
                 p(s.indicator["code"], "cell"),
                 p(s.indicator["name"], "cell"),
-                p(figures.target_text(s.indicator), "cell"),
+                p(charts.target_text(s.indicator), "cell"),
                 p(with_unit(s.value, s.indicator["unit"]), "cell"),
                 p(kpi_label(s.status), "cell"),
             ]
@@ -168,7 +168,7 @@ def build_pdf(
     dated = [tk for tk in tasks if tk["deadline_kind"] == "date"]
     story.append(
         Image(
-            io.BytesIO(chart_png(figures.quarter_bars(tasks, plan["year"]), 1000, 480)),
+            io.BytesIO(chart_png(charts.quarter_bars(tasks, plan["year"]), 1000, 480)),
             width=A4[0] - 3 * cm,
             height=(A4[0] - 3 * cm) * 0.48,
         )
@@ -196,8 +196,8 @@ def build_pdf(
         for s in page["snaps"]:
             story.append(
                 p(
-                    f"• {s.indicator['code']} {figures.short_name(s.indicator)}: "
-                    f"{with_unit(s.value, s.indicator['unit'])} (mục tiêu {figures.target_text(s.indicator)})",
+                    f"• {s.indicator['code']} {charts.short_name(s.indicator)}: "
+                    f"{with_unit(s.value, s.indicator['unit'])} (mục tiêu {charts.target_text(s.indicator)})",
                     "small",
                 )
             )

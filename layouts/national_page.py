@@ -7,7 +7,7 @@ from datetime import datetime
 import dash_bootstrap_components as dbc
 from dash import html
 
-from . import figures
+from . import charts
 from .formatting import with_unit
 from .i18n import t
 from .plain_html import element, link
@@ -25,7 +25,7 @@ def national_page(rows: list[dict], computed_at: datetime | None, lang: str) -> 
     head = html.Thead(
         html.Tr(
             [html.Th(t(k, lang)) for k in ("province", "tasks_total", "tasks_done", "tasks_overdue", "nav_flags")]
-            + [html.Th(figures.short_name({"national_code": h["code"], "name": h["name"]}, lang)) for h in heads]
+            + [html.Th(charts.short_name({"national_code": h["code"], "name": h["name"]}, lang)) for h in heads]
         )
     )
     body = []

@@ -10,7 +10,7 @@ from dash import html
 from dashboard.kpi.values import KpiSnapshot
 from dashboard.reads.filters import Filters
 
-from . import figures
+from . import charts
 from .i18n import t
 from .widgets import (
     chart_name,
@@ -32,10 +32,10 @@ def overview(
             [
                 dbc.Col(
                     graph(
-                        figures.gauge(s, lang),
+                        charts.gauge(s, lang),
                         f"gauge-{s.indicator['national_code']}",
                         "headline-gauge",
-                        chart_name(figures.short_name(s.indicator), plan, today),
+                        chart_name(charts.short_name(s.indicator), plan, today),
                     ),
                     xs=12,
                     md=4,
@@ -61,7 +61,7 @@ def overview(
                     ],
                 ),
                 graph(
-                    figures.agency_bullets(agency_rows, heads, lang),
+                    charts.agency_bullets(agency_rows, heads, lang),
                     "agency-gauges",
                     "",
                     chart_name("chi tieu theo don vi", plan, today),

@@ -10,7 +10,7 @@ from dash import html
 from dashboard.kpi.reporting import ReportCell
 from dashboard.reads.filters import Filters
 
-from . import figures
+from . import charts
 from .i18n import report_deadline, t
 from .widgets import (
     chart_name,
@@ -36,7 +36,7 @@ def timeline_page(
     dated = data["dated"]
     chart = (
         graph(
-            figures.timeline(dated, data["year"], today, f.group_by, lang),
+            charts.timeline(dated, data["year"], today, f.group_by, lang),
             "timeline-chart",
             "",
             chart_name("tien do theo quy", plan, today),
@@ -63,7 +63,7 @@ def timeline_page(
             chart,
             html.H2(f"{t('recurring_title', lang, deadline=deadline)} ({len(data['recurring'])})", className="h5 mt-4"),
             graph(
-                figures.report_grid(cells, names, lang, deadline),
+                charts.report_grid(cells, names, lang, deadline),
                 "report-grid",
                 "",
                 chart_name("bao cao thang", plan, today),

@@ -12,7 +12,7 @@ from dashboard.kpi.red_flags import Flag
 from dashboard.kpi.status import is_finished
 from dashboard.kpi.values import KpiSnapshot
 
-from . import figures
+from . import charts
 from .flag_text import flag_detail
 from .formatting import vn_date, vn_percent
 from .i18n import quarter_label, t
@@ -92,7 +92,7 @@ def overview_view(heads: list[KpiSnapshot], counts: Counter, tasks: list[dict], 
         gauges = html.Div(
             [
                 dcc.Graph(
-                    figure=figures.gauge(s, lang, dark=True, height=460, fill=True),
+                    figure=charts.gauge(s, lang, dark=True, height=460, fill=True),
                     config=WALL_GRAPH,
                     className="wall-gauge",
                     id=f"wall-gauge-{s.indicator['national_code']}",
@@ -150,7 +150,7 @@ def timeline_view(tasks: list[dict], year: int, today: date, lang: str) -> html.
     return html.Div(
         [
             dcc.Graph(
-                figure=figures.quarter_bars(tasks, year, lang, dark=True),
+                figure=charts.quarter_bars(tasks, year, lang, dark=True),
                 config=WALL_GRAPH,
                 className="wall-quarters",
                 id="wall-quarter-chart",

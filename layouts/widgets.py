@@ -16,7 +16,7 @@ from dashboard.reads.filters import Filters
 from dashboard.sources.refresh import Freshness
 from dashboard.text import slug
 
-from . import figures
+from . import charts
 from .flag_text import flag_detail
 from .formatting import age_words, vn_date, with_unit
 from .i18n import t
@@ -162,7 +162,7 @@ def kpi_table(snaps: list[KpiSnapshot], lang: str) -> html.Div:
                     html.Td(ind["code"]),
                     html.Td(ind["name"]),
                     html.Td(ind["unit"] or ""),
-                    html.Td(figures.target_text(ind, lang), className="text-nowrap"),
+                    html.Td(charts.target_text(ind, lang), className="text-nowrap"),
                     html.Td(with_unit(s.value, ind["unit"], lang), className="text-nowrap"),
                     html.Td(TREND_ICON[s.trend], title=s.trend or "", className="text-center"),
                     html.Td(kpi_badge(s.status, lang)),
