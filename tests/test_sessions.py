@@ -218,3 +218,21 @@ def test_two_sites_sharing_one_redis_never_read_each_others_pages() -> None:
     assert one == key_prefix("postgres://kpi:other-secret@db/thai_nguyen")  # the password is not the site
     assert one != key_prefix("postgresql://kpi:secret@db/dong_thap")
     assert key_prefix("sqlite:///a/kpi.db") != key_prefix("sqlite:///b/kpi.db")
+
+
+def test_a_silent_database_is_probed_once_every_few_seconds_not_by_every_request(monkeypatch) -> None:  # noqa: ANN001
+    from dashboard.store import database
+
+    now = [1000.0]
+    monkeypatch.setattr(database.time, "monotonic", lambda: now[0])
+    patience = database.AnswerPatience(23)
+    assert patience.probe_now() and patience.limit() == 23  # nothing suspected: every request tries, fully
+    patience.ran_out()
+    assert patience.limit() == 2 and not patience.probe_now()  # suspected: the others fail at once
+    now[0] += 2.5
+    assert patience.probe_now() and not patience.probe_now()  # one probe per 2 s
+    patience.answered()
+    assert patience.probe_now() and patience.probe_now() and patience.limit() == 23
+    patience.ran_out()
+    now[0] += 31  # suspicion lapses by itself
+    assert patience.probe_now() and patience.limit() == 23

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -73,10 +74,20 @@ def make_engine(url: str, timeout_s: float | None = None) -> Engine:
 
         @event.listens_for(engine, "do_connect")
         def _answering(_dialect, _record, cargs, cparams) -> AnsweringConnection:  # noqa: ANN001
-            if patience.suspect():  # libpq counts whole seconds, 2 at least
-                cparams = {**cparams, "connect_timeout": max(2, int(SUSPECT_TIMEOUT_S))}
-            conn = AnsweringConnection.connect(*cargs, **cparams)
-            conn.patience = patience
+            probe = patience.suspect()
+            if probe:
+                if not patience.probe_now():
+                    raise psycopg.OperationalError("the database is not answering (tried again every few seconds)")
+                cparams = {**cparams, "connect_timeout": max(2, int(SUSPECT_TIMEOUT_S))}  # libpq: whole seconds, ≥ 2
+            started = time.monotonic()
+            try:
+                conn = AnsweringConnection.connect(*cargs, **cparams)
+            except psycopg.OperationalError:
+                # A refusal comes at once and costs nothing to retry; a silence cost the whole connect timeout.
+                if time.monotonic() - started >= 1:
+                    patience.ran_out()
+                raise
+            conn.patience, conn.probe = patience, probe
             return conn
 
     # gunicorn --preload forks workers after the app is built: a child must not reuse the parent's sockets.
@@ -130,27 +141,45 @@ DB_TIMEOUT_S = 20.0  # a PostgreSQL statement that runs longer is cancelled (the
 ANSWER_GRACE_S = 3.0  # past the statement timeout, the server had its chance to answer with a cancel
 SUSPECT_TIMEOUT_S = 2.0  # how long to wait for an answer shortly after the database last failed to give one
 SUSPECT_FOR_S = 30.0  # ... and for how long after that failure
+PROBE_EVERY_S = 2.0  # while suspected, one request in this interval tries the database; the others fail at once
 
 
 class AnswerPatience:
-    """How long one engine waits for the database's answer to one request.
+    """How long one engine waits for the database's answer, and whether it tries at all.
 
-    After a wait that ran out, the database is suspected of hanging: for ``SUSPECT_FOR_S`` every wait gives up
-    after ``SUSPECT_TIMEOUT_S``, so the other users' pages fall back to their cached copies in two seconds
-    instead of each holding a worker for the full timeout."""
+    After a wait that ran out, the database is suspected of hanging (a circuit breaker): for ``SUSPECT_FOR_S``
+    the requests fail at once, so pages fall back to their cached copies without holding a worker, except one
+    probe every ``PROBE_EVERY_S`` that really connects, with ``SUSPECT_TIMEOUT_S`` to get an answer. The first
+    answer ends the suspicion."""
 
     def __init__(self, limit_s: float) -> None:
         self.limit_s = limit_s
         self._suspect_until = 0.0
+        self._next_probe = 0.0
+        self._lock = threading.Lock()
 
     def suspect(self) -> bool:
         return time.monotonic() < self._suspect_until
+
+    def probe_now(self) -> bool:
+        """Whether this attempt may reach the database: always, unless suspected and another probed lately."""
+        if not self.suspect():
+            return True
+        with self._lock:
+            now = time.monotonic()
+            if now < self._next_probe:
+                return False
+            self._next_probe = now + PROBE_EVERY_S
+            return True
 
     def limit(self) -> float:
         return min(self.limit_s, SUSPECT_TIMEOUT_S) if self.suspect() else self.limit_s
 
     def ran_out(self) -> None:
-        self._suspect_until = time.monotonic() + SUSPECT_FOR_S
+        """The database did not answer (a wait ran out, or connecting did): suspect it, next probe later."""
+        now = time.monotonic()
+        self._suspect_until = now + SUSPECT_FOR_S
+        self._next_probe = now + PROBE_EVERY_S
 
     def answered(self) -> None:
         self._suspect_until = 0.0
@@ -162,11 +191,15 @@ class AnsweringConnection(psycopg.Connection):
     mid-protocol), so SQLAlchemy discards it from the pool and the error reaches the page as an outage."""
 
     patience: AnswerPatience | None = None
+    probe = False  # opened as the probe of a suspected database: it may wait (briefly) where others may not
 
     def wait(self, gen, interval: float = 0.1, timeout: float | None = None):  # noqa: ANN001, ANN201
         patience = self.patience
         if patience is None or timeout is not None:
             return super().wait(gen, interval=interval, timeout=timeout)
+        if not (self.probe or patience.probe_now()):
+            self.close()
+            raise psycopg.OperationalError("the database is not answering (tried again every few seconds)")
         limit = patience.limit()
         try:
             answer = super().wait(gen, interval=interval, timeout=limit)
@@ -175,6 +208,7 @@ class AnsweringConnection(psycopg.Connection):
             self.close()
             raise psycopg.OperationalError(f"the database did not answer within {limit:g} s") from exc
         patience.answered()
+        self.probe = False
         return answer
 
 
