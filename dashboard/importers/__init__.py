@@ -1,4 +1,4 @@
-"""Plan importers: plain-text plan documents and the .xlsx/.csv template, into the store."""
+"""Plan importers: the published documents (Word, PDF, their text) and the .xlsx/.csv template, into the store."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from sqlalchemy import Engine
 
 from dashboard.importers.document import Finding, ParsedPlan, PlanImportError
 from dashboard.importers.loader import ImportReport, load_plan
+from dashboard.importers.pdf import pdf_lines
 from dashboard.importers.spreadsheet import read_spreadsheet
 from dashboard.importers.text_plan import decode, parse_text_plan
+from dashboard.importers.word import docx_lines
 from dashboard.store.database import transaction
 
 __all__ = ["Finding", "ImportReport", "ParsedPlan", "PlanImportError", "import_file", "read_plan"]
@@ -31,10 +33,16 @@ def read_plan(path: Path) -> ParsedPlan:
             f"{path.name}: the file is {size // (1024 * 1024)} MB; plans are at most {MAX_BYTES // (1024 * 1024)} MB"
         )
     data = path.read_bytes()
-    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+    suffix = path.suffix.lower()
+    if suffix in SPREADSHEET_SUFFIXES:
         if not data.strip():
             raise PlanImportError(f"{path.name}: the file is empty")
         return read_spreadsheet(path, data)
+    # The published documents: their own tables and paragraphs become the lines the one plan parser reads.
+    if suffix == ".pdf" or data.startswith(b"%PDF"):
+        return parse_text_plan(pdf_lines(data, path.name), path.name)
+    if suffix == ".docx" or (data.startswith(b"PK\x03\x04") and b"word/document.xml" in data[:4096]):
+        return parse_text_plan(docx_lines(data, path.name), path.name)
     return parse_text_plan(decode(data, path.name), path.name)
 
 

@@ -14,6 +14,7 @@ from datetime import date
 
 from dashboard.agencies.names import split_agencies
 from dashboard.importers.document import ParsedIndicator, ParsedPlan, ParsedTask, PlanImportError
+from dashboard.importers.numbering import BULLET, ITEM, SECTION, SUB, read_number, unique_codes
 from dashboard.importers.repeats import link_repeated_tasks
 from dashboard.kpi.targets import parse_target
 from dashboard.text import clean, fold, fold_key
@@ -25,9 +26,6 @@ DEADLINE_PREFIXES = ("thoi han", "thoi gian", "tien do")
 NOTE_PREFIXES = ("can cu", "ghi chu", "van ban nguon", "nguon")
 OUTPUT_PREFIXES = ("ket qua", "san pham")
 
-_ROMAN = re.compile(r"^[IVXL]+$")
-_LETTER = re.compile(r"^[A-Z]$")
-_ITEM_NO = re.compile(r"^(\d+)\.?$")
 _APPENDIX = re.compile(r"phu luc\s*([ivxl]+|\d+)\b")
 _ISSUE_LINE = re.compile(r"^([^\W\d_][^,\n]{1,40}?),\s*ngày\b(.*?)\btháng\b(.*?)\bnăm\s*(\d{4})", re.IGNORECASE)
 _DOC_NUMBER = re.compile(r"^Số\s*:?\s*(.+)$", re.IGNORECASE)
@@ -103,6 +101,7 @@ def parse_text_plan(text: str, source: str) -> ParsedPlan:
         used_labels.add(label)
         _build_tasks(table, plan, label)
     _read_prose_tasks(lines, plan)
+    _unique_codes(plan)
     link_repeated_tasks(plan)
     if not plan.indicators and not plan.tasks:
         raise PlanImportError(
@@ -110,6 +109,15 @@ def parse_text_plan(text: str, source: str) -> ParsedPlan:
             "or task paragraphs with '- Cơ quan chủ trì:' lines)"
         )
     return plan
+
+
+def _unique_codes(plan: ParsedPlan) -> None:
+    """Never two tasks (or KPIs) with one code: a repeated number gets a suffix and a line in the report."""
+    for items, what in ((plan.tasks, "task"), (plan.indicators, "KPI")):
+        codes, changed = unique_codes([x.code for x in items])
+        for i, old, new in changed:
+            items[i].code = new
+            plan.warn(items[i].line, f"a second {what} numbered {old} in the same section: imported as {new}")
 
 
 # --- metadata -----------------------------------------------------------------------------------
@@ -249,26 +257,27 @@ def _cell(cells: list[str], roles: dict[str, int], role: str) -> str:
 
 
 def _merge(rows: list[dict], plan: ParsedPlan, table: _Table) -> list[dict]:
-    """Group raw rows into records: section rows, item rows with their continuations and sub-targets."""
+    """Group raw rows into records: section rows, item rows with their continuations and sub-targets; lettered
+    and bulleted rows are items under the numbered item above them (their number is its path)."""
     records: list[dict] = []
     width = len(table.header_key)
+    parent: dict | None = None  # the last numbered item: lettered and bulleted rows belong to it
     for row in rows:
         cells = (row["cells"] + [""] * width)[:width] if len(row["cells"]) <= width else row["cells"]
         number = _cell(cells, table.roles, "number").strip()
         others = [c for i, c in enumerate(cells) if i not in (table.roles["number"], table.roles["name"]) and c]
         name = _cell(cells, table.roles, "name")
-        if number and (_ROMAN.match(number) or _LETTER.match(number)) and name and not others:
-            records.append({"type": "section", "number": number, "title": name, "line": row["line"]})
-        elif number and _ITEM_NO.match(number):
-            records.append(
-                {
-                    "type": "item",
-                    "number": _ITEM_NO.match(number).group(1),
-                    "cells": cells,
-                    "line": row["line"],
-                    "subtargets": [],
-                }
-            )
+        num = read_number(number) if number else None
+        if num is not None and num.kind == SECTION and name and not others:
+            records.append({"type": "section", "number": num.label, "title": name, "line": row["line"]})
+            parent = None
+        elif num is not None and num.kind == ITEM:
+            parent = _item(num.label, cells, row["line"], bare=not others)
+            records.append(parent)
+        elif num is not None and num.kind in (SUB, BULLET) and parent is not None:
+            parent["children"] += 1
+            label = num.label or str(parent["children"])
+            records.append(_item(f"{parent['number']}.{label}", cells, row["line"], parent=parent))
         elif not number:
             last = records[-1] if records and records[-1]["type"] == "item" else None
             target = parse_target(_cell(cells, table.roles, "result")) if table.kind == "kpi" else None
@@ -288,11 +297,27 @@ def _merge(rows: list[dict], plan: ParsedPlan, table: _Table) -> list[dict]:
                 for i, c in enumerate(cells):
                     if c and i < len(last["cells"]):
                         last["cells"][i] = f"{last['cells'][i]} {c}".strip()
+                if any(c for i, c in enumerate(cells) if i not in (table.roles["number"], table.roles["name"])):
+                    last["bare"] = False
             else:
                 plan.warn(row["line"], "row without a number and no row above it to continue; skipped")
         else:
             plan.warn(row["line"], f"cannot read the number '{number}' in the TT column; row skipped")
     return records
+
+
+def _item(number: str, cells: list[str], line: int, *, bare: bool = False, parent: dict | None = None) -> dict:
+    """An item record; ``bare``: only a number and a name (a heading when lettered items follow it)."""
+    return {
+        "type": "item",
+        "number": number,
+        "cells": cells,
+        "line": line,
+        "subtargets": [],
+        "bare": bare,
+        "children": 0,
+        "parent": parent,
+    }
 
 
 def _build_indicators(table: _Table, plan: ParsedPlan, prefix: str) -> None:
@@ -323,23 +348,28 @@ def _build_tasks(table: _Table, plan: ParsedPlan, label: str) -> None:
     roman: tuple[str, str] | None = None
     for rec in _merge(table.rows, plan, table):
         if rec["type"] == "section":
-            if _LETTER.match(rec["number"]) and rec["number"] not in ("I", "V", "X", "L"):
+            if read_number(rec["number"]).is_letter_section:
                 letter, roman = (rec["number"], rec["title"]), None
             else:
                 roman = (rec["number"], rec["title"])
             continue
         cells = rec["cells"]
         name = _cell(cells, table.roles, "name")
+        if rec["bare"] and rec["children"]:
+            continue  # "1. Group" with only a name, then "a)", "b)": a heading of the items below, not a task
+        heading = rec["parent"] if rec["parent"] is not None and rec["parent"]["bare"] else None
         parts = [p for p in (label, letter and letter[0], roman and roman[0], rec["number"]) if p]
         if not name:
             plan.warn(rec["line"], f"task {'.'.join(parts)} has no name; skipped")
             continue
-        section = " › ".join(f"{s[0]}. {s[1]}" for s in (letter, roman) if s)
+        path = [f"{s[0]}. {s[1]}" for s in (letter, roman) if s]
+        if heading is not None:
+            path.append(f"{heading['number']}. {_cell(heading['cells'], table.roles, 'name')}")
         plan.tasks.append(
             ParsedTask(
                 code=".".join(parts),
                 name=name,
-                section=section,
+                section=" › ".join(path),
                 number=rec["number"],
                 leads=split_agencies(_cell(cells, table.roles, "lead")),
                 coordinating=split_agencies(_cell(cells, table.roles, "coord")),

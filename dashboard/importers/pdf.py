@@ -1,0 +1,116 @@
+"""PDF plans with a text layer: tables found by their ruling lines, the prose around them, in reading order, as
+the lines the plan parser reads. A table split over pages is one table (the repeated header row is dropped by
+the parser, a row cut by the page break is joined back); page numbers in the margins are left out."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from dashboard.importers.document import PlanImportError
+from dashboard.importers.numbering import read_number
+
+MAX_PAGES = 400  # a provincial plan runs to a few dozen pages
+MARGIN = 0.06  # the top and bottom of a page where running headers and page numbers sit
+_PAGE_NUMBER = re.compile(r"^(?:trang\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?$", re.IGNORECASE)
+
+
+def pdf_lines(data: bytes, source: str) -> str:
+    """The plan's text; refuses encrypted and scanned (image-only) PDFs with a message that says so."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        pages = pdf.pages
+    except (PDFPasswordIncorrect, PDFEncryptionError, PdfminerException) as exc:
+        cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise PlanImportError(f"{source}: the PDF is protected by a password; save it without one") from None
+        raise PlanImportError(f"{source}: not a readable PDF ({cause.__class__.__name__})") from None
+    with pdf:
+        if len(pages) > MAX_PAGES:
+            raise PlanImportError(f"{source}: {len(pages)} pages; a plan has at most {MAX_PAGES}")
+        lines: list[str] = []
+        chars = 0
+        headers: list[list[str]] = []  # the header row of each table seen so far
+        for page in pages:
+            chars += len(page.chars)
+            lines += _page_lines(page, headers)
+    if chars == 0:
+        raise PlanImportError(
+            f"{source}: the PDF has no text layer (a scanned image?); import the Word file or a PDF saved from it"
+        )
+    return "\n".join(lines)
+
+
+def _starts_item(text: str) -> bool:
+    """A line that opens a numbered or bulleted item ("a)", "2.", "II.", "- Cơ quan chủ trì: ...")."""
+    head = text.split(" ", 1)[0]
+    if head in ("-", "+", "•", "–") or text.startswith(("- ", "+ ", "• ")):
+        return True
+    return head.endswith((".", ")")) and read_number(head) is not None  # "2." or "a)", never a year
+
+
+def _split_header(first: list[str], headers: list[list[str]]) -> list[list[str]]:
+    """A page's first table row: when it is a table's repeated header fused with the rest of a row cut by the
+    page break (no ruling line between them), the header and that rest as a row of its own."""
+    for header in headers:
+        if len(header) != len(first) or first == header:
+            continue
+        if all(cell.startswith(h) for cell, h in zip(first, header, strict=True)):
+            rest = [cell[len(h) :].strip() for cell, h in zip(first, header, strict=True)]
+            return [header, rest]
+    return [first]
+
+
+def _page_lines(page, headers: list[list[str]]) -> list[str]:  # noqa: ANN001
+    """One page in reading order: prose lines and table rows (tab-separated), top to bottom."""
+    # A row cut by the page break may have no border where the page ends (or starts): the column rules
+    # still reach there, so their ends close the table.
+    ends = sorted(
+        {round(e["top"], 1) for e in page.vertical_edges} | {round(e["bottom"], 1) for e in page.vertical_edges}
+    )
+    tables = page.find_tables({"explicit_horizontal_lines": ends} if ends else {})
+    boxes = [t.bbox for t in tables]
+
+    def outside(obj: dict) -> bool:
+        x = (obj["x0"] + obj["x1"]) / 2
+        y = (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+    blocks: list[tuple[float, list[str]]] = []
+    low, high = page.height * MARGIN, page.height * (1 - MARGIN)
+    prose = [
+        line
+        for line in page.filter(outside).extract_text_lines(return_chars=False)
+        if " ".join(line["text"].split())
+        and not ((line["bottom"] < low or line["top"] > high) and _PAGE_NUMBER.match(line["text"].strip()))
+    ]
+    right = max((line["x1"] for line in prose), default=0)
+    paragraph: list[str] = []
+    for i, line in enumerate(prose):
+        text = " ".join(line["text"].split())
+        if paragraph and not _starts_item(text):
+            paragraph.append(text)
+        else:
+            paragraph = [text]
+            blocks.append((line["top"], paragraph))
+        # A line that does not reach the right margin ends its paragraph: the text wraps, a paragraph stops.
+        wrapped = line["x1"] >= right - 0.04 * page.width
+        between = i + 1 < len(prose) and any(line["bottom"] <= b[1] <= prose[i + 1]["top"] for b in boxes)
+        if not wrapped or between:
+            paragraph = []
+    blocks = [(top, [" ".join(lines)]) for top, lines in blocks]
+    for table, box in zip(tables, boxes, strict=True):
+        raw = [[(c or "").replace("\n", " ").strip() for c in row] for row in table.extract()]
+        raw = [row for row in raw if any(row)]
+        if raw:
+            raw = _split_header(raw[0], headers) + raw[1:]
+            if raw[0] not in headers:
+                headers.append(raw[0])
+        rows = ["\t".join(" ".join(c.split()) for c in row) for row in raw]
+        blocks.append((box[1], rows))
+    blocks.sort(key=lambda b: b[0])
+    return [line for _, block in blocks for line in block]
