@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard.config import Config
 from dashboard.exports import tables as exporter
 from dashboard.importers import PlanImportError, import_file
+from dashboard.importers.preview import preview_file
 from dashboard.reads.rows import indicator_rows, plan_rows, task_rows
 from dashboard.store.database import make_engine, transaction, upgrade
 from dashboard.store.models import Plan
@@ -52,6 +53,9 @@ def cmd_import_plan(args: argparse.Namespace, config: Config) -> int:
     imported = []
     for path in args.paths:
         try:
+            if args.dry_run:
+                print(preview_file(engine, Path(path), province=args.province, year=args.year).summary())
+                continue
             report = import_file(engine, Path(path), province=args.province, year=args.year)
         except PlanImportError as exc:
             print(f"error: {exc}", file=sys.stderr)
@@ -361,7 +365,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="import plan documents (.txt) or the .xlsx/.csv template",
         description="Import plan files, each in one transaction. Re-importing a document updates its plan in place.",
     )
-    p.add_argument("paths", nargs="+", metavar="PATH", help="plan file(s): .txt, .xlsx or .csv")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="plan file(s): .docx, .pdf, .txt, .xlsx or .csv")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show what would be added, changed (field by field) and withdrawn; save nothing",
+    )
     p.add_argument("--province", help="province name, when the document does not say it")
     p.add_argument("--year", type=int, help="plan year, when the document does not say it")
     p.set_defaults(func=cmd_import_plan)

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import CB, DT, LC, ROOT, TN
+from conftest import DT, LC, ROOT, TN
 
 TASK_FIELDS = {
     "plan",
@@ -74,9 +74,11 @@ def test_import_and_export_json(db_url: str) -> None:
 
 def test_import_error_exits_non_zero_and_names_the_file(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'x.db'}"
-    out = run(url, "import-plan", str(CB))
+    prose = tmp_path / "chi-van-ban.txt"
+    prose.write_text("KẾ HOẠCH\n\nMột văn bản chỉ có lời văn, không có bảng và không có biện pháp đánh số.\n")
+    out = run(url, "import-plan", str(prose))
     assert out.returncode == 1
-    assert "cao-bang-qd1139-2025.txt: no KPI or task table found" in out.stderr
+    assert "chi-van-ban.txt: no KPI or task table found" in out.stderr
     assert "Traceback" not in out.stderr
     out = run(url, "import-plan", str(tmp_path / "missing.txt"))
     assert out.returncode == 1 and "no such file" in out.stderr

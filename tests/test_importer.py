@@ -1,5 +1,6 @@
 """Importing into the store: counts, re-import in place, one transaction, bad input (SQLite and PostgreSQL)."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -142,9 +143,36 @@ def test_bad_input_is_refused_and_changes_nothing(engine, tmp_path: Path, name, 
     assert snapshot(engine) == before
 
 
-def test_cao_bang_is_refused_with_a_clear_message(engine) -> None:  # noqa: ANN001
-    with pytest.raises(PlanImportError, match="cao-bang-qd1139-2025.txt: no KPI or task table found"):
-        import_file(engine, CB)
+def test_cao_bang_prose_measures_import_as_tasks_flagged_06_ro(engine) -> None:  # noqa: ANN001
+    from dashboard.kpi.red_flags import UNCLEAR, task_flags
+    from dashboard.reads.rows import task_rows
+
+    # What the document says: the bullets under "III. NHIỆM VỤ, GIẢI PHÁP" (up to "IV."), grouped by "N." lines.
+    lines = CB.read_text(encoding="utf-8").split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith("III. NHIỆM VỤ"))
+    end = next(i for i, line in enumerate(lines) if i > start and line.startswith("IV."))
+    part = [line for line in lines[start:end] if line.strip()]
+    bullets = [line[2:].strip() for line in part if line.startswith(("- ", "+ "))]
+    groups = [line for line in part if line[:2] in {f"{n}." for n in range(1, 10)}]
+    assert (len(bullets), len(groups)) == (89, 7)
+
+    report = import_file(engine, CB)
+    assert report.counts["tasks"] == 89
+    assert any("none names a lead agency" in str(f) for f in report.findings)
+    with transaction(engine) as s:
+        rows = task_rows(s, date(2026, 11, 27), report.plan_id)
+        assert [r["name"] for r in sorted(rows, key=lambda r: r["id"])] == bullets
+        assert {r["section"] for r in rows} == {g.replace("**", "").strip() for g in groups}
+        flags = task_flags(rows, date(2026, 11, 27))
+    unclear = [f for f in flags if f.kind == UNCLEAR]
+    assert len(unclear) == 89  # no lead, no deadline: each fails "06 rõ"
+
+
+def test_a_document_with_neither_tables_nor_measures_is_refused(engine, tmp_path) -> None:  # noqa: ANN001
+    prose = tmp_path / "chi-van-ban.txt"
+    prose.write_text("KẾ HOẠCH\n\nI. MỤC ĐÍCH\n\nMột đoạn văn, không có bảng, không có biện pháp.\n")
+    with pytest.raises(PlanImportError, match="chi-van-ban.txt: no KPI or task table found"):
+        import_file(engine, prose)
     assert count(engine, Plan) == 0
 
 

@@ -3,10 +3,9 @@
 from collections import Counter
 from pathlib import Path
 
-import pytest
 from conftest import CB, DT, LC, TN
 
-from dashboard.importers import PlanImportError, read_plan
+from dashboard.importers import read_plan
 from dashboard.importers.text_plan import parse_text_plan
 from dashboard.kpi.deadlines import parse_deadline
 
@@ -58,9 +57,11 @@ def test_lao_cai_tables_and_prose() -> None:
     assert first.section.startswith("III. CÁC NHIỆM VỤ TRỌNG TÂM › 2. Phát triển dữ liệu")
 
 
-def test_cao_bang_has_no_table() -> None:
-    with pytest.raises(PlanImportError, match="no KPI or task table found"):
-        read_plan(CB)
+def test_cao_bang_is_prose_measures_grouped_by_number() -> None:
+    plan = read_plan(CB)
+    assert len(plan.tasks) == 89 and not plan.indicators
+    assert plan.tasks[0].code == "III.1.1" and plan.tasks[-1].code.startswith("III.7.")
+    assert all(not t.leads and not t.deadline_text for t in plan.tasks)
 
 
 def test_cells_split_by_a_page_break_are_joined() -> None:

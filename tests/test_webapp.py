@@ -116,10 +116,10 @@ def test_every_page_says_when_a_source_is_stale(app) -> None:  # noqa: ANN001
         assert "Cơ sở dữ liệu cán bộ" not in text  # the HR source is fresh
 
 
-def test_admin_imports_a_plan_from_the_page(app) -> None:  # noqa: ANN001
+def test_admin_imports_a_plan_from_the_page(app, tmp_path: Path) -> None:  # noqa: ANN001
     import base64
 
-    from conftest import CB, LC, snapshot
+    from conftest import LC, snapshot
 
     engine = app.server.extensions["kpi"]["engine"]
     client = login(app, "admin")
@@ -130,8 +130,10 @@ def test_admin_imports_a_plan_from_the_page(app) -> None:  # noqa: ANN001
         return json.dumps(resp.get_json()["response"], ensure_ascii=False)
 
     before = snapshot(engine)
-    text = upload(CB)
-    assert "cao-bang-qd1139-2025.txt: no KPI or task table found" in text and "dữ liệu giữ nguyên" in text
+    prose = tmp_path / "chi-van-ban.txt"
+    prose.write_text("KẾ HOẠCH\n\nMột văn bản chỉ có lời văn.\n", encoding="utf-8")
+    text = upload(prose)
+    assert "chi-van-ban.txt: no KPI or task table found" in text and "dữ liệu giữ nguyên" in text
     assert snapshot(engine) == before
     text = upload(LC)  # the same document again: updated in place
     assert "tasks: 123 (0 new, 123 updated" in text

@@ -101,12 +101,14 @@ def parse_text_plan(text: str, source: str) -> ParsedPlan:
         used_labels.add(label)
         _build_tasks(table, plan, label)
     _read_prose_tasks(lines, plan)
+    if not plan.indicators and not plan.tasks:
+        _read_prose_measures(lines, plan)
     _unique_codes(plan)
     link_repeated_tasks(plan)
     if not plan.indicators and not plan.tasks:
         raise PlanImportError(
-            f"{source}: no KPI or task table found (expected tab-separated tables with a 'TT' column, "
-            "or task paragraphs with '- Cơ quan chủ trì:' lines)"
+            f"{source}: no KPI or task table found (expected tables with a 'TT' column, task paragraphs with "
+            "'- Cơ quan chủ trì:' lines, or numbered measures under a 'Nhiệm vụ, giải pháp' heading)"
         )
     return plan
 
@@ -441,3 +443,45 @@ def _read_prose_tasks(lines: list[str], plan: ParsedPlan) -> None:
         elif item is not None and not any(k in item for k in ("lead", "coord", "deadline", "output")):
             item["name"] = f"{item['name']} {line}"
     close()
+
+
+_MEASURES_HEADING = ("nhiem vu", "cac nhiem vu", "nhiem vu trong tam", "giai phap")
+
+
+def _read_prose_measures(lines: list[str], plan: ParsedPlan) -> None:
+    """A plan written only as prose (Cao Bằng's QĐ 1139): under its "Nhiệm vụ, giải pháp" heading, each
+    measure ("- ...", "+ ...", "a) ...") of each numbered group is a task with that group as its section. The
+    text names no lead and no deadline, so each such task fails "06 rõ"; the report says so once per gap."""
+    heading: tuple[str, str] | None = None
+    group: tuple[str, str] | None = None
+    counts: dict[str, int] = {}
+    for n, raw in enumerate(lines, start=1):
+        line = clean(raw)
+        if not line:
+            continue
+        head, _, rest = line.partition(" ")
+        number = read_number(head) if head.endswith((".", ")")) or head in ("-", "+", "•") else None
+        if number is not None and number.kind == SECTION and not number.is_letter_section:
+            heading = (number.label, rest) if fold_key(rest).startswith(_MEASURES_HEADING) else None
+            group = None
+        elif heading is None:
+            continue
+        elif number is not None and number.kind == ITEM and "." not in number.label:
+            group = (number.label, rest)
+        elif number is not None and number.kind in (SUB, BULLET) and group is not None and rest.strip():
+            key = f"{heading[0]}.{group[0]}"
+            counts[key] = counts.get(key, 0) + 1
+            plan.tasks.append(
+                ParsedTask(
+                    code=f"{key}.{counts[key]}",
+                    name=rest.strip(),
+                    section=f"{group[0]}. {group[1]}",
+                    number=str(counts[key]),
+                    line=n,
+                    origin="prose",
+                )
+            )
+    if plan.tasks:
+        total = len(plan.tasks)
+        plan.warn(None, f"{total} measures written as prose, none names a lead agency: each is flagged '06 rõ'")
+        plan.warn(None, f"{total} measures give no deadline: each is flagged '06 rõ' until one is set")
