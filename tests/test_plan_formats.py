@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import DT, LC, TN, content
 from plan_formats import as_docx, as_pdf, renumbered
+from sqlalchemy import Engine
 
 from dashboard.exports.tables import to_json
 from dashboard.importers import PlanImportError, import_file, read_plan
@@ -179,7 +180,7 @@ def _docx_bomb() -> bytes:
     ],
 )
 def test_bad_documents_are_refused_naming_the_file_and_the_reason(
-    engine, tmp_path: Path, name: str, make: Callable[[], bytes], reason: str
+    engine: Engine, tmp_path: Path, name: str, make: Callable[[], bytes], reason: str
 ) -> None:
     import_file(engine, TN)  # a database with something to lose
     before = content(engine)
