@@ -62,14 +62,14 @@ def _fonts() -> tuple[str, str]:
 def chart_png(fig, width: int, height: int) -> bytes:  # noqa: ANN001
     """A dashboard figure as PNG, rendered by kaleido (headless Chromium), offline."""
     # On a loaded machine kaleido's page sometimes answers before its script has loaded ("kaleido_scopes is
-    # not defined"): one more try, then give up with a message.
-    for attempt in range(2):
+    # not defined"): a few more tries, each after a longer pause, then give up with a message.
+    for attempt in range(4):
         try:
             return go.Figure(fig).to_image(format="png", width=width, height=height, scale=2)
         except Exception as exc:  # noqa: BLE001 - kaleido reports a missing browser in several ways
-            if attempt:
+            if attempt == 3:
                 raise BriefingError(f"charts cannot be rendered (kaleido/Chromium): {exc}") from None
-            time.sleep(0.5)
+            time.sleep(0.5 * (attempt + 1))
     raise AssertionError("unreachable")
 
 

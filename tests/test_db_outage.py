@@ -103,6 +103,18 @@ def test_pages_serve_their_last_data_while_the_database_is_down(outage) -> None:
     assert app.server.test_client().get("/healthz").status_code == 200
 
 
+def _text_of(dash_duo, css: str) -> str:  # noqa: ANN001
+    """An element's text, read again if the page re-rendered it between finding and reading."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    for _ in range(20):
+        try:
+            return dash_duo.find_element(css).text
+        except StaleElementReferenceException:
+            time.sleep(0.2)
+    raise AssertionError(f"{css} kept being re-rendered")
+
+
 @pytest.mark.browser
 def test_an_open_page_warns_and_heals_by_itself(dash_duo, outage) -> None:  # noqa: ANN001
     from webclient import browser_login
@@ -111,7 +123,8 @@ def test_an_open_page_warns_and_heals_by_itself(dash_duo, outage) -> None:  # no
     dash_duo.start_server(app, navigate=False)
     browser_login(dash_duo.driver, dash_duo.server.url, "lanhdao")
     dash_duo.driver.get(dash_duo.server.url + "/canh-bao?plan=1")
-    heading = dash_duo.wait_for_element("#flags-heading", timeout=30).text
+    dash_duo.wait_for_element("#flags-heading", timeout=30)
+    heading = _text_of(dash_duo, "#flags-heading")
     proxy.stop()
     dash_duo.wait_for_element("#db-down", timeout=20)
     dash_duo.wait_for_text_to_equal("#flags-heading", heading, timeout=10)  # the last data stays on screen
