@@ -5,16 +5,19 @@ from __future__ import annotations
 import base64
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import dash_bootstrap_components as dbc
-from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard.accounts import users as accounts
 from dashboard.accounts.audit import history
 from dashboard.accounts.permissions import require_admin
+from dashboard.exports.tables import TEXT, table_xlsx
 from dashboard.importers import PlanImportError, import_file
-from dashboard.reads.rows import kiosk_rows, user_rows
+from dashboard.importers.preview import preview_file
+from dashboard.reads.rows import kiosk_rows, plan_code, plan_info, user_rows
 from dashboard.sources.refresh import recent_runs, run_source
 from layouts import admin, mywork
 
@@ -193,40 +196,145 @@ def register_refresh(app: Dash) -> None:
 
 
 def register_import(app: Dash) -> None:
+    """A plan document: previewed first (nothing saved), then saved or cancelled; then the accounts of its
+    agencies and a wall token, so a province goes from its signed document to a live site in one sitting."""
+
     @app.callback(
         Output("adm-import-feedback", "children"),
-        Output("adm-saved", "data", allow_duplicate=True),
+        Output("adm-import-pending", "data"),
+        Output("adm-import-actions", "hidden"),
+        Output("adm-after-import", "hidden"),
         Input("adm-import", "contents"),
         State("adm-import", "filename"),
         State("adm-import-province", "value"),
         State("adm-import-year", "value"),
         prevent_initial_call=True,
     )
-    def import_plan(contents, filename, province, year):  # noqa: ANN001, ANN202
+    def preview_import(contents, filename, province, year):  # noqa: ANN001, ANN202
+        try:
+            require_admin(actor())
+        except PROBLEMS as exc:
+            return alert(exc), None, True, True
+        pending = {"contents": contents, "filename": filename, "province": province, "year": year}
+        try:
+            with _uploaded(contents, filename, year) as (path, year_value):
+                preview = preview_file(engine(), path, province=(province or "").strip() or None, year=year_value)
+        except PlanImportError as exc:
+            return _refused(exc), None, True, True
+        return admin.import_preview(preview), pending, False, True
+
+    @app.callback(
+        Output("adm-import-feedback", "children", allow_duplicate=True),
+        Output("adm-saved", "data", allow_duplicate=True),
+        Output("adm-import-pending", "data", allow_duplicate=True),
+        Output("adm-import-actions", "hidden", allow_duplicate=True),
+        Output("adm-after-import", "hidden", allow_duplicate=True),
+        Output("adm-import-plan", "data"),
+        Input("adm-import-save", "n_clicks"),
+        State("adm-import-pending", "data"),
+        prevent_initial_call=True,
+    )
+    def save_import(_n, pending):  # noqa: ANN001, ANN202
         try:
             who = actor()
             require_admin(who)
         except PROBLEMS as exc:
-            return alert(exc), no_update
-        name = Path(filename or "ke-hoach.txt").name
-        try:
-            data = base64.b64decode((contents or "").split(",", 1)[-1])
-            year_value = int(year) if year not in (None, "") else None
-        except (ValueError, TypeError):
-            return dbc.Alert(f"{name}: tệp hoặc năm không hợp lệ; không có gì được nhập.", color="danger"), no_update
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / name
-            path.write_bytes(data)
-            try:
-                report = import_file(
-                    engine(), path, province=(province or "").strip() or None, year=year_value, actor=who
-                )
-            except PlanImportError as exc:
-                return dbc.Alert(
-                    f"{exc} — không có gì được nhập, dữ liệu giữ nguyên.", color="danger", id="adm-import-error"
-                ), no_update
+            return alert(exc), no_update, no_update, no_update, no_update, no_update
+        if not pending:
+            return no_update, no_update, no_update, True, no_update, no_update
+        province = (pending.get("province") or "").strip() or None
+        try:  # the same file, read and checked again: what the browser holds is a request, not a fact
+            with _uploaded(pending.get("contents"), pending.get("filename"), pending.get("year")) as (path, year):
+                report = import_file(engine(), path, province=province, year=year, actor=who)
+        except PlanImportError as exc:
+            return _refused(exc), no_update, None, True, True, None
         if report.plan_id is not None:
             warm([report.plan_id])
+        saved = dbc.Alert(html.Pre(report.summary(), className="mb-0 small"), color="success", id="adm-import-ok")
+        return saved, time.time(), None, True, False, report.plan_id
+
+    @app.callback(
+        Output("adm-import-feedback", "children", allow_duplicate=True),
+        Output("adm-import-pending", "data", allow_duplicate=True),
+        Output("adm-import-actions", "hidden", allow_duplicate=True),
+        Input("adm-import-cancel", "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def cancel_import(_n):  # noqa: ANN001, ANN202
+        return dbc.Alert("Đã hủy; không có gì được lưu.", color="secondary", id="adm-import-cancelled"), None, True
+
+    @app.callback(
+        Output("adm-accounts-feedback", "children"),
+        Output("adm-accounts-sheet", "data"),
+        Output("adm-saved", "data", allow_duplicate=True),
+        Input("adm-accounts-create", "n_clicks"),
+        State("adm-import-plan", "data"),
+        prevent_initial_call=True,
+    )
+    def create_accounts(_n, plan_id):  # noqa: ANN001, ANN202
+        try:
+            who = actor()
+            require_admin(who)
+            with session(write=True) as s:
+                made = accounts.create_agency_accounts(s, who, int(plan_id))
+                code = plan_code(s, int(plan_id))
+        except (*PROBLEMS, TypeError, ValueError) as exc:
+            return (
+                alert(exc if isinstance(exc, PROBLEMS) else accounts.AccountError("Chưa chọn kế hoạch.")),
+                None,
+                no_update,
+            )
+        sheet = None
+        if made:
+            columns = [("Đơn vị", TEXT), ("Tên đăng nhập", TEXT), ("Mật khẩu dùng một lần", TEXT)]
+            data = table_xlsx("Tài khoản", columns, [[a.agency, a.username, a.password] for a in made])
+            sheet = dcc.send_bytes(data, f"tai-khoan-{code}.xlsx")
+        return admin.accounts_made(made, code), sheet, time.time()
+
+    @app.callback(
+        Output("adm-accounts-feedback", "children", allow_duplicate=True),
+        Output("adm-saved", "data", allow_duplicate=True),
+        Input("adm-plan-kiosk", "n_clicks"),
+        State("adm-import-plan", "data"),
+        prevent_initial_call=True,
+    )
+    def plan_kiosk(_n, plan_id):  # noqa: ANN001, ANN202
+        try:
+            who = actor()
+            require_admin(who)
+            with session(write=True) as s:
+                plan = plan_info(s, int(plan_id))
+                _token, plain = accounts.create_kiosk_token(
+                    s, who, f"Màn hình {plan['province']}", province_id=plan["province_id"]
+                )
+        except (*PROBLEMS, TypeError, ValueError, KeyError) as exc:
+            return alert(_no_plan(exc)), no_update
+        link = f"/wall?token={plain}&plan={plan['id']}"
         return dbc.Alert(
-            html.Pre(report.summary(), className="mb-0 small"), color="success", id="adm-import-ok"
+            ["Mở liên kết này một lần trên TV (chỉ hiện lúc này): ", html.Code(link, id="adm-plan-kiosk-link")],
+            color="success",
         ), time.time()
+
+
+@contextmanager
+def _uploaded(contents: str | None, filename: str | None, year: object):  # noqa: ANN202
+    """The uploaded file in a temporary folder, and the year typed (None when blank)."""
+    name = Path(filename or "ke-hoach.txt").name
+    try:
+        data = base64.b64decode((contents or "").split(",", 1)[-1])
+        year_value = int(year) if year not in (None, "") else None
+    except (ValueError, TypeError):
+        raise PlanImportError(f"{name}: tệp hoặc năm không hợp lệ") from None
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        yield path, year_value
+
+
+def _no_plan(exc: Exception) -> Exception:
+    """A problem to show: the core's own message, or "no plan" for a missing or malformed plan id."""
+    return exc if isinstance(exc, PROBLEMS) else accounts.AccountError("Chưa chọn kế hoạch.")
+
+
+def _refused(exc: Exception) -> dbc.Alert:
+    return dbc.Alert(f"{exc} — không có gì được nhập, dữ liệu giữ nguyên.", color="danger", id="adm-import-error")

@@ -114,8 +114,9 @@ def admin_page(agencies: list[dict]) -> html.Div:
             html.Div(id="adm-kiosk-feedback", className="mt-2"),
             html.H2("Nhập kế hoạch", className="h5 mt-4"),
             html.P(
-                "Văn bản kế hoạch dạng .txt (UTF-8) hoặc mẫu .xlsx/.csv. Nhập lại cùng văn bản sẽ cập nhật, không "
-                "tạo trùng. Tệp lỗi không làm thay đổi dữ liệu.",
+                "Văn bản kế hoạch như tỉnh ban hành (.docx, .pdf có lớp chữ, .txt UTF-8) hoặc mẫu .xlsx/.csv. Trang "
+                "cho xem trước những gì sẽ thêm, sửa, rút khỏi kế hoạch; chỉ lưu khi bấm Lưu. Nhập lại cùng văn bản "
+                "sẽ cập nhật, không tạo trùng. Tệp lỗi không làm thay đổi dữ liệu.",
                 className="small text-muted",
             ),
             dbc.Row(
@@ -143,7 +144,33 @@ def admin_page(agencies: list[dict]) -> html.Div:
                 className="upload-box",
                 max_size=20 * 1024 * 1024,
             ),
+            dcc.Store(id="adm-import-pending"),  # the file waiting for "Lưu" (checked again when saved)
+            dcc.Store(id="adm-import-plan"),  # the plan just saved, for its accounts and wall token
+            dcc.Download(id="adm-accounts-sheet"),
             html.Div(id="adm-import-feedback", className="mt-2"),
+            html.Div(
+                [
+                    dbc.Button("Lưu kế hoạch", id="adm-import-save", color="primary", className="me-2"),
+                    dbc.Button("Hủy", id="adm-import-cancel", color="secondary", outline=True),
+                ],
+                id="adm-import-actions",
+                className="mt-2",
+                hidden=True,
+            ),
+            html.Div(
+                [
+                    html.P(
+                        "Tiếp theo: tạo tài khoản cho mọi đơn vị chủ trì hoặc phối hợp một nhiệm vụ của kế hoạch "
+                        "(mật khẩu dùng một lần, phải đổi khi đăng nhập lần đầu) và một mã màn hình tường.",
+                        className="small text-muted mt-3 mb-2",
+                    ),
+                    dbc.Button("Tạo tài khoản các đơn vị", id="adm-accounts-create", color="primary", className="me-2"),
+                    dbc.Button("Tạo mã màn hình tường", id="adm-plan-kiosk", color="secondary"),
+                ],
+                id="adm-after-import",
+                hidden=True,
+            ),
+            html.Div(id="adm-accounts-feedback", className="mt-2"),
             html.H2("Làm mới dữ liệu từ các nguồn", className="h5 mt-4"),
             html.P("Các nguồn SQL được lấy tự động theo lịch; bấm để lấy ngay.", className="small text-muted"),
             dbc.Button("Làm mới tất cả nguồn ngay", id="adm-refresh-all", color="primary", className="mb-2"),
@@ -241,3 +268,76 @@ def runs_table(runs: list[dict]) -> html.Div:
         )
     )
     return dbc.Table([head, html.Tbody(rows)], size="sm", bordered=True, responsive=True, id="adm-runs-table")
+
+
+def import_preview(preview) -> html.Div:  # noqa: ANN001
+    """What saving would do (``dashboard.importers.preview.Preview``): counts, then every change."""
+    r = preview.report
+    items = []
+    for kind, label in (("kpis", "Chỉ tiêu"), ("tasks", "Nhiệm vụ")):
+        items.append(
+            html.Li(
+                f"{label}: thêm {len(preview.added[kind])}, sửa {len(preview.changed[kind])}, "
+                f"rút {len(preview.withdrawn[kind])}",
+                id=f"adm-preview-{kind}",
+            )
+        )
+    details = [f"+ {code}" for kind in ("kpis", "tasks") for code in preview.added[kind]]
+    details += [
+        f"~ {c.code} · {c.field}: {c.before} → {c.after}" for kind in ("kpis", "tasks") for c in preview.changed[kind]
+    ]
+    details += [f"− {code}" for kind in ("kpis", "tasks") for code in preview.withdrawn[kind]]
+    return html.Div(
+        [
+            html.P(
+                f"Xem trước {r.source} → kế hoạch {r.plan_code} ({r.province}, {r.year}); chưa lưu gì.",
+                className="mb-1",
+            ),
+            html.Ul(items, className="mb-1"),
+            html.Details([html.Summary("Chi tiết"), html.Pre("\n".join(details) or "(không đổi)", className="small")])
+            if details
+            else None,
+            html.P(
+                "Đơn vị chưa có trong danh mục: " + "; ".join(r.new_agencies),
+                className="small mb-1",
+                id="adm-preview-new",
+            )
+            if r.new_agencies
+            else None,
+            html.Details(
+                [
+                    html.Summary(f"Cảnh báo ({len(r.findings)})"),
+                    html.Pre("\n".join(map(str, r.findings)), className="small"),
+                ]
+            )
+            if r.findings
+            else None,
+        ],
+        id="adm-import-preview",
+        className="alert alert-info",
+    )
+
+
+def accounts_made(accounts: list, plan_code: str) -> html.Div:
+    """The accounts just created with their one-time passwords: shown once, and downloadable as a sheet."""
+    if not accounts:
+        return dbc.Alert("Mọi đơn vị của kế hoạch đã có tài khoản.", color="secondary", id="adm-accounts-none")
+    rows = [html.Tr([html.Td(a.agency), html.Td(a.username), html.Td(html.Code(a.password))]) for a in accounts]
+    return html.Div(
+        [
+            dbc.Alert(
+                f"Đã tạo {len(accounts)} tài khoản cho kế hoạch {plan_code}. Mật khẩu chỉ hiện một lần (đã tải bảng "
+                "về máy); mỗi đơn vị phải đổi mật khẩu khi đăng nhập lần đầu.",
+                color="success",
+            ),
+            dbc.Table(
+                [
+                    html.Thead(html.Tr([html.Th("Đơn vị"), html.Th("Tên đăng nhập"), html.Th("Mật khẩu một lần")])),
+                    html.Tbody(rows),
+                ],
+                size="sm",
+                bordered=True,
+            ),
+        ],
+        id="adm-accounts-made",
+    )

@@ -219,7 +219,7 @@ def request_for(change: str, app, engine, client, ids):  # noqa: ANN001, ANN201
             "TT\tTên nhiệm vụ\tChủ trì\tThời hạn\n1\tViệc một\tSở Y tế\tQuý II/2026\n"
         )
         body = "data:text/plain;base64," + base64.b64encode(plan.encode()).decode()
-        return call(
+        preview = call(
             app,
             client,
             "adm-import",
@@ -230,6 +230,10 @@ def request_for(change: str, app, engine, client, ids):  # noqa: ANN001, ANN201
                 "adm-import-year.value": None,
             },
         )
+        # What the page sends on "Lưu": the file it previewed (any caller may send it; the server decides).
+        pending = {"contents": body, "filename": f"hg-{n}.txt", "province": None, "year": None}
+        save = call(app, client, "adm-import-save", {"adm-import-save.n_clicks": 1, "adm-import-pending.data": pending})
+        return save if preview.status_code == 200 else preview
     if change == "refresh_now":
         return call(app, client, "adm-refresh-all", {"adm-refresh-all.n_clicks": 1})
     raise AssertionError(change)

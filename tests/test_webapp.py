@@ -125,9 +125,17 @@ def test_admin_imports_a_plan_from_the_page(app, tmp_path: Path) -> None:  # noq
     client = login(app, "admin")
 
     def upload(path) -> str:  # noqa: ANN001
+        """Upload, see the preview, then save (what the admin does): the texts of both answers."""
         body = "data:text/plain;base64," + base64.b64encode(path.read_bytes()).decode()
         resp = call(app, client, "adm-import", {"adm-import.contents": body, "adm-import.filename": path.name})
-        return json.dumps(resp.get_json()["response"], ensure_ascii=False)
+        answer = resp.get_json()["response"]
+        pending = answer.get("adm-import-pending", {}).get("data")
+        if not pending:
+            return json.dumps(answer, ensure_ascii=False)
+        saved = call(
+            app, client, "adm-import-save", {"adm-import-save.n_clicks": 1, "adm-import-pending.data": pending}
+        )
+        return json.dumps([answer, saved.get_json()["response"]], ensure_ascii=False)
 
     before = snapshot(engine)
     prose = tmp_path / "chi-van-ban.txt"

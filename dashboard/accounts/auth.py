@@ -56,8 +56,10 @@ class LoginUser(UserMixin):
         agency_id: int | None,
         agency_name: str | None,
         token: str,
+        must_change_password: bool = False,
     ) -> None:
         self.id = user_id
+        self.must_change_password = must_change_password
         self.username = username
         self.full_name = full_name or username
         self.role = role
@@ -68,7 +70,9 @@ class LoginUser(UserMixin):
     @classmethod
     def of(cls, user: User, token: str) -> LoginUser:
         agency = user.agency.name if user.agency else None
-        return cls(user.id, user.username, user.full_name, user.role, user.agency_id, agency, token)
+        return cls(
+            user.id, user.username, user.full_name, user.role, user.agency_id, agency, token, user.must_change_password
+        )
 
     def get_id(self) -> str:
         return f"{self.id}:{self.token}"
@@ -83,6 +87,7 @@ class LoginUser(UserMixin):
             "role": self.role,
             "agency_id": self.agency_id,
             "agency_name": self.agency_name,
+            "must_change_password": self.must_change_password,
         }
 
     @property
@@ -205,6 +210,11 @@ def _guard() -> Response | None:
     if kiosk_may_open(path) and request.args.get("token"):
         return _kiosk_sign_in()
     if current_user.is_authenticated:
+        if getattr(current_user, "must_change_password", False) and path not in ("/doi-mat-khau", "/logout"):
+            # A one-time password from the admin's sheet opens the password form and nothing else.
+            if path.startswith("/_"):
+                return jsonify(error="password change required"), 403
+            return redirect("/doi-mat-khau")
         return None
     kiosk_id = _kiosk_id()
     if kiosk_id:
@@ -381,6 +391,11 @@ def password() -> Response:
             message = "<div class='alert alert-success' id='password-ok'>Đã đổi mật khẩu.</div>"
         except AccountError as exc:
             message = f"<div class='alert alert-danger' id='password-error'>{html.escape(str(exc))}</div>"
+    if getattr(current_user, "must_change_password", False) and not message:
+        message = (
+            "<div class='alert alert-warning' id='password-required'>Mật khẩu này do quản trị viên cấp một lần: "
+            "hãy đặt mật khẩu của riêng bạn trước khi dùng trang.</div>"
+        )
     body = f"""<h2 class="h5 mb-3">Đổi mật khẩu</h2>{message}
 <form method="post"><input type="hidden" name="csrf_token" value="{generate_csrf()}">
 <div class="mb-3"><label class="form-label" for="old">Mật khẩu hiện tại</label>

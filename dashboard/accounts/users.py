@@ -13,7 +13,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from dashboard import clock
 from dashboard.accounts.audit import record
-from dashboard.store.models import Agency, KioskToken, User, UserSession
+from dashboard.store.models import Agency, KioskToken, Plan, Province, Task, TaskAgency, User, UserSession
+from dashboard.text import slug
 
 ADMIN = "admin"
 LEADER = "leader"
@@ -192,7 +193,10 @@ def change_password(session: Session, user_id: int, old_password: str, new_passw
     if not check_password_hash(user.password_hash, old_password or ""):
         raise AccountError("Mật khẩu hiện tại không đúng.")
     _check_password_rules(new_password)
+    if check_password_hash(user.password_hash, new_password):
+        raise AccountError("Mật khẩu mới phải khác mật khẩu hiện tại.")
     user.password_hash = generate_password_hash(new_password)
+    user.must_change_password = False
     end_sessions(session, user.id)  # every other device signs in again; the caller opens a new sign-in here
     record(session, Actor.of(user), "user.change_password", "user", user.id, None, None)
     return user
@@ -252,3 +256,55 @@ def kiosk_by_token(session: Session, plain: str) -> KioskToken | None:
 def kiosk_is_live(session: Session, token_id: int) -> bool:
     token = session.get(KioskToken, token_id)
     return token is not None and token.revoked_at is None
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    """An account made for an agency, with its one-time password (shown once, never stored)."""
+
+    username: str
+    password: str
+    agency: str
+
+
+def agency_username(agency_name: str, province_slug: str, taken: set[str]) -> str:
+    """A username from the directory's name: "Sở Khoa học và Công nghệ" of Thái Nguyên ->
+    "sokhoahocvacongnghe.thainguyen" (cut to fit; "-2", "-3" when taken)."""
+    base = f"{slug(agency_name).replace('-', '')[:50]}.{province_slug.replace('-', '')}"[:76]
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base}-{n}", n + 1
+    return name
+
+
+def create_agency_accounts(session: Session, actor: Actor, plan_id: int) -> list[NewAccount]:
+    """One account for every agency that leads or coordinates a task of the plan and has none yet (collective
+    groups excepted: they are no one to sign in), each with a one-time password that must be changed at the
+    first sign-in. Returns the accounts with their passwords, to hand out; audited one by one."""
+    if actor.role != ADMIN:
+        raise AccountError("Chỉ quản trị viên được tạo tài khoản.")
+    plan = session.get(Plan, plan_id)
+    if plan is None:
+        raise AccountError("Không tìm thấy kế hoạch.")
+    province = session.get(Province, plan.province_id)
+    agencies = session.scalars(
+        select(Agency)
+        .join(TaskAgency, TaskAgency.agency_id == Agency.id)
+        .join(Task, Task.id == TaskAgency.task_id)
+        .where(Task.plan_id == plan_id, Task.active.is_(True), Agency.kind != "group")
+        .distinct()
+        .order_by(Agency.name)
+    ).all()
+    with_account = set(session.scalars(select(User.agency_id).where(User.agency_id.is_not(None), User.active)))
+    taken = set(session.scalars(select(User.username)))
+    made: list[NewAccount] = []
+    for agency in agencies:
+        if agency.id in with_account:
+            continue
+        username = agency_username(agency.name, province.slug, taken)
+        password = secrets.token_urlsafe(9)  # 12 characters, shown once
+        user = create_user(session, actor, username, password, AGENCY, agency.id, agency.name)
+        user.must_change_password = True
+        taken.add(username)
+        made.append(NewAccount(username, password, agency.name))
+    return made

@@ -296,3 +296,16 @@ def history_names(session: Session, entries: list[dict]) -> dict[tuple[str, int]
     for m, ind in session.execute(select(Measurement, Indicator).join(Indicator).where(Measurement.id.in_(fig_ids))):
         names[("measurement", m.id)] = f"Chỉ tiêu {ind.code} · tháng {m.month.month:02d}/{m.month.year}"
     return names
+
+
+def plan_info(session: Session, plan_id: int) -> dict:
+    """One plan's row (see ``plan_rows``); KeyError when there is no such plan."""
+    found = next((p for p in plan_rows(session) if p["id"] == plan_id), None)
+    if found is None:
+        raise KeyError(plan_id)
+    return found
+
+
+def plan_code(session: Session, plan_id: int) -> str:
+    plan = session.get(Plan, plan_id)
+    return plan.code if plan is not None else str(plan_id)

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -239,6 +240,8 @@ class User(Base):
     # The province a leader or viewer reads (an agency user reads its agency's); None: every province.
     province_id: Mapped[int | None] = mapped_column(ForeignKey("province.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Created with a one-time password (handed out on a sheet): nothing opens until it is changed.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
 
     agency: Mapped[Agency | None] = relationship()
