@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import DT, LC, TN, content
+from conftest import CB, DT, LC, TN, content
 from plan_formats import as_docx, as_pdf, renumbered
 from sqlalchemy import Engine
 
@@ -36,7 +36,7 @@ def exported(path: Path, folder: Path) -> tuple[list, list]:
     return tasks, kpis
 
 
-@pytest.mark.parametrize("seed", [TN, DT, LC], ids=lambda p: p.stem)
+@pytest.mark.parametrize("seed", [TN, DT, LC, CB], ids=lambda p: p.stem)
 def test_each_seed_exports_the_same_from_text_word_pdf_and_any_numbering(seed: Path, tmp_path: Path) -> None:
     text = seed.read_text(encoding="utf-8")
     variants = {

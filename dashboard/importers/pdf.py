@@ -35,9 +35,14 @@ def pdf_lines(data: bytes, source: str) -> str:
         lines: list[str] = []
         chars = 0
         headers: list[list[str]] = []  # the header row of each table seen so far
+        open_end = False  # the previous page ended inside a paragraph
         for page in pages:
             chars += len(page.chars)
-            lines += _page_lines(page, headers)
+            page_lines, starts_prose, ends_open = _page_lines(page, headers)
+            if open_end and starts_prose and lines and page_lines and not _starts_item(page_lines[0]):
+                lines[-1] = f"{lines[-1]} {page_lines.pop(0)}"  # a paragraph running over the page break
+            lines += page_lines
+            open_end = ends_open
     if chars == 0:
         raise PlanImportError(
             f"{source}: the PDF has no text layer (a scanned image?); import the Word file or a PDF saved from it"
@@ -47,9 +52,10 @@ def pdf_lines(data: bytes, source: str) -> str:
 
 def _starts_item(text: str) -> bool:
     """A line that opens a numbered or bulleted item ("a)", "2.", "II.", "- Cơ quan chủ trì: ...")."""
-    head = text.split(" ", 1)[0]
-    if head in ("-", "+", "•", "–") or text.startswith(("- ", "+ ", "• ")):
-        return True
+    head, _, rest = text.partition(" ")
+    if head in ("-", "+", "•", "–"):
+        # A measure opens with a capital ("- Xây dựng ..."); "- xã hội, ..." is "kinh tế - xã hội" wrapped.
+        return not rest[:1].islower()
     return head.endswith((".", ")")) and read_number(head) is not None  # "2." or "a)", never a year
 
 
@@ -65,8 +71,9 @@ def _split_header(first: list[str], headers: list[list[str]]) -> list[list[str]]
     return [first]
 
 
-def _page_lines(page, headers: list[list[str]]) -> list[str]:  # noqa: ANN001
-    """One page in reading order: prose lines and table rows (tab-separated), top to bottom."""
+def _page_lines(page, headers: list[list[str]]) -> tuple[list[str], bool, bool]:  # noqa: ANN001
+    """One page in reading order: prose lines and table rows (tab-separated), top to bottom; and whether the
+    page starts with prose, and ends inside a paragraph (its last line reaching the right margin)."""
     # A row cut by the page break may have no border where the page ends (or starts): the column rules
     # still reach there, so their ends close the table.
     ends = sorted(
@@ -102,6 +109,7 @@ def _page_lines(page, headers: list[list[str]]) -> list[str]:  # noqa: ANN001
         between = i + 1 < len(prose) and any(line["bottom"] <= b[1] <= prose[i + 1]["top"] for b in boxes)
         if not wrapped or between:
             paragraph = []
+    ends_open = bool(paragraph) and not any(b[1] > prose[-1]["bottom"] for b in boxes)
     blocks = [(top, [" ".join(lines)]) for top, lines in blocks]
     for table, box in zip(tables, boxes, strict=True):
         raw = [[(c or "").replace("\n", " ").strip() for c in row] for row in table.extract()]
@@ -113,4 +121,5 @@ def _page_lines(page, headers: list[list[str]]) -> list[str]:  # noqa: ANN001
         rows = ["\t".join(" ".join(c.split()) for c in row) for row in raw]
         blocks.append((box[1], rows))
     blocks.sort(key=lambda b: b[0])
-    return [line for _, block in blocks for line in block]
+    starts_prose = bool(prose) and not any(b[1] < prose[0]["top"] for b in boxes)
+    return [line for _, block in blocks for line in block], starts_prose, ends_open
