@@ -158,6 +158,33 @@ def cmd_kiosk_token(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def cmd_agency_accounts(args: argparse.Namespace, config: Config) -> int:
+    """An account for every agency of a plan that has none, one-time passwords written to a sheet."""
+    from dashboard.accounts.users import SYSTEM, AccountError, create_agency_accounts
+    from dashboard.exports.tables import TEXT, table_xlsx
+
+    engine = _engine(config)
+    upgrade(engine)
+    try:
+        with transaction(engine, write=True) as session:
+            plan = _find_plan(session, args.plan)
+            if plan is None:
+                raise AccountError(f"no plan '{args.plan}'")
+            made = create_agency_accounts(session, SYSTEM, plan.id)
+            if made:
+                columns = [("Đơn vị", TEXT), ("Tên đăng nhập", TEXT), ("Mật khẩu dùng một lần", TEXT)]
+                sheet = table_xlsx("Tài khoản", columns, [[a.agency, a.username, a.password] for a in made])
+                Path(args.output).write_bytes(sheet)  # inside the transaction: no sheet, no accounts
+    except (AccountError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if made:
+        print(f"{len(made)} accounts created; their one-time passwords are in {args.output} (shown nowhere else)")
+    else:
+        print("every agency of the plan already has an account")
+    return 0
+
+
 def cmd_scheduler(args: argparse.Namespace, config: Config) -> int:
     import signal
 
@@ -401,6 +428,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", help="full name shown in the interface")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     p.set_defaults(func=cmd_create_user)
+
+    p = sub.add_parser("agency-accounts", help="an account for every agency of a plan, one-time passwords to a sheet")
+    p.add_argument("--plan", required=True, help="plan id or code")
+    p.add_argument("-o", "--output", default="tai-khoan-don-vi.xlsx", help="the sheet to hand out (.xlsx)")
+    p.set_defaults(func=cmd_agency_accounts)
 
     p = sub.add_parser("kiosk-token", help="create a read-only token for a wall screen")
     p.add_argument("name", help="which screen, e.g. 'Phòng điều hành UBND tỉnh'")

@@ -145,3 +145,26 @@ def test_from_the_signed_pdf_to_agencies_updating_and_the_wall(tmp_path: Path) -
     assert "Đã lưu" in response_text(saved)
     assert done_on_the_wall() == before + 1
     engine.dispose()
+
+
+def test_the_command_line_makes_the_agencies_accounts_once(tmp_path: Path, monkeypatch, capsys) -> None:  # noqa: ANN001
+    from dashboard.cli import main
+
+    url = f"sqlite:///{tmp_path / 'tinh.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    document = tmp_path / "qd-07.docx"
+    from plan_formats import as_docx
+
+    document.write_bytes(as_docx(DT.read_text(encoding="utf-8")))
+    assert main(["import-plan", str(document)]) == 0
+    sheet = tmp_path / "tai-khoan.xlsx"
+    assert main(["agency-accounts", "--plan", "dong-thap-2026-qd-bcd", "-o", str(sheet)]) == 0
+    rows = list(load_workbook(sheet).active.iter_rows(values_only=True))[1:]
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        made = conn.execute(text("SELECT COUNT(*) FROM app_user WHERE must_change_password")).scalar()
+    assert len(rows) == made > 5
+    capsys.readouterr()
+    assert main(["agency-accounts", "--plan", "dong-thap-2026-qd-bcd", "-o", str(tmp_path / "lan-hai.xlsx")]) == 0
+    assert "already has an account" in capsys.readouterr().out and not (tmp_path / "lan-hai.xlsx").exists()
+    engine.dispose()
