@@ -116,7 +116,7 @@ def test_import_is_one_transaction(engine, monkeypatch) -> None:  # noqa: ANN001
         ("empty.txt", b"", "empty.txt: the file is empty"),
         ("blank.txt", b"\n\n   \n", "blank.txt: the file is empty"),
         ("binary.txt", b"\x00\x01\x02PDF\x00" * 50, "binary.txt: this is a binary file"),
-        ("plan.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "plan.pdf: this is a binary file"),
+        ("plan.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "plan.pdf: not a readable PDF"),
         (
             "legacy.txt",
             b"K\xea\xec ho\xf2a\xf2ch\nS\xf5 Khoa h\xf4c\tQu\xfd II",
