@@ -93,8 +93,10 @@ def as_pdf(text: str) -> bytes:
 
 
 def _page_number(canvas, doc) -> None:  # noqa: ANN001
+    """What a printed plan carries on every page: its number in the footer, a running header."""
     canvas.setFont("Helvetica", 9)
     canvas.drawCentredString(doc.pagesize[0] / 2, 20, str(doc.page))
+    canvas.drawRightString(doc.pagesize[0] - 36, doc.pagesize[1] - 24, f"Ke hoach so 45/KH-UBND - trang {doc.page}")
 
 
 _ROMAN_CELL = re.compile(r"^(\s*(?:<[bi]>)?)([IVXL]+)((?:</[bi]>)?\s*)$")

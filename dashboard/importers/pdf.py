@@ -35,10 +35,11 @@ def pdf_lines(data: bytes, source: str) -> str:
         lines: list[str] = []
         chars = 0
         headers: list[list[str]] = []  # the header row of each table seen so far
+        running = _running_lines(pages)
         open_end = False  # the previous page ended inside a paragraph
         for page in pages:
             chars += len(page.chars)
-            page_lines, starts_prose, ends_open = _page_lines(page, headers)
+            page_lines, starts_prose, ends_open = _page_lines(page, headers, running)
             if open_end and starts_prose and lines and page_lines and not _starts_item(page_lines[0]):
                 lines[-1] = f"{lines[-1]} {page_lines.pop(0)}"  # a paragraph running over the page break
             lines += page_lines
@@ -71,7 +72,26 @@ def _split_header(first: list[str], headers: list[list[str]]) -> list[list[str]]
     return [first]
 
 
-def _page_lines(page, headers: list[list[str]]) -> tuple[list[str], bool, bool]:  # noqa: ANN001
+def _margin_key(text: str) -> str:
+    """A margin line with its numbers blanked: "Trang 3/12" and "Trang 4/12" are one running footer."""
+    return re.sub(r"\d+", "#", " ".join(text.split()).lower())
+
+
+def _in_margin(page, line: dict) -> bool:  # noqa: ANN001
+    return line["bottom"] < page.height * MARGIN or line["top"] > page.height * (1 - MARGIN)
+
+
+def _running_lines(pages: list) -> set[str]:
+    """The running headers and footers: margin lines that come back on more than one page (the document's
+    number, the page number); left out like the page numbers themselves."""
+    seen: dict[str, int] = {}
+    for page in pages:
+        for key in {_margin_key(line["text"]) for line in page.extract_text_lines() if _in_margin(page, line)}:
+            seen[key] = seen.get(key, 0) + 1
+    return {key for key, n in seen.items() if n > 1}
+
+
+def _page_lines(page, headers: list[list[str]], running: set[str]) -> tuple[list[str], bool, bool]:  # noqa: ANN001
     """One page in reading order: prose lines and table rows (tab-separated), top to bottom; and whether the
     page starts with prose, and ends inside a paragraph (its last line reaching the right margin)."""
     # A row cut by the page break may have no border where the page ends (or starts): the column rules
@@ -88,12 +108,14 @@ def _page_lines(page, headers: list[list[str]]) -> tuple[list[str], bool, bool]:
         return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
     blocks: list[tuple[float, list[str]]] = []
-    low, high = page.height * MARGIN, page.height * (1 - MARGIN)
     prose = [
         line
         for line in page.filter(outside).extract_text_lines(return_chars=False)
         if " ".join(line["text"].split())
-        and not ((line["bottom"] < low or line["top"] > high) and _PAGE_NUMBER.match(line["text"].strip()))
+        and not (
+            _in_margin(page, line)
+            and (_PAGE_NUMBER.match(line["text"].strip()) or _margin_key(line["text"]) in running)
+        )
     ]
     right = max((line["x1"] for line in prose), default=0)
     paragraph: list[str] = []
