@@ -24,6 +24,8 @@ from layouts import admin, mywork
 from .context import actor, config_sources, engine, session, warm
 from .mywork import PROBLEMS, alert, html_list, ok
 
+READ_SECONDS = 15  # a document read on the page gives up in time for its worker (gunicorn: 30 s)
+
 
 def clicked_index() -> int | None:
     """The index of the pattern-matching button that fired, or None when nothing was really clicked."""
@@ -218,7 +220,9 @@ def register_import(app: Dash) -> None:
         pending = {"contents": contents, "filename": filename, "province": province, "year": year}
         try:
             with _uploaded(contents, filename, year) as (path, year_value):
-                preview = preview_file(engine(), path, province=(province or "").strip() or None, year=year_value)
+                preview = preview_file(
+                    engine(), path, province=(province or "").strip() or None, year=year_value, time_limit=READ_SECONDS
+                )
         except PlanImportError as exc:
             return _refused(exc), None, True, True
         return admin.import_preview(preview), pending, False, True
@@ -245,7 +249,7 @@ def register_import(app: Dash) -> None:
         province = (pending.get("province") or "").strip() or None
         try:  # the same file, read and checked again: what the browser holds is a request, not a fact
             with _uploaded(pending.get("contents"), pending.get("filename"), pending.get("year")) as (path, year):
-                report = import_file(engine(), path, province=province, year=year, actor=who)
+                report = import_file(engine(), path, province=province, year=year, actor=who, time_limit=READ_SECONDS)
         except PlanImportError as exc:
             return _refused(exc), no_update, None, True, True, None
         if report.plan_id is not None:

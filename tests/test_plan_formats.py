@@ -219,3 +219,12 @@ def test_dry_run_shows_changes_field_by_field_and_saves_nothing(tmp_path: Path, 
     assert "['Sở Nội vụ', 'Công an tỉnh', 'Văn phòng UBND tỉnh']" in out
     assert content(engine) == saved
     engine.dispose()
+
+
+def test_a_pdf_too_slow_to_read_within_a_web_request_is_refused_with_where_to_import_it(tmp_path: Path) -> None:
+    path = tmp_path / "dai.pdf"
+    path.write_bytes(as_pdf(DT.read_text(encoding="utf-8")))
+    with pytest.raises(PlanImportError) as err:
+        read_plan(path, time_limit=0)  # the page's limit, already spent
+    assert str(err.value).startswith("dai.pdf: reading the PDF took over 0 s") and "import-plan" in str(err.value)
+    assert read_plan(path).tasks  # the command line has no such limit

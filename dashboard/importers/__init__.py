@@ -20,8 +20,9 @@ SPREADSHEET_SUFFIXES = {".xlsx", ".csv"}
 MAX_BYTES = 20 * 1024 * 1024
 
 
-def read_plan(path: Path) -> ParsedPlan:
-    """Parse a plan file without touching the database; raises PlanImportError on bad input."""
+def read_plan(path: Path, time_limit: float | None = None) -> ParsedPlan:
+    """Parse a plan file without touching the database; raises PlanImportError on bad input. ``time_limit``:
+    seconds a PDF may take to read (a web request must answer before its worker is killed)."""
     path = Path(path)
     if not path.exists():
         raise PlanImportError(f"{path}: no such file")
@@ -40,7 +41,7 @@ def read_plan(path: Path) -> ParsedPlan:
         return read_spreadsheet(path, data)
     # The published documents: their own tables and paragraphs become the lines the one plan parser reads.
     if suffix == ".pdf" or data.startswith(b"%PDF"):
-        return parse_text_plan(pdf_lines(data, path.name), path.name)
+        return parse_text_plan(pdf_lines(data, path.name, time_limit), path.name)
     if suffix == ".docx" or (data.startswith(b"PK\x03\x04") and b"word/document.xml" in data[:4096]):
         return parse_text_plan(docx_lines(data, path.name), path.name)
     return parse_text_plan(decode(data, path.name), path.name)
@@ -53,9 +54,10 @@ def import_file(
     province: str | None = None,
     year: int | None = None,
     actor=None,  # noqa: ANN001
+    time_limit: float | None = None,
 ) -> ImportReport:
     """Parse and store one plan file in a single transaction: all of it (with its audit record), or nothing."""
-    parsed = read_plan(path)
+    parsed = read_plan(path, time_limit)
     with transaction(engine, write=True) as session:
         report = load_plan(session, parsed, province=province, year=year)
         if actor is not None:

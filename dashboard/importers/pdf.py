@@ -6,17 +6,20 @@ from __future__ import annotations
 
 import io
 import re
+import time
 
 from dashboard.importers.document import PlanImportError
 from dashboard.importers.numbering import read_number
 
-MAX_PAGES = 400  # a provincial plan runs to a few dozen pages
+MAX_PAGES = 300  # a provincial plan runs to a few dozen pages
 MARGIN = 0.06  # the top and bottom of a page where running headers and page numbers sit
 _PAGE_NUMBER = re.compile(r"^(?:trang\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?$", re.IGNORECASE)
 
 
-def pdf_lines(data: bytes, source: str) -> str:
-    """The plan's text; refuses encrypted and scanned (image-only) PDFs with a message that says so."""
+def pdf_lines(data: bytes, source: str, time_limit: float | None = None) -> str:
+    """The plan's text; refuses encrypted and scanned (image-only) PDFs with a message that says so, and
+    gives up after ``time_limit`` seconds (a page of a web request) with a message saying where to import it."""
+    started = time.monotonic()
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfplumber.utils.exceptions import PdfminerException
@@ -37,7 +40,12 @@ def pdf_lines(data: bytes, source: str) -> str:
         headers: list[list[str]] = []  # the header row of each table seen so far
         running = _running_lines(pages)
         open_end = False  # the previous page ended inside a paragraph
-        for page in pages:
+        for number, page in enumerate(pages, start=1):
+            if time_limit is not None and time.monotonic() - started >= time_limit:
+                raise PlanImportError(
+                    f"{source}: reading the PDF took over {time_limit:g} s (page {number} of {len(pages)}); "
+                    "import it with `import-plan` on the server, or import the Word file"
+                )
             chars += len(page.chars)
             page_lines, starts_prose, ends_open = _page_lines(page, headers, running)
             if open_end and starts_prose and lines and page_lines and not _starts_item(page_lines[0]):

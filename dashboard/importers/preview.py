@@ -134,7 +134,14 @@ def preview_plan(engine: Engine, parsed, *, province: str | None = None, year: i
     return preview
 
 
-def preview_file(engine: Engine, path: Path, *, province: str | None = None, year: int | None = None) -> Preview:
+def preview_file(
+    engine: Engine,
+    path: Path,
+    *,
+    province: str | None = None,
+    year: int | None = None,
+    time_limit: float | None = None,
+) -> Preview:
     from dashboard.importers import read_plan
 
-    return preview_plan(engine, read_plan(path), province=province, year=year)
+    return preview_plan(engine, read_plan(path, time_limit), province=province, year=year)
