@@ -35,6 +35,12 @@ def graph(fig, graph_id: str, class_name: str = "", name: str | None = None) -> 
     config = {
         "displaylogo": False,
         "responsive": True,
+        # Government data never leaves the site: no "Share chart…" / "Edit in Chart Studio" to Plotly's cloud.
+        "showSendToCloud": False,
+        "showEditInChartStudio": False,
+        "showLink": False,
+        "plotlyServerURL": "",
+        "modeBarButtonsToRemove": ["sendDataToCloud"],
         "toImageButtonOptions": {
             "format": "png",
             "filename": name or graph_id,

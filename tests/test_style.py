@@ -55,3 +55,12 @@ def test_the_layers_import_what_they_may() -> None:
     for folder in ("callbacks", "layouts"):
         sql = {path: names & {"sqlalchemy"} for path, names in _imports(folder).items()}
         assert {path: names for path, names in sql.items() if names} == {}
+
+
+def test_no_chart_offers_to_send_data_to_an_outside_service() -> None:
+    from layouts.widgets import graph
+
+    config = graph({"data": [], "layout": {}}, "g").config
+    assert config["showSendToCloud"] is False and config["showEditInChartStudio"] is False
+    assert config["showLink"] is False and not config["plotlyServerURL"]
+    assert "sendDataToCloud" in config["modeBarButtonsToRemove"]
