@@ -26,13 +26,18 @@ def blocks(text: str) -> list[tuple[str, list[list[str]] | str]]:
     return out
 
 
-def as_docx(text: str) -> bytes:
+def as_docx(text: str, word_lists: bool = False) -> bytes:
+    """``word_lists``: paragraphs typed as "- ..." become items of a Word bullet list ("List Bullet"), whose
+    dash Word draws itself and the text does not hold, as in a document typed in Word."""
     import docx
 
     document = docx.Document()
     for kind, body in blocks(text):
         if kind == "p":
-            document.add_paragraph(body)
+            if word_lists and body.startswith("- "):
+                document.add_paragraph(body[2:], style="List Bullet")
+            else:
+                document.add_paragraph(body)
             continue
         width = max(len(r) for r in body)
         table = document.add_table(rows=0, cols=width)

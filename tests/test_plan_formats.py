@@ -57,6 +57,18 @@ def test_each_seed_exports_the_same_from_text_word_pdf_and_any_numbering(seed: P
             assert got == want, name  # field by field: code, section, leads, deadline, name...
 
 
+def test_measures_in_a_word_bullet_list_read_as_the_typed_ones(tmp_path: Path) -> None:
+    """Word draws a list's bullets itself: the document's text has no "- ", its numbering definitions do."""
+    text = CB.read_text(encoding="utf-8")
+    path = tmp_path / "cao-bang.docx"
+    path.write_bytes(as_docx(text, word_lists=True))
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("word/document.xml").decode("utf-8")
+    assert "<w:t>- " not in xml and 'w:val="ListBullet"' in xml
+    want = [(t.code, t.name, t.section) for t in read_plan(CB).tasks]
+    assert [(t.code, t.name, t.section) for t in read_plan(path).tasks] == want and len(want) == 89
+
+
 def test_the_pdf_really_splits_rows_and_repeats_headers_over_pages(tmp_path: Path) -> None:
     """The PDF variant exercises what a printed plan does: its task table runs over several pages, with the
     header row on each one (so the identical export above proves they were joined)."""

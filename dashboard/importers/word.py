@@ -124,6 +124,7 @@ class _Numbering:
     def __init__(self, document) -> None:  # noqa: ANN001
         self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # numId -> level -> (format, text, start)
         self.counters: dict[str, list[int]] = {}
+        self.styles = self._style_numbering(document)
         try:
             root = document.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
@@ -146,10 +147,33 @@ class _Numbering:
             if ref is not None:
                 self.levels[num.get(f"{_W}numId")] = abstract.get(ref.get(f"{_W}val"), {})
 
+    @staticmethod
+    def _style_numbering(document) -> dict:  # noqa: ANN001
+        """Paragraph styles that number their paragraphs themselves ("List Bullet", "List Number"): style id ->
+        its numbering properties, following "based on" to the style that sets them."""
+        styles = {}
+        for style in document.styles.element.iterchildren(f"{_W}style"):
+            styles[style.get(f"{_W}styleId")] = style
+        found = {}
+        for style_id in styles:
+            seen, current = set(), styles.get(style_id)
+            while current is not None and style_id not in found and current.get(f"{_W}styleId") not in seen:
+                seen.add(current.get(f"{_W}styleId"))
+                props = current.find(f"{_W}pPr")
+                num_pr = props.find(f"{_W}numPr") if props is not None else None
+                if num_pr is not None:
+                    found[style_id] = num_pr
+                based = current.find(f"{_W}basedOn")
+                current = styles.get(based.get(f"{_W}val")) if based is not None else None
+        return found
+
     def label(self, p) -> str:  # noqa: ANN001
         """The number Word shows before paragraph ``p`` ("a)", "2.", "-"), or "" when it has none."""
         props = p.find(f"{_W}pPr")
         num_pr = props.find(f"{_W}numPr") if props is not None else None
+        if num_pr is None and props is not None:
+            style = props.find(f"{_W}pStyle")
+            num_pr = self.styles.get(style.get(f"{_W}val")) if style is not None else None
         if num_pr is None:
             return ""
         num_id = num_pr.find(f"{_W}numId")
