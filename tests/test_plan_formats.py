@@ -240,3 +240,22 @@ def test_a_pdf_too_slow_to_read_within_a_web_request_is_refused_with_where_to_im
         read_plan(path, time_limit=0)  # the page's limit, already spent
     assert str(err.value).startswith("dai.pdf: reading the PDF took over 0 s") and "import-plan" in str(err.value)
     assert read_plan(path).tasks  # the command line has no such limit
+
+
+def test_a_prose_plan_with_numbered_and_lettered_measures(tmp_path: Path) -> None:
+    path = tmp_path / "van-ban.txt"
+    path.write_text(
+        "KẾ HOẠCH\nHà Giang, ngày 5 tháng 2 năm 2026\n\nI. MỤC ĐÍCH\n1. Mục đích\n- Không phải biện pháp.\n\n"
+        "II. NHIỆM VỤ, GIẢI PHÁP\n1. Hạ tầng số\n1.1. Phủ sóng 5G các xã\n1.2. Cáp quang đến thôn\n"
+        "2. Dữ liệu\na) Số hóa hồ sơ\nb) Kết nối cơ sở dữ liệu\n- Công khai dữ liệu mở\n\nIII. TỔ CHỨC THỰC HIỆN\n"
+        "1. Sở Khoa học và Công nghệ\n- Theo dõi, tổng hợp.\n",
+        encoding="utf-8",
+    )
+    got = [(t.code, t.name, t.section) for t in read_plan(path).tasks]
+    assert got == [
+        ("II.1.1", "Phủ sóng 5G các xã", "1. Hạ tầng số"),
+        ("II.1.2", "Cáp quang đến thôn", "1. Hạ tầng số"),
+        ("II.2.a", "Số hóa hồ sơ", "2. Dữ liệu"),
+        ("II.2.b", "Kết nối cơ sở dữ liệu", "2. Dữ liệu"),
+        ("II.2.3", "Công khai dữ liệu mở", "2. Dữ liệu"),  # the third measure of group 2
+    ]

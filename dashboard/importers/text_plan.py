@@ -468,15 +468,17 @@ def _read_prose_measures(lines: list[str], plan: ParsedPlan) -> None:
             continue
         elif number is not None and number.kind == ITEM and "." not in number.label:
             group = (number.label, rest)
-        elif number is not None and number.kind in (SUB, BULLET) and group is not None and rest.strip():
+        elif number is not None and group is not None and rest.strip() and number.kind in (ITEM, SUB, BULLET):
+            # "- ...", "a) ..." or "1.2. ..." under group 1: a measure, numbered as printed when it is numbered
             key = f"{heading[0]}.{group[0]}"
             counts[key] = counts.get(key, 0) + 1
+            own = number.label.rsplit(".", 1)[-1] if number.kind != BULLET else str(counts[key])
             plan.tasks.append(
                 ParsedTask(
-                    code=f"{key}.{counts[key]}",
+                    code=f"{key}.{own}",
                     name=rest.strip(),
                     section=f"{group[0]}. {group[1]}",
-                    number=str(counts[key]),
+                    number=own,
                     line=n,
                     origin="prose",
                 )
