@@ -11,7 +11,18 @@
       rotate: function (n, cfg) {
         var views = (cfg && cfg.views) || [];
         var count = views.length || 1;
-        var active = (n || 0) % count;
+        // A view holding pages (the red flags) stays on screen for one tick per page: every flag is shown
+        // within one rotation, however many there are.
+        var steps = [];
+        for (var v = 0; v < count; v++) {
+          var pages = document.querySelectorAll("#wall-view-" + v + " .wall-flag-page");
+          for (var p = 0; p < Math.max(1, pages.length); p++) { steps.push([v, p]); }
+        }
+        var step = steps[(n || 0) % steps.length] || [0, 0];
+        var active = step[0];
+        document.querySelectorAll("#wall-view-" + active + " .wall-flag-page").forEach(function (el, i) {
+          el.classList.toggle("wall-hidden", i !== step[1]);
+        });
         var classes = [];
         var dots = [];
         for (var i = 0; i < count; i++) {

@@ -84,7 +84,7 @@ def overview_view(heads: list[KpiSnapshot], counts: Counter, tasks: list[dict], 
             _tile(
                 counts.get(kind, 0), f"{FLAG_ICON[kind]} {rf.label(kind, lang)}", FLAG_COLOR[kind], f"wall-count-{kind}"
             )
-            for kind in (rf.OVERDUE_TASK, rf.DUE_SOON, rf.MISSING_REPORT, rf.KPI_BELOW)
+            for kind in rf.KINDS  # every kind, "06 rõ" too: the tiles add up to the flags the wall pages through
         ],
         className="wall-tiles",
     )
@@ -113,36 +113,51 @@ def overview_view(heads: list[KpiSnapshot], counts: Counter, tasks: list[dict], 
     return html.Div([gauges, tiles], className="wall-overview")
 
 
-def flags_view(flags: list[Flag], lang: str, limit: int = 4) -> html.Div:
+FLAGS_PER_PAGE = 5  # rows of one page of the flags view, readable from across the room
+
+
+def _flag_row(fl: Flag, lang: str) -> html.Div:
+    return html.Div(
+        [
+            html.Div(FLAG_ICON[fl.kind], className="wall-flag-icon", style={"color": FLAG_COLOR[fl.kind]}),
+            html.Div(
+                [
+                    html.Div(fl.title, className="wall-flag-title"),
+                    html.Div(
+                        [
+                            html.Span(rf.label(fl.kind, lang), style={"color": FLAG_COLOR[fl.kind]}),
+                            " · ",
+                            "; ".join(fl.agencies[:2]) if fl.kind != rf.MISSING_REPORT else "",
+                            " · ",
+                            flag_detail(fl, lang),
+                        ],
+                        className="wall-flag-detail",
+                    ),
+                ],
+                className="wall-flag-text",
+            ),
+        ],
+        className="wall-flag",
+    )
+
+
+def flags_view(flags: list[Flag], lang: str, per_page: int = FLAGS_PER_PAGE) -> html.Div:
+    """Every flag, most severe first, in pages the screen shows one after another (``assets/wall.js`` turns
+    them within the rotation), each saying which page of how many it is."""
     if not flags:
         return html.Div(t("no_flags", lang), className="wall-empty")
-    rows = [
+    chunks = [flags[i : i + per_page] for i in range(0, len(flags), per_page)]
+    pages = [
         html.Div(
             [
-                html.Div(FLAG_ICON[fl.kind], className="wall-flag-icon", style={"color": FLAG_COLOR[fl.kind]}),
-                html.Div(
-                    [
-                        html.Div(fl.title, className="wall-flag-title"),
-                        html.Div(
-                            [
-                                html.Span(rf.label(fl.kind, lang), style={"color": FLAG_COLOR[fl.kind]}),
-                                " · ",
-                                "; ".join(fl.agencies[:2]) if fl.kind != rf.MISSING_REPORT else "",
-                                " · ",
-                                flag_detail(fl, lang),
-                            ],
-                            className="wall-flag-detail",
-                        ),
-                    ],
-                    className="wall-flag-text",
-                ),
+                *[_flag_row(fl, lang) for fl in chunk],
+                html.Div(f"{n + 1}/{len(chunks)} · {len(flags)}", className="wall-flag-pages"),
             ],
-            className="wall-flag",
+            className="wall-flag-page" + ("" if n == 0 else " wall-hidden"),
         )
-        for fl in flags[:limit]
+        for n, chunk in enumerate(chunks)
     ]
-    more = html.Div(t("more", lang, n=len(flags) - limit), className="wall-more") if len(flags) > limit else None
-    return html.Div([*rows, more], className="wall-flags", id="wall-flag-list")
+    return html.Div(pages, className="wall-flags", id="wall-flag-list")
 
 
 def timeline_view(tasks: list[dict], year: int, today: date, lang: str) -> html.Div:

@@ -1,5 +1,6 @@
 """Every page in headless Chromium on the demo data: content, counts, filters in the URL, no console error."""
 
+import time
 from datetime import date
 from pathlib import Path
 
@@ -191,9 +192,28 @@ def test_wall_rotates_without_scrollbars(dash_duo, demo) -> None:  # noqa: ANN00
     # textContent: on a slow machine the two-second rotation may already have hidden the view
     overdue = dash_duo.driver.execute_script("return document.getElementById('wall-count-overdue').textContent")
     assert overdue == str(counts["overdue"])
+    tiles = dash_duo.driver.execute_script(
+        "return Array.from(document.querySelectorAll('[id^=wall-count-]')).map(e => +e.textContent)"
+    )
+    assert len(tiles) == 5 and sum(tiles) == len(flags) > 10  # every kind has its tile, "06 rõ" too
     dash_duo.wait_for_text_to_equal("#wall-view-name", "Cảnh báo", timeout=10)
-    shown = dash_duo.find_elements("#wall-flag-list .wall-flag")
-    assert len(shown) == min(4, len(flags))
+    # The flags view turns its pages within the rotation: every flag is on screen before the next view.
+    seen: set[str] = set()
+    visible = (
+        "return [document.getElementById('wall-view-name').textContent,"
+        " Array.from(document.querySelectorAll('#wall-flag-list .wall-flag-page:not(.wall-hidden) .wall-flag-title'))"
+        ".map(e => e.textContent)]"
+    )
+    pages = 0
+    while True:
+        name, titles = dash_duo.driver.execute_script(visible)
+        if name != "Cảnh báo":
+            break
+        assert len(titles) <= 5
+        pages += 0 if set(titles) <= seen else 1
+        seen |= set(titles)
+        time.sleep(0.25)
+    assert seen == {fl.title for fl in flags} and pages > 2
     dash_duo.wait_for_text_to_equal("#wall-view-name", "Tiến độ theo quý", timeout=10)
     dash_duo.wait_for_text_to_equal("#wall-view-name", "Xếp hạng đơn vị", timeout=10)
     assert dash_duo.find_elements("#wall-ranking-table tbody tr")
