@@ -11,10 +11,9 @@ import io
 import zipfile
 
 from dashboard.importers.document import PlanImportError
+from dashboard.importers.workbook import MAX_UNPACKED, unpacked_size, unpacks_too_large
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-MAX_UNPACKED = 50 * 1024 * 1024  # a plan's XML once unzipped (real ones: a few MB)
-MAX_RATIO = 200
 
 
 def docx_lines(data: bytes, source: str) -> str:
@@ -40,12 +39,10 @@ def docx_lines(data: bytes, source: str) -> str:
 
 
 def _check_archive(data: bytes, source: str) -> None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise PlanImportError(f"{source}: not a readable Word (.docx) file (the archive is damaged)") from None
-    if unpacked > MAX_UNPACKED or unpacked > MAX_RATIO * max(1, len(data)):
+    unpacked = unpacked_size(data)
+    if unpacked is None:
+        raise PlanImportError(f"{source}: not a readable Word (.docx) file (the archive is damaged)")
+    if unpacks_too_large(data, unpacked):
         raise PlanImportError(
             f"{source}: the document unpacks to {unpacked // 1024 // 1024} MB "
             f"(at most {MAX_UNPACKED // 1024 // 1024} MB); it is not a plan"

@@ -30,14 +30,26 @@ class WorkbookTooLarge(UnreadableWorkbook):
         self.vi = vi
 
 
-def _check_size(data: bytes) -> None:
+def unpacked_size(data: bytes) -> int | None:
+    """What an Office file (a zip) declares it unpacks to; None when it is no readable zip."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except Exception:  # noqa: BLE001 - not a zip this module can read: openpyxl says what is wrong below
-        return
+            return sum(info.file_size for info in archive.infolist())
+    except Exception:  # noqa: BLE001 - not a zip this module can read: the reader says what is wrong
+        return None
+
+
+def unpacks_too_large(data: bytes, unpacked: int) -> bool:
+    """A zip bomb, or more XML than any plan or template holds (Word documents and workbooks alike)."""
+    return unpacked > MAX_UNPACKED or unpacked > MAX_RATIO * max(1, len(data))
+
+
+def _check_size(data: bytes) -> None:
+    unpacked = unpacked_size(data)
+    if unpacked is None:
+        return  # openpyxl says what is wrong below
     mb = unpacked / 1024 / 1024
-    if unpacked > MAX_UNPACKED or unpacked > MAX_RATIO * max(1, len(data)):
+    if unpacks_too_large(data, unpacked):
         raise WorkbookTooLarge(
             f"the workbook unpacks to {mb:.0f} MB (at most {MAX_UNPACKED // 1024 // 1024} MB)",
             f"tệp giải nén ra {mb:.0f} MB, vượt giới hạn {MAX_UNPACKED // 1024 // 1024} MB; hãy dùng mẫu của trang",
