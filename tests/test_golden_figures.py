@@ -16,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import text
-from webclient import TODAY, call, demo_app, login
+from webclient import TODAY, call, demo_app, find, login
 
 from layouts.formatting import with_unit
 
@@ -261,23 +261,6 @@ def rendered(app, client, path: str, search: str) -> dict:  # noqa: ANN001
     resp = call(app, client, "url", {"url.pathname": path, "url.search": search})
     assert resp.status_code == 200, resp.data[:300]
     return resp.get_json()["response"]
-
-
-def find(node, component_id: str):  # noqa: ANN001, ANN201
-    """The component with this id in a rendered tree."""
-    if isinstance(node, dict):
-        if node.get("props", {}).get("id") == component_id:
-            return node
-        for value in node.values():
-            hit = find(value, component_id)
-            if hit is not None:
-                return hit
-    elif isinstance(node, list):
-        for value in node:
-            hit = find(value, component_id)
-            if hit is not None:
-                return hit
-    return None
 
 
 def texts(node) -> list[str]:  # noqa: ANN001

@@ -14,7 +14,7 @@ from conftest import DT
 from openpyxl import load_workbook
 from plan_formats import as_pdf
 from sqlalchemy import text
-from webclient import call, login, post_form, response_text
+from webclient import call, find, login, post_form, response_text
 
 from dashboard.accounts.users import SYSTEM, create_user
 from dashboard.config import Config
@@ -26,20 +26,7 @@ TODAY = date(2026, 11, 27)
 
 def _find(tree: object, element_id: str) -> object:
     """The children of the component with ``element_id`` anywhere in a Dash answer."""
-    if isinstance(tree, dict):
-        props = tree.get("props", {})
-        if props.get("id") == element_id:
-            return props.get("children")
-        for value in list(tree.values()) + list(props.values()):
-            found = _find(value, element_id)
-            if found is not None:
-                return found
-    elif isinstance(tree, list):
-        for value in tree:
-            found = _find(value, element_id)
-            if found is not None:
-                return found
-    return None
+    return find(tree, element_id)["props"].get("children")
 
 
 def test_from_the_signed_pdf_to_agencies_updating_and_the_wall(tmp_path: Path) -> None:

@@ -147,3 +147,20 @@ def browser_login(driver, base_url: str, username: str, next_path: str = "/") ->
     driver.find_element(By.ID, "password").send_keys(PASSWORDS[username])
     driver.find_element(By.ID, "login-submit").click()
     WebDriverWait(driver, 20).until(ec.presence_of_element_located((By.ID, "root")))
+
+
+def find(node, component_id: str):  # noqa: ANN001, ANN201
+    """The component with this id in a rendered tree."""
+    if isinstance(node, dict):
+        if node.get("props", {}).get("id") == component_id:
+            return node
+        for value in node.values():
+            hit = find(value, component_id)
+            if hit is not None:
+                return hit
+    elif isinstance(node, list):
+        for value in node:
+            hit = find(value, component_id)
+            if hit is not None:
+                return hit
+    return None
