@@ -228,7 +228,7 @@ def test_a_silent_database_is_probed_once_every_few_seconds_not_by_every_request
     patience = database.AnswerPatience(23)
     assert patience.probe_now() and patience.limit() == 23  # nothing suspected: every request tries, fully
     patience.ran_out()
-    assert patience.limit() == 2 and not patience.probe_now()  # suspected: the others fail at once
+    assert patience.limit() == 5 and not patience.probe_now()  # suspected: the others fail at once
     now[0] += 2.5
     assert patience.probe_now() and not patience.probe_now()  # one probe per 2 s
     patience.answered()

@@ -139,7 +139,7 @@ def sessions(engine: Engine) -> sessionmaker[Session]:
 SQLITE_BUSY_MS = 15_000  # how long a SQLite change waits for the one before it
 DB_TIMEOUT_S = 20.0  # a PostgreSQL statement that runs longer is cancelled (the page falls back)
 ANSWER_GRACE_S = 3.0  # past the statement timeout, the server had its chance to answer with a cancel
-SUSPECT_TIMEOUT_S = 2.0  # how long to wait for an answer shortly after the database last failed to give one
+SUSPECT_TIMEOUT_S = 5.0  # how long a probe of a suspected database waits (a fresh connection on a loaded host)
 SUSPECT_FOR_S = 30.0  # ... and for how long after that failure
 PROBE_EVERY_S = 2.0  # while suspected, one request in this interval tries the database; the others fail at once
 
