@@ -155,6 +155,27 @@ def test_admin_creates_a_user_and_a_wall_token(dash_duo, app) -> None:  # noqa: 
     assert "token=" not in dash_duo.driver.current_url
 
 
+def test_admin_imports_a_word_plan_with_preview_and_accounts(dash_duo, app, tmp_path: Path) -> None:  # noqa: ANN001
+    from conftest import DT
+    from plan_formats import as_docx
+
+    document = tmp_path / "qd-07-bcd.docx"
+    document.write_bytes(as_docx(DT.read_text(encoding="utf-8")))
+    url = start(dash_duo, app)
+    browser_login(dash_duo.driver, url, "admin")
+    dash_duo.driver.get(f"{url}/quan-tri")
+    dash_duo.wait_for_element("#adm-users-table", timeout=20)
+    dash_duo.driver.find_element(By.CSS_SELECTOR, "#adm-import input[type=file]").send_keys(str(document))
+    dash_duo.wait_for_contains_text("#adm-import-preview", "chưa lưu gì", timeout=30)
+    # The demo already holds this plan: the corrected document would change nothing, and says so.
+    assert "Nhiệm vụ: thêm 0, sửa 0, rút 0" in dash_duo.find_element("#adm-import-preview").text
+    click(dash_duo, "#adm-import-save")
+    dash_duo.wait_for_contains_text("#adm-import-ok", "tasks: 56 (0 new, 56 updated", timeout=30)
+    click(dash_duo, "#adm-accounts-create")
+    dash_duo.wait_for_element("#adm-accounts-made, #adm-accounts-none", timeout=20)
+    assert severe(dash_duo) == []
+
+
 @pytest.mark.parametrize("username", ["lanhdao", "xem"])
 def test_leader_and_viewer_see_everything_and_change_nothing(dash_duo, app, username: str) -> None:  # noqa: ANN001
     url = start(dash_duo, app)
