@@ -14,9 +14,10 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dashboard.accounts import users as accounts
 from dashboard.accounts.audit import history
 from dashboard.accounts.permissions import require_admin
-from dashboard.exports.tables import TEXT, table_xlsx
+from dashboard.exports.tables import TEXT, headed, table_xlsx
 from dashboard.importers import PlanImportError, import_file
 from dashboard.importers.preview import preview_file
+from dashboard.messages import t
 from dashboard.reads.rows import kiosk_rows, plan_code, plan_info, user_rows
 from dashboard.sources.refresh import recent_runs, run_source
 from layouts import admin, mywork
@@ -46,8 +47,9 @@ def register(app: Dash) -> None:
         Output("adm-reset-user", "options"),
         Output("adm-runs", "children"),
         Input("adm-saved", "data"),
+        State("adm-lang", "data"),
     )
-    def fill(_saved):  # noqa: ANN001, ANN202
+    def fill(_saved, lang):  # noqa: ANN001, ANN202
         who = actor()
         require_admin(who)
         with session() as s:
@@ -58,11 +60,11 @@ def register(app: Dash) -> None:
         names = {("user", u["id"]): u["username"] for u in users} | {("kiosk", k["id"]): k["name"] for k in tokens}
         options = [{"label": u["username"], "value": u["id"]} for u in users]
         return (
-            admin.users_table(users, who.user_id),
-            admin.kiosks_table(tokens),
-            mywork.history_table(entries, names),
+            admin.users_table(users, who.user_id, lang),
+            admin.kiosks_table(tokens, lang),
+            mywork.history_table(entries, names, lang),
             options,
-            admin.runs_table(runs),
+            admin.runs_table(runs, lang),
         )
 
     @app.callback(
@@ -74,9 +76,10 @@ def register(app: Dash) -> None:
         State("adm-role", "value"),
         State("adm-agency", "value"),
         State("adm-password", "value"),
+        State("adm-lang", "data"),
         prevent_initial_call=True,
     )
-    def create(_n, username, full_name, role, agency_id, password):  # noqa: ANN001, ANN202
+    def create(_n, username, full_name, role, agency_id, password, lang):  # noqa: ANN001, ANN202
         try:
             who = actor()
             require_admin(who)
@@ -86,16 +89,17 @@ def register(app: Dash) -> None:
                 )
                 name = user.username
         except PROBLEMS as exc:
-            return alert(exc), no_update
-        return ok(f"Đã tạo tài khoản {name}."), time.time()
+            return alert(exc, lang), no_update
+        return ok(t("adm.created_user", lang, name=name)), time.time()
 
     @app.callback(
         Output("adm-user-feedback", "children"),
         Output("adm-saved", "data", allow_duplicate=True),
         Input({"type": "adm-toggle", "index": ALL}, "n_clicks"),
+        State("adm-lang", "data"),
         prevent_initial_call=True,
     )
-    def toggle(_clicks):  # noqa: ANN001, ANN202
+    def toggle(_clicks, lang):  # noqa: ANN001, ANN202
         user_id = clicked_index()
         if user_id is None:
             return no_update, no_update
@@ -104,9 +108,9 @@ def register(app: Dash) -> None:
             require_admin(who)
             with session(write=True) as s:
                 user = accounts.toggle_active(s, who, user_id)
-                text = f"Đã {'mở khóa' if user.active else 'khóa'} tài khoản {user.username}."
+                text = t("adm.unlocked_user" if user.active else "adm.locked_user", lang, name=user.username)
         except PROBLEMS as exc:
-            return alert(exc), no_update
+            return alert(exc, lang), no_update
         return ok(text), time.time()
 
     @app.callback(
@@ -115,29 +119,31 @@ def register(app: Dash) -> None:
         Input("adm-reset", "n_clicks"),
         State("adm-reset-user", "value"),
         State("adm-reset-password", "value"),
+        State("adm-lang", "data"),
         prevent_initial_call=True,
     )
-    def reset(_n, user_id, password):  # noqa: ANN001, ANN202
+    def reset(_n, user_id, password, lang):  # noqa: ANN001, ANN202
         try:
             who = actor()
             require_admin(who)
             if user_id is None:
-                raise accounts.AccountError("Hãy chọn tài khoản.")
+                raise accounts.AccountError("acc.choose_user")
             with session(write=True) as s:
                 user = accounts.reset_password(s, who, int(user_id), password or "")
                 name = user.username
         except PROBLEMS as exc:
-            return alert(exc), no_update
-        return ok(f"Đã đặt lại mật khẩu cho {name}."), time.time()
+            return alert(exc, lang), no_update
+        return ok(t("adm.reset_done", lang, name=name)), time.time()
 
     @app.callback(
         Output("adm-kiosk-feedback", "children"),
         Output("adm-saved", "data", allow_duplicate=True),
         Input("adm-kiosk-create", "n_clicks"),
         State("adm-kiosk-name", "value"),
+        State("adm-lang", "data"),
         prevent_initial_call=True,
     )
-    def create_kiosk(_n, name):  # noqa: ANN001, ANN202
+    def create_kiosk(_n, name, lang):  # noqa: ANN001, ANN202
         try:
             who = actor()
             require_admin(who)
@@ -145,19 +151,20 @@ def register(app: Dash) -> None:
                 token, plain = accounts.create_kiosk_token(s, who, name or "")
                 label = token.name
         except PROBLEMS as exc:
-            return alert(exc), no_update
+            return alert(exc, lang), no_update
         link = f"/wall?token={plain}"
         return dbc.Alert(
-            [f"Mã cho màn hình “{label}” (chỉ hiện một lần): ", html.Code(link, id="adm-kiosk-link")], color="success"
+            [t("adm.kiosk_made", lang, name=label), html.Code(link, id="adm-kiosk-link")], color="success"
         ), time.time()
 
     @app.callback(
         Output("adm-kiosk-feedback", "children", allow_duplicate=True),
         Output("adm-saved", "data", allow_duplicate=True),
         Input({"type": "adm-revoke", "index": ALL}, "n_clicks"),
+        State("adm-lang", "data"),
         prevent_initial_call=True,
     )
-    def revoke(_clicks):  # noqa: ANN001, ANN202
+    def revoke(_clicks, lang):  # noqa: ANN001, ANN202
         token_id = clicked_index()
         if token_id is None:
             return no_update, no_update
@@ -168,8 +175,8 @@ def register(app: Dash) -> None:
                 token = accounts.revoke_kiosk_token(s, who, token_id)
                 name = token.name
         except PROBLEMS as exc:
-            return alert(exc), no_update
-        return ok(f"Đã thu hồi mã của màn hình “{name}”."), time.time()
+            return alert(exc, lang), no_update
+        return ok(t("adm.kiosk_revoked", lang, name=name)), time.time()
 
 
 def register_refresh(app: Dash) -> None:
@@ -177,20 +184,27 @@ def register_refresh(app: Dash) -> None:
         Output("adm-refresh-feedback", "children"),
         Output("adm-saved", "data", allow_duplicate=True),
         Input("adm-refresh-all", "n_clicks"),
+        State("adm-lang", "data"),
         prevent_initial_call=True,
     )
-    def refresh_now(_n):  # noqa: ANN001, ANN202
+    def refresh_now(_n, lang):  # noqa: ANN001, ANN202
         try:
             who = actor()
             require_admin(who)
         except PROBLEMS as exc:
-            return alert(exc), no_update
+            return alert(exc, lang), no_update
         results = [run_source(engine(), src, trigger=f"manual:{who.username}") for src in config_sources()]
         if not results:
-            return dbc.Alert("Chưa cấu hình nguồn dữ liệu nào (SOURCES_FILE).", color="secondary"), no_update
+            return dbc.Alert(t("adm.no_sources", lang), color="secondary"), no_update
         warm({plan for r in results for plan in r.plans})
         lines = [
-            f"{r.source}: {'✔' if r.status == 'ok' else '✖ ' + (r.error or '')} ({r.rows_changed} dòng thay đổi)"
+            t(
+                "adm.run_line",
+                lang,
+                source=r.source,
+                result="✔" if r.status == "ok" else "✖ " + (r.error or ""),
+                n=r.rows_changed,
+            )
             for r in results
         ]
         failed = any(r.status != "ok" for r in results)
@@ -210,13 +224,14 @@ def register_import(app: Dash) -> None:
         State("adm-import", "filename"),
         State("adm-import-province", "value"),
         State("adm-import-year", "value"),
+        State("adm-lang", "data"),
         prevent_initial_call=True,
     )
-    def preview_import(contents, filename, province, year):  # noqa: ANN001, ANN202
+    def preview_import(contents, filename, province, year, lang):  # noqa: ANN001, ANN202
         try:
             require_admin(actor())
         except PROBLEMS as exc:
-            return alert(exc), None, True, True
+            return alert(exc, lang), None, True, True
         pending = {"contents": contents, "filename": filename, "province": province, "year": year}
         try:
             with _uploaded(contents, filename, year) as (path, year_value):
@@ -224,8 +239,8 @@ def register_import(app: Dash) -> None:
                     engine(), path, province=(province or "").strip() or None, year=year_value, time_limit=READ_SECONDS
                 )
         except PlanImportError as exc:
-            return _refused(exc), None, True, True
-        return admin.import_preview(preview), pending, False, True
+            return _refused(exc, lang), None, True, True
+        return admin.import_preview(preview, lang), pending, False, True
 
     @app.callback(
         Output("adm-import-feedback", "children", allow_duplicate=True),
@@ -236,14 +251,15 @@ def register_import(app: Dash) -> None:
         Output("adm-import-plan", "data"),
         Input("adm-import-save", "n_clicks"),
         State("adm-import-pending", "data"),
+        State("adm-lang", "data"),
         prevent_initial_call=True,
     )
-    def save_import(_n, pending):  # noqa: ANN001, ANN202
+    def save_import(_n, pending, lang):  # noqa: ANN001, ANN202
         try:
             who = actor()
             require_admin(who)
         except PROBLEMS as exc:
-            return alert(exc), no_update, no_update, no_update, no_update, no_update
+            return alert(exc, lang), no_update, no_update, no_update, no_update, no_update
         if not pending:
             return no_update, no_update, no_update, True, no_update, no_update
         province = (pending.get("province") or "").strip() or None
@@ -251,7 +267,7 @@ def register_import(app: Dash) -> None:
             with _uploaded(pending.get("contents"), pending.get("filename"), pending.get("year")) as (path, year):
                 report = import_file(engine(), path, province=province, year=year, actor=who, time_limit=READ_SECONDS)
         except PlanImportError as exc:
-            return _refused(exc), no_update, None, True, True, None
+            return _refused(exc, lang), no_update, None, True, True, None
         if report.plan_id is not None:
             warm([report.plan_id])
         saved = dbc.Alert(html.Pre(report.summary(), className="mb-0 small"), color="success", id="adm-import-ok")
@@ -262,10 +278,12 @@ def register_import(app: Dash) -> None:
         Output("adm-import-pending", "data", allow_duplicate=True),
         Output("adm-import-actions", "hidden", allow_duplicate=True),
         Input("adm-import-cancel", "n_clicks"),
+        State("adm-lang", "data"),
         prevent_initial_call=True,
     )
-    def cancel_import(_n):  # noqa: ANN001, ANN202
-        return dbc.Alert("Đã hủy; không có gì được lưu.", color="secondary", id="adm-import-cancelled"), None, True
+    def cancel_import(_n, lang):  # noqa: ANN001, ANN202
+        cancelled = dbc.Alert(t("adm.import_cancelled", lang), color="secondary", id="adm-import-cancelled")
+        return cancelled, None, True
 
     @app.callback(
         Output("adm-accounts-feedback", "children"),
@@ -273,9 +291,10 @@ def register_import(app: Dash) -> None:
         Output("adm-saved", "data", allow_duplicate=True),
         Input("adm-accounts-create", "n_clicks"),
         State("adm-import-plan", "data"),
+        State("adm-lang", "data"),
         prevent_initial_call=True,
     )
-    def create_accounts(_n, plan_id):  # noqa: ANN001, ANN202
+    def create_accounts(_n, plan_id, lang):  # noqa: ANN001, ANN202
         try:
             who = actor()
             require_admin(who)
@@ -283,39 +302,36 @@ def register_import(app: Dash) -> None:
                 made = accounts.create_agency_accounts(s, who, int(plan_id))
                 code = plan_code(s, int(plan_id))
         except (*PROBLEMS, TypeError, ValueError) as exc:
-            return (
-                alert(exc if isinstance(exc, PROBLEMS) else accounts.AccountError("Chưa chọn kế hoạch.")),
-                None,
-                no_update,
-            )
+            return alert(_no_plan(exc), lang), None, no_update
         sheet = None
         if made:
-            columns = [("Đơn vị", TEXT), ("Tên đăng nhập", TEXT), ("Mật khẩu dùng một lần", TEXT)]
-            data = table_xlsx("Tài khoản", columns, [[a.agency, a.username, a.password] for a in made])
+            columns = headed(lang, ("agencies", TEXT), ("col.username", TEXT), ("col.one_time_password", TEXT))
+            data = table_xlsx(t("sheet.accounts", lang), columns, [[a.agency, a.username, a.password] for a in made])
             sheet = dcc.send_bytes(data, f"tai-khoan-{code}.xlsx")
-        return admin.accounts_made(made, code), sheet, time.time()
+        return admin.accounts_made(made, code, lang), sheet, time.time()
 
     @app.callback(
         Output("adm-accounts-feedback", "children", allow_duplicate=True),
         Output("adm-saved", "data", allow_duplicate=True),
         Input("adm-plan-kiosk", "n_clicks"),
         State("adm-import-plan", "data"),
+        State("adm-lang", "data"),
         prevent_initial_call=True,
     )
-    def plan_kiosk(_n, plan_id):  # noqa: ANN001, ANN202
+    def plan_kiosk(_n, plan_id, lang):  # noqa: ANN001, ANN202
         try:
             who = actor()
             require_admin(who)
             with session(write=True) as s:
                 plan = plan_info(s, int(plan_id))
                 _token, plain = accounts.create_kiosk_token(
-                    s, who, f"Màn hình {plan['province']}", province_id=plan["province_id"]
+                    s, who, t("adm.plan_screen", "vi", province=plan["province"]), province_id=plan["province_id"]
                 )
         except (*PROBLEMS, TypeError, ValueError, KeyError) as exc:
-            return alert(_no_plan(exc)), no_update
+            return alert(_no_plan(exc), lang), no_update
         link = f"/wall?token={plain}&plan={plan['id']}"
         return dbc.Alert(
-            ["Mở liên kết này một lần trên TV (chỉ hiện lúc này): ", html.Code(link, id="adm-plan-kiosk-link")],
+            [t("adm.plan_kiosk_link", lang), html.Code(link, id="adm-plan-kiosk-link")],
             color="success",
         ), time.time()
 
@@ -328,7 +344,7 @@ def _uploaded(contents: str | None, filename: str | None, year: object):  # noqa
         data = base64.b64decode((contents or "").split(",", 1)[-1])
         year_value = int(year) if year not in (None, "") else None
     except (ValueError, TypeError):
-        raise PlanImportError(f"{name}: tệp hoặc năm không hợp lệ") from None
+        raise PlanImportError(t("adm.bad_upload", "vi", name=name)) from None
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)
@@ -337,8 +353,8 @@ def _uploaded(contents: str | None, filename: str | None, year: object):  # noqa
 
 def _no_plan(exc: Exception) -> Exception:
     """A problem to show: the core's own message, or "no plan" for a missing or malformed plan id."""
-    return exc if isinstance(exc, PROBLEMS) else accounts.AccountError("Chưa chọn kế hoạch.")
+    return exc if isinstance(exc, PROBLEMS) else accounts.AccountError("acc.choose_plan")
 
 
-def _refused(exc: Exception) -> dbc.Alert:
-    return dbc.Alert(f"{exc} — không có gì được nhập, dữ liệu giữ nguyên.", color="danger", id="adm-import-error")
+def _refused(exc: Exception, lang: str) -> dbc.Alert:
+    return dbc.Alert(t("adm.refused", lang, problem=str(exc)), color="danger", id="adm-import-error")

@@ -8,6 +8,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, no_update
 
 from dashboard.accounts.permissions import readable_plan, require_read_plan
 from dashboard.exports import tables as export
+from dashboard.messages import t
 from dashboard.reads.filters import Filters
 from dashboard.reads.page_data import all_flags, briefing_data, filtered_tasks, snapshots
 from dashboard.store.database import get_meta
@@ -35,7 +36,7 @@ def briefing_pdf(s, f: Filters, today, per_agency: bool) -> bytes:  # noqa: ANN0
     from layouts.briefing import build_pdf
 
     data = briefing_data(s, f, today, settings(), per_agency)
-    return build_pdf(**data, demo=get_meta(s, "dataset") == "demo")
+    return build_pdf(**data, demo=get_meta(s, "dataset") == "demo", lang=f.lang)
 
 
 def build(what: str, fmt: str, search: str | None) -> tuple[bytes, str] | None:
@@ -59,20 +60,20 @@ def build(what: str, fmt: str, search: str | None) -> tuple[bytes, str] | None:
             data = briefing_pdf(s, f, today, what == "briefing-agencies")
         elif what == "tasks":
             rows = filtered_tasks(ctx_, f)
-            data = export.to_xlsx(rows, "tasks") if fmt == "xlsx" else export.to_csv(rows, "tasks")
+            data = export.to_xlsx(rows, "tasks", lang=f.lang) if fmt == "xlsx" else export.to_csv(rows, "tasks", f.lang)
         elif what == "tracking":
             rows = filtered_tasks(ctx_, f)
             data = (
-                export.tracking_csv(rows)
+                export.tracking_csv(rows, f.lang)
                 if fmt == "csv"
-                else json.dumps(export.tracking_rows(rows), ensure_ascii=False, indent=2).encode("utf-8")
+                else json.dumps(export.tracking_rows(rows, f.lang), ensure_ascii=False, indent=2).encode("utf-8")
             )
         else:
             if what == "flags":
                 columns, rows = export.flags_table(all_flags(ctx_, s, f, settings()), f.lang)
             else:
-                columns, rows = export.kpis_table(snapshots(ctx_, f, settings()))
-            sheet = "Cảnh báo" if what == "flags" else "Chỉ tiêu"
+                columns, rows = export.kpis_table(snapshots(ctx_, f, settings()), f.lang)
+            sheet = t("sheet.flags" if what == "flags" else "sheet.kpis", f.lang)
             data = export.table_xlsx(sheet, columns, rows) if fmt == "xlsx" else export.table_csv(columns, rows)
         plan_code = ctx_.plan["code"]
         name = slug(f"{NAMES[what]} {plan_code} {today:%d-%m-%Y}") + f".{fmt}"

@@ -23,6 +23,7 @@ from dashboard.accounts.users import AccountError
 from dashboard.exports.figures_template import build_template, read_upload
 from dashboard.kpi.figure_origin import fed_by_sources
 from dashboard.kpi.status import DONE
+from dashboard.messages import Message, Problem, msg, t
 from dashboard.reads.page_data import agency_task_rows
 from dashboard.reads.rows import history_names, indicator_codes, month_figures, task_plan_id
 from dashboard.text import slug
@@ -45,24 +46,26 @@ from .context import actor, config, config_sources, session, warm
 PROBLEMS = (PermissionDenied, ValidationFailed, Conflict, AccountError, PermissionError)
 
 
-def alert(exc: Exception) -> dbc.Alert:
-    """A problem, told plainly; a conflict also shows what is stored now."""
+def alert(exc: Exception, lang: str = "vi") -> dbc.Alert:
+    """A problem, told plainly in the page's language; a conflict also shows what is stored now."""
     if isinstance(exc, ValidationFailed):
-        return dbc.Alert([html_list(exc.errors.values())], color="danger", className="feedback-error")
+        return dbc.Alert([html_list(exc.texts(lang).values())], color="danger", className="feedback-error")
     if isinstance(exc, Conflict):
-        cur = exc.current
-        shown = ", ".join(f"{mywork.FIELD_LABELS.get(k, k)}: {v}" for k, v in cur.items() if v not in (None, ""))
+        shown = mywork.describe({k: v for k, v in exc.current.items() if v not in (None, "")}, lang)
         return dbc.Alert(
-            [str(exc), html.Div([html.B("Hiện tại: "), shown])], color="warning", className="feedback-conflict"
+            [exc.text(lang), html.Div([html.B(t("now_stored", lang)), shown])],
+            color="warning",
+            className="feedback-conflict",
         )
-    return dbc.Alert(str(exc) or "Không được phép.", color="danger", className="feedback-denied")
+    text = exc.text(lang) if isinstance(exc, Problem) else t("not_allowed", lang)
+    return dbc.Alert(text, color="danger", className="feedback-denied")
 
 
 def html_list(items) -> html.Ul:  # noqa: ANN001
     return html.Ul([html.Li(i) for i in items], className="mb-0")
 
 
-def ok(text: str) -> dbc.Alert:
+def ok(text: str) -> dbc.Alert:  # text already in the page's language
     return dbc.Alert(text, color="success", className="feedback-ok")
 
 
@@ -94,13 +97,13 @@ def register_tasks(app: Dash) -> None:
             mine = agency_task_rows(s, plan_id, agency_id, today)
             groups = groups_of(s, agency_id)
         relation = {
-            t["id"]: task_relation_of(agency_id, groups, t["_lead_ids"], t["_coordinating_ids"])
-            for t in mine["lead"] + mine["coordinating"]
+            r["id"]: task_relation_of(agency_id, groups, r["_lead_ids"], r["_coordinating_ids"])
+            for r in mine["lead"] + mine["coordinating"]
         }
         read_only = who.role not in ("admin", "agency") or (who.role == "agency" and who.agency_id != agency_id)
-        lead = [t for t in mine["lead"] if relation.get(t["id"]) == "lead"]
-        others = [t for t in mine["lead"] + mine["coordinating"] if relation.get(t["id"]) != "lead"]
-        return mywork.tasks_table(lead, others, relation, read_only)
+        lead = [r for r in mine["lead"] if relation.get(r["id"]) == "lead"]
+        others = [r for r in mine["lead"] + mine["coordinating"] if relation.get(r["id"]) != "lead"]
+        return mywork.tasks_table(lead, others, relation, read_only, _lang(context))
 
     @app.callback(
         Output("mw-modal", "is_open"),
@@ -122,9 +125,10 @@ def register_tasks(app: Dash) -> None:
         Input({"type": "mw-edit", "index": ALL}, "n_clicks"),
         Input({"type": "mw-note", "index": ALL}, "n_clicks"),
         Input("mw-cancel", "n_clicks"),
+        State("mw-context", "data"),
         prevent_initial_call=True,
     )
-    def open_modal(_edits, _notes, _cancel):  # noqa: ANN001, ANN202
+    def open_modal(_edits, _notes, _cancel, context):  # noqa: ANN001, ANN202
         trigger = ctx.triggered_id
         if trigger == "mw-cancel" or not isinstance(trigger, dict) or not (ctx.triggered and ctx.triggered[0]["value"]):
             return (False,) + (no_update,) * 15
@@ -136,7 +140,7 @@ def register_tasks(app: Dash) -> None:
             state = task_state(s, task)
             name = f"{task.code} · {task.name}"
         note_only = mode == "note"
-        title = "Ghi chú cho nhiệm vụ (đơn vị phối hợp)" if note_only else "Cập nhật nhiệm vụ"
+        title = t("mw.note_title" if note_only else "mw.update_title", _lang(context))
         return (
             True,
             title,
@@ -172,12 +176,14 @@ def register_tasks(app: Dash) -> None:
         State("mw-completed", "date"),
         State("mw-evidence", "value"),
         State("mw-note", "value"),
+        State("mw-context", "data"),
         prevent_initial_call=True,
     )
-    def save_task(_n, edit, status, progress, completed, evidence, note):  # noqa: ANN001, ANN202
-        feedback, saved, is_open, edit_out = _save_task(edit, status, progress, completed, evidence, note)
-        fields = feedback.errors if isinstance(feedback, ValidationFailed) else {}
-        shown = alert(feedback) if isinstance(feedback, Exception) else feedback
+    def save_task(_n, edit, status, progress, completed, evidence, note, context):  # noqa: ANN001, ANN202
+        lang = _lang(context)
+        feedback, saved, is_open, edit_out = _save_task(edit, status, progress, completed, evidence, note, lang)
+        fields = feedback.texts(lang) if isinstance(feedback, ValidationFailed) else {}
+        shown = alert(feedback, lang) if isinstance(feedback, Exception) else feedback
         return (
             shown,
             saved,
@@ -189,7 +195,7 @@ def register_tasks(app: Dash) -> None:
             fields.get("evidence_url"),
         )
 
-    def _save_task(edit, status, progress, completed, evidence, note):  # noqa: ANN001, ANN202
+    def _save_task(edit, status, progress, completed, evidence, note, lang):  # noqa: ANN001, ANN202
         """(feedback or the problem, saved stamp, modal open, edit state) of one save of the task form."""
         edit = edit or {}
         today = config().as_of()
@@ -215,10 +221,10 @@ def register_tasks(app: Dash) -> None:
             return exc, no_update, True, {**edit, "version": exc.current.get("version")}
         except (*PROBLEMS, TypeError, ValueError) as exc:
             if isinstance(exc, (TypeError, ValueError)) and not isinstance(exc, ValidationFailed):
-                exc = ValidationFailed({"form": "Dữ liệu gửi lên không hợp lệ."})
+                exc = ValidationFailed({"form": msg("bad_request")})
             return exc, no_update, True, no_update
         warm([plan_id])
-        return ok("Đã lưu."), time.time(), False, {}
+        return ok(t("saved", lang)), time.time(), False, {}
 
 
 def register_figures(app: Dash) -> None:
@@ -246,7 +252,7 @@ def register_figures(app: Dash) -> None:
             rows = [{"id": i.id, "code": i.code, "name": i.name, "unit": i.unit, "is_ratio": i.is_ratio} for i in inds]
             fed = fed_by_sources(s, [i.id for i in inds], config_sources())
         read_only = who.role not in ("admin", "agency") or (who.role == "agency" and who.agency_id != agency_id)
-        form = mywork.figures_form(rows, existing, read_only, fed)
+        form = mywork.figures_form(rows, existing, read_only, fed, _lang(context))
         return form, {str(k): v["version"] for k, v in existing.items()}
 
     @app.callback(
@@ -265,6 +271,7 @@ def register_figures(app: Dash) -> None:
     )
     def save_form(_n, nums, dens, vals, ids, month_value, context, versions):  # noqa: ANN001, ANN202
         today = config().as_of()
+        lang = _lang(context)
         rows = [f"indicator-{i['index']}" for i in ids or []]
         try:
             who = actor()
@@ -274,7 +281,7 @@ def register_figures(app: Dash) -> None:
                 for i, n, d, v in zip(ids or [], nums or [], dens or [], vals or [], strict=False):
                     ind_id = int(i["index"])
                     parsed = _amounts(codes.get(ind_id, ind_id), n, d, v)
-                    if isinstance(parsed, str):
+                    if isinstance(parsed, Message):
                         errors[f"indicator-{ind_id}"] = parsed
                         continue
                     version = (versions or {}).get(str(ind_id), 0)  # 0: there was no figure when it opened
@@ -286,12 +293,13 @@ def register_figures(app: Dash) -> None:
                 )
         except (*PROBLEMS, TypeError, ValueError, KeyError) as exc:
             if not isinstance(exc, PROBLEMS):
-                exc = ValidationFailed({"form": "Dữ liệu gửi lên không hợp lệ."})
-            in_rows = exc.errors if isinstance(exc, ValidationFailed) else {}
-            return alert(exc), no_update, [in_rows.get(r) for r in rows]
+                exc = ValidationFailed({"form": msg("bad_request")})
+            in_rows = exc.texts(lang) if isinstance(exc, ValidationFailed) else {}
+            return alert(exc, lang), no_update, [in_rows.get(r) for r in rows]
         if result.changed_ids:
             warm([int(context["plan_id"])])
-        done = ok(f"Đã lưu: {result.created} mới, {result.updated} sửa, {result.unchanged} không đổi.")
+        counts = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+        done = ok(t("mw.saved_figures", lang, **counts))
         return done, time.time(), [None] * len(rows)
 
     @app.callback(
@@ -310,7 +318,7 @@ def register_figures(app: Dash) -> None:
             inds = reported_indicators(s, agency_id, plan_id)
             existing = month_figures(s, agency_id, month)
             fed = fed_by_sources(s, [i.id for i in inds], config_sources())
-            data = build_template(inds, agency_id, agency.name if agency else "", month, existing, fed)
+            data = build_template(inds, agency_id, agency.name if agency else "", month, existing, fed, _lang(context))
             name = f"so-lieu-{slug(agency.name if agency else 'don-vi')}-{month.month:02d}-{month.year}.xlsx"
         return dcc.send_bytes(data, name)
 
@@ -332,8 +340,8 @@ def register_upload(app: Dash) -> None:
         try:  # only who may report this agency's figures reads a file at all (never a wall screen)
             require_figures(actor(), int((context or {}).get("agency_id")))
         except (PermissionDenied, PermissionError, TypeError, ValueError) as exc:
-            denied = exc if isinstance(exc, PermissionDenied) else PermissionDenied("Không được phép.")
-            return alert(denied), None, True
+            denied = exc if isinstance(exc, PermissionDenied) else PermissionDenied("not_allowed")
+            return alert(denied, _lang(context)), None, True
         month = _month(month_value)
         try:
             data = base64.b64decode((contents or "").split(",", 1)[-1], validate=False)
@@ -343,7 +351,7 @@ def register_upload(app: Dash) -> None:
         with session() as s:
             inds = reported_indicators(s, agency_id, plan_id)
             fed = fed_by_sources(s, [i.id for i in inds], config_sources())
-            upload = read_upload(data, filename or "tệp", inds, agency_id, month, fed)
+            upload = read_upload(data, filename or t("mw.file", _lang(context)), inds, agency_id, month, fed)
             by_code = {i.code: i for i in inds}
             figures = upload.figures(by_code) if upload.ok else []
         stored = (
@@ -364,7 +372,7 @@ def register_upload(app: Dash) -> None:
             if upload.ok
             else None
         )
-        return mywork.preview(upload), stored, not upload.ok
+        return mywork.preview(upload, _lang(context)), stored, not upload.ok
 
     @app.callback(
         Output("mw-upload-feedback", "children"),
@@ -372,14 +380,16 @@ def register_upload(app: Dash) -> None:
         Output("mw-upload-save", "disabled", allow_duplicate=True),
         Input("mw-upload-save", "n_clicks"),
         State("mw-upload-data", "data"),
+        State("mw-context", "data"),
         prevent_initial_call=True,
     )
-    def save_upload(_n, stored):  # noqa: ANN001, ANN202
+    def save_upload(_n, stored, context):  # noqa: ANN001, ANN202
         today = config().as_of()
+        lang = _lang(context)
         try:
             who = actor()
             if not stored:
-                raise ValidationFailed({"file": "Chưa có tệp hợp lệ để lưu."})
+                raise ValidationFailed({"file": msg("mw.no_file")})
             figures = [
                 FigureInput(
                     int(r["indicator_id"]),
@@ -396,11 +406,12 @@ def register_upload(app: Dash) -> None:
                 result = save_figures(s, who, agency_id, month, figures, today, "excel", config_sources())
         except (*PROBLEMS, TypeError, ValueError, KeyError) as exc:
             if not isinstance(exc, PROBLEMS):
-                exc = ValidationFailed({"file": "Dữ liệu gửi lên không hợp lệ."})
-            return alert(exc), no_update, no_update
+                exc = ValidationFailed({"file": msg("bad_request")})
+            return alert(exc, lang), no_update, no_update
         warm(result.plan_ids)
+        counts = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
         return (
-            ok(f"Đã lưu từ tệp: {result.created} mới, {result.updated} sửa, {result.unchanged} không đổi."),
+            ok(t("mw.saved_upload", lang, **counts)),
             time.time(),
             True,
         )
@@ -415,22 +426,27 @@ def register_history(app: Dash) -> None:
             require_read_agency(s, who, agency_id)
             entries = history(s, agency_id=agency_id, limit=100)
             names = history_names(s, entries)
-        return mywork.history_table(entries, names)
+        return mywork.history_table(entries, names, _lang(context))
 
 
 def _day(value: str) -> date:
     return date.fromisoformat(value[:10])
 
 
-def _amounts(code: object, num: object, den: object, value: object) -> tuple | str:
+def _amounts(code: object, num: object, den: object, value: object) -> tuple | Message:
     """The three figures of a form row as numbers, or what is wrong, naming the KPI and the field."""
     out = []
-    for label, raw in (("tử số", num), ("mẫu số", den), ("giá trị", value)):
+    for field, raw in (("numerator", num), ("denominator", den), ("value", value)):
         try:
             out.append(parse_amount(raw))
         except ValueError:
-            return f"Chỉ tiêu {code}: {label} “{raw}” không phải là số."
+            return msg("mw.not_number", code=code, field=msg(f"field.{field}"), raw=raw)
     return tuple(out)
+
+
+def _lang(context: dict | None) -> str:
+    """The page's language, which the page frame keeps beside its agency and plan."""
+    return "en" if (context or {}).get("lang") == "en" else "vi"
 
 
 def _float(value: object) -> float | None:

@@ -12,6 +12,7 @@ from flask_wtf.csrf import generate_csrf
 from dashboard import clock, routes
 from dashboard.accounts.permissions import can_see_national, readable_plan, readable_provinces
 from dashboard.agencies.directory import expand
+from dashboard.messages import report_deadline, t
 from dashboard.reads import summaries
 from dashboard.reads.filters import Filters
 from dashboard.reads.page_cache import (
@@ -50,7 +51,6 @@ from layouts import (
 )
 from layouts.filter_bar import filter_bar
 from layouts.formatting import vn_date
-from layouts.i18n import report_deadline, t
 from layouts.wall import wall_shell
 
 from .context import actor, cache, config, config_sources, plain, plan_context, session, settings
@@ -172,7 +172,7 @@ def _build(s, route: routes.Route | None, f: Filters, who, today, readable: set[
         content = (
             widgets.empty(t("forbidden", f.lang), "forbidden")
             if who.role != "admin"
-            else admin.admin_page(agency_choices(s))
+            else admin.admin_page(agency_choices(s), f.lang)
         )
     elif page == "timeline":
         cells, _ = reporting(ctx, s, st)
@@ -208,16 +208,16 @@ def _user_info() -> dict | None:
 def _mywork(ctx, f: Filters, who):  # noqa: ANN001, ANN202
     if who.role == "agency":
         if who.agency_id not in ctx.agencies:
-            return widgets.empty("Tài khoản chưa gắn với đơn vị của tỉnh này.", "mw-no-agency")
+            return widgets.empty(t("mw.no_agency", f.lang), "mw-no-agency")
         agency = ctx.agencies[who.agency_id]
     elif who.role == "admin":
         if not f.agencies or f.agencies[0] not in ctx.agencies:
             return widgets.agency_chooser(list(ctx.agencies.values()), f, "/viec-cua-toi")
         agency = ctx.agencies[f.agencies[0]]
     else:
-        return widgets.empty("Trang này dành cho tài khoản đơn vị; tài khoản của bạn chỉ được xem.", "forbidden")
+        return widgets.empty(t("mw.agency_only", f.lang), "forbidden")
     months = ctx.months or [ctx.today.replace(day=1)]
-    return mywork.mywork_page(agency, ctx.plan, months, months[-1], read_only=False)
+    return mywork.mywork_page(agency, ctx.plan, months, months[-1], read_only=False, lang=f.lang)
 
 
 def _recurring_reporters(ctx, recurring: list[dict]) -> set[int]:  # noqa: ANN001

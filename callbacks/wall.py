@@ -12,12 +12,12 @@ from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
 from dashboard import clock
 from dashboard.accounts.permissions import PermissionDenied, readable_plan
+from dashboard.messages import t
 from dashboard.reads.filters import Filters
 from dashboard.reads.page_data import all_flags, flag_counts, headline, ranking, reporting, snapshots
 from dashboard.sources.refresh import freshness as data_age
 from dashboard.store.database import DB_UNAVAILABLE, plan_version
 from layouts import wall
-from layouts.i18n import t
 
 from .context import actor, cache, config, config_sources, plain, plan_context, session, settings
 
@@ -40,7 +40,7 @@ def _wall_views(f: Filters, lang: str, today):  # noqa: ANN001, ANN202
     with session() as s:
         f = f.with_(plan=readable_plan(s, actor(), f.plan))  # a screen shows the walls it may, whatever it asks
         if f.plan is None:
-            raise PermissionDenied("Màn hình này không được xem kế hoạch nào.")
+            raise PermissionDenied("wall.no_plan")
         key = f"wall:{plan_version(s, f.plan)}:{today}:{f.plan}:{lang}"
         built = cache().get(key)
         if built is None:

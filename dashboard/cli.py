@@ -20,6 +20,10 @@ from dashboard.store.database import make_engine, transaction, upgrade
 from dashboard.store.models import Plan
 
 
+class CliError(Exception):
+    """A command-line request that cannot be carried out (told in English, like the rest of the CLI)."""
+
+
 def _engine(config: Config):  # noqa: ANN202
     return make_engine(config.database_url, config.db_timeout_s)
 
@@ -111,24 +115,24 @@ def cmd_create_user(args: argparse.Namespace, config: Config) -> int:
             agency_id = None
             if args.role == "agency":
                 if not args.agency or not args.province:
-                    raise AccountError("an agency user needs --agency NAME and --province NAME")
+                    raise CliError("an agency user needs --agency NAME and --province NAME")
                 agency_id = session.scalar(
                     sql_select(Agency.id)
                     .join(Province)
                     .where(Province.name == args.province, Agency.name == args.agency)
                 )
                 if agency_id is None:
-                    raise AccountError(f"no agency '{args.agency}' in province '{args.province}'")
+                    raise CliError(f"no agency '{args.agency}' in province '{args.province}'")
             province_id = None
             if args.role in ("leader", "viewer") and args.province:
                 province_id = session.scalar(sql_select(Province.id).where(Province.name == args.province))
                 if province_id is None:
-                    raise AccountError(f"no province '{args.province}'")
+                    raise CliError(f"no province '{args.province}'")
             user = create_user(
                 session, SYSTEM, args.username, password, args.role, agency_id, args.name or "", province_id
             )
             print(f"created user {user.username} ({user.role})")
-    except AccountError as exc:
+    except (AccountError, CliError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0
@@ -149,10 +153,10 @@ def cmd_kiosk_token(args: argparse.Namespace, config: Config) -> int:
 
                 province_id = session.scalar(sql_select(Province.id).where(Province.name == args.province))
                 if province_id is None:
-                    raise AccountError(f"no province '{args.province}'")
+                    raise CliError(f"no province '{args.province}'")
             token, plain = create_kiosk_token(session, SYSTEM, args.name, province_id)
             print(f"wall screen '{token.name}': open /wall?token={plain} once on the TV (shown only now)")
-    except AccountError as exc:
+    except (AccountError, CliError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0
@@ -169,13 +173,13 @@ def cmd_agency_accounts(args: argparse.Namespace, config: Config) -> int:
         with transaction(engine, write=True) as session:
             plan = _find_plan(session, args.plan)
             if plan is None:
-                raise AccountError(f"no plan '{args.plan}'")
+                raise CliError(f"no plan '{args.plan}'")
             made = create_agency_accounts(session, SYSTEM, plan.id)
             if made:
                 columns = [("Đơn vị", TEXT), ("Tên đăng nhập", TEXT), ("Mật khẩu dùng một lần", TEXT)]
                 sheet = table_xlsx("Tài khoản", columns, [[a.agency, a.username, a.password] for a in made])
                 Path(args.output).write_bytes(sheet)  # inside the transaction: no sheet, no accounts
-    except (AccountError, OSError) as exc:
+    except (AccountError, CliError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     if made:

@@ -24,6 +24,7 @@ from dashboard.kpi.figure_origin import fed_by_sources
 from dashboard.kpi.rules import is_percent
 from dashboard.kpi.status import DONE, REPORTED
 from dashboard.kpi.targets import parse_number
+from dashboard.messages import Message, Problem, msg, t
 from dashboard.sources.definitions import Source
 from dashboard.store.database import bump_data_version
 from dashboard.store.models import Indicator, IndicatorLead, Measurement, Task, TaskUpdate
@@ -32,17 +33,21 @@ MAX_NOTE = 2000
 
 
 class ValidationFailed(ValueError):
-    """Input that breaks a rule; ``errors`` maps each field (or row) to a message in Vietnamese."""
+    """Input that breaks a rule; ``errors`` maps each field (or row) to a catalogue message."""
 
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(errors.values()))
+    def __init__(self, errors: dict[str, Message]) -> None:
+        super().__init__("; ".join(map(str, errors.values())))
         self.errors = errors
 
+    def texts(self, lang: str = "vi") -> dict[str, str]:
+        """The messages of each field in ``lang``."""
+        return {k: t(v, lang) for k, v in self.errors.items()}
 
-class Conflict(Exception):
+
+class Conflict(Problem):
     """Someone saved a newer version first; ``current`` holds what is stored now."""
 
-    def __init__(self, message: str, current: dict) -> None:
+    def __init__(self, message: Message, current: dict) -> None:
         super().__init__(message)
         self.current = current
 
@@ -63,21 +68,21 @@ def _month_start(d: date) -> date:
     return d.replace(day=1)
 
 
-def _check_month(month: date | None, today: date, errors: dict[str, str], key: str = "month") -> None:
+def _check_month(month: date | None, today: date, errors: dict[str, Message], key: str = "month") -> None:
     if month is None:
-        errors[key] = "Hãy chọn tháng báo cáo."
+        errors[key] = msg("upd.choose_month")
     elif _month_start(month) > _month_start(today):
-        errors[key] = f"Không được báo cáo cho tháng chưa đến ({month.month:02d}/{month.year})."
+        errors[key] = msg("upd.future_month", month=f"{month.month:02d}/{month.year}")
 
 
-def check_evidence(url: str | None) -> str | None:
+def check_evidence(url: str | None) -> Message | None:
     """An error message for an evidence link that is not http(s), else None."""
     url = (url or "").strip()
     if not url:
         return None
     low = url.lower()
     if not (low.startswith("http://") or low.startswith("https://")) or " " in url or len(url) > 500:
-        return "Đường dẫn minh chứng phải là địa chỉ web bắt đầu bằng http:// hoặc https://."
+        return msg("upd.evidence")
     return None
 
 
@@ -103,26 +108,27 @@ def parse_amount(raw: object) -> float | None:
     return value
 
 
-def validate_task_change(change: TaskChange, today: date) -> dict[str, str]:
-    errors: dict[str, str] = {}
+def validate_task_change(change: TaskChange, today: date) -> dict[str, Message]:
+    """What is wrong with a task report, by field (empty when it may be saved)."""
+    errors: dict[str, Message] = {}
     if change.status not in REPORTED:
-        errors["status"] = "Trạng thái không hợp lệ (chỉ: chưa triển khai, đang thực hiện, hoàn thành)."
+        errors["status"] = msg("upd.status")
     try:
         progress = parse_amount(change.progress)
     except ValueError:
         progress = None
-        errors["progress"] = f"Tiến độ “{change.progress}” không phải là số; hãy nhập một số từ 0 đến 100."
+        errors["progress"] = msg("upd.progress_text", raw=change.progress)
     if progress is not None and not 0 <= progress <= 100:
-        errors["progress"] = f"Tiến độ phải từ 0 đến 100 (%); đã nhập {progress:g}."
+        errors["progress"] = msg("upd.progress_range", value=f"{progress:g}")
     _check_month(change.month, today, errors)
     if change.completed_on is not None and change.completed_on > today:
-        errors["completed_on"] = "Ngày hoàn thành không được sau ngày hôm nay."
+        errors["completed_on"] = msg("upd.completed_future")
     if change.status != DONE and change.completed_on is not None:
-        errors["completed_on"] = "Chỉ ghi ngày hoàn thành khi nhiệm vụ đã hoàn thành."
+        errors["completed_on"] = msg("upd.completed_not_done")
     if (message := check_evidence(change.evidence_url)) is not None:
         errors["evidence_url"] = message
     if len(change.note or "") > MAX_NOTE:
-        errors["note"] = f"Ghi chú dài quá {MAX_NOTE} ký tự."
+        errors["note"] = msg("upd.note_long", n=MAX_NOTE)
     return errors
 
 
@@ -152,15 +158,11 @@ def task_state(session: Session, task: Task) -> dict:
 def _lock(session: Session, task_id: int, expected_version: int | None) -> Task:
     task = session.get(Task, task_id, with_for_update=True)
     if task is None or not task.active:
-        raise ValidationFailed({"task": "Không tìm thấy nhiệm vụ."})
+        raise ValidationFailed({"task": msg("upd.no_task")})
     if expected_version is None or int(expected_version) != task.version:
         state = task_state(session, task)
-        by = f" bởi {state['updated_by']}" if state["updated_by"] else ""
-        raise Conflict(
-            f"Nhiệm vụ này vừa được cập nhật{by} trong lúc bạn sửa. Dữ liệu hiện tại đã được tải lại; "
-            "hãy xem và lưu lại nếu vẫn muốn thay đổi.",
-            state,
-        )
+        who = state["updated_by"]
+        raise Conflict(msg("upd.task_conflict_by", who=who) if who else msg("upd.task_conflict"), state)
     return task
 
 
@@ -205,9 +207,9 @@ def add_task_note(
     require_task_note(session, actor, task_id)
     note = (note or "").strip()
     if not note:
-        raise ValidationFailed({"note": "Hãy nhập nội dung ghi chú."})
+        raise ValidationFailed({"note": msg("upd.note_empty")})
     if len(note) > MAX_NOTE:
-        raise ValidationFailed({"note": f"Ghi chú dài quá {MAX_NOTE} ký tự."})
+        raise ValidationFailed({"note": msg("upd.note_long", n=MAX_NOTE)})
     task = _lock(session, task_id, expected_version)
     latest = _latest_update(session, task.id)
     upd = TaskUpdate(
@@ -277,45 +279,45 @@ def reported_indicators(session: Session, agency_id: int, plan_id: int | None = 
 MAX_FIGURE = 1e12  # no count or amount a province reports comes near; larger is a typing slip or an attack
 
 
-def _figure_problem(ind: Indicator, f: FigureInput) -> str | None:
+def _figure_problem(ind: Indicator, f: FigureInput) -> Message | None:
     if any(v is not None and not math.isfinite(v) for v in (f.numerator, f.denominator, f.value)):
-        return "số liệu phải là số hữu hạn"
+        return msg("fig.not_finite")
     if any(v is not None and abs(v) > MAX_FIGURE for v in (f.numerator, f.denominator, f.value)):
-        return f"số liệu quá lớn (tối đa {MAX_FIGURE:,.0f})".replace(",", ".")
+        return msg("fig.too_large", max=f"{MAX_FIGURE:,.0f}".replace(",", "."))
     if ind.is_ratio:
         if f.numerator is None and f.denominator is None:
-            return "cần nhập tử số và mẫu số"
+            return msg("fig.need_both")
         if f.numerator is None:
-            return "thiếu tử số"
+            return msg("fig.lacks", what=msg("field.numerator"))
         if f.denominator is None:
-            return "thiếu mẫu số"
-        for what, v in (("Tử số", f.numerator), ("Mẫu số", f.denominator)):
+            return msg("fig.lacks", what=msg("field.denominator"))
+        for what, v in (("numerator", f.numerator), ("denominator", f.denominator)):
             if v < 0:
-                return f"{what} không được âm (đã nhập {v:g})"
+                return msg("fig.negative", what=msg(f"field.{what}"), value=f"{v:g}")
             if v != int(v):
-                return f"{what} là số đếm nên phải là số nguyên (đã nhập {v:g})"
+                return msg("fig.whole", what=msg(f"field.{what}"), value=f"{v:g}")
         if f.denominator == 0:
-            return "mẫu số phải lớn hơn 0"
+            return msg("fig.zero_denominator")
         if f.numerator > f.denominator:
-            return f"tử số ({f.numerator:g}) lớn hơn mẫu số ({f.denominator:g})"
+            return msg("fig.over", numerator=f"{f.numerator:g}", denominator=f"{f.denominator:g}")
         return None
     if f.value is None:
-        return "cần nhập giá trị"
+        return msg("fig.need_value")
     if f.value < 0:
-        return f"giá trị không được âm (đã nhập {f.value:g})"
+        return msg("fig.negative", what=msg("field.value"), value=f"{f.value:g}")
     if is_percent(ind.unit) and f.value > 100:
-        return f"giá trị phần trăm phải từ 0 đến 100 (đã nhập {f.value:g})"
+        return msg("fig.percent", value=f"{f.value:g}")
     return None
 
 
-def validate_figure(ind: Indicator, f: FigureInput) -> str | None:
-    """An error message for one figure that names its KPI ("Chỉ tiêu 7: thiếu mẫu số"), else None."""
+def validate_figure(ind: Indicator, f: FigureInput) -> Message | None:
+    """What is wrong with one figure, naming its KPI ("Chỉ tiêu 7: thiếu mẫu số."), else None."""
     problem = _figure_problem(ind, f)
-    return f"Chỉ tiêu {ind.code}: {problem[0].lower()}{problem[1:]}." if problem else None
+    return msg("fig.in_kpi", code=ind.code, problem=problem) if problem else None
 
 
-def source_fed_message(ind: Indicator, source: str) -> str:
-    return f"Chỉ tiêu {ind.code} được cập nhật tự động từ {source}; không nhập tay số liệu này."
+def source_fed_message(ind: Indicator, source: str) -> Message:
+    return msg("fig.source_fed", code=ind.code, source=source)
 
 
 def save_figures(
@@ -331,18 +333,18 @@ def save_figures(
     """Upsert an agency's figures for a month: all rows valid, or nothing is written. A KPI that a SQL source
     feeds takes no typed figure (``sources`` names them in the message)."""
     require_figures(actor, agency_id)
-    errors: dict[str, str] = {}
+    errors: dict[str, Message] = {}
     _check_month(month, today, errors)
     allowed = {i.id: i for i in reported_indicators(session, agency_id)}
     filled = [f for f in figures if any(v is not None for v in (f.numerator, f.denominator, f.value))]
     if not filled and not errors:
-        errors["figures"] = "Chưa nhập số liệu nào."
+        errors["figures"] = msg("fig.none")
     fed = fed_by_sources(session, [f.indicator_id for f in filled if f.indicator_id in allowed], sources)
     for f in filled:
         key = f.row or f"indicator-{f.indicator_id}"
         ind = allowed.get(f.indicator_id)
         if ind is None:
-            errors[key] = "Chỉ tiêu này không do đơn vị của bạn báo cáo."
+            errors[key] = msg("fig.not_yours")
             continue
         if ind.id in fed:
             errors[key] = source_fed_message(ind, fed[ind.id])
@@ -382,9 +384,7 @@ def save_figures(
                 session.flush()  # two people creating the same figure at once: the second is a conflict
             except IntegrityError:
                 raise Conflict(
-                    f"Số liệu chỉ tiêu {code} tháng {month.month:02d}/{month.year} vừa được người khác nhập "
-                    "cùng lúc. Hãy tải lại số liệu hiện tại rồi lưu lại.",
-                    {},
+                    msg("fig.conflict_new", code=code, month=f"{month.month:02d}/{month.year}"), {}
                 ) from None
             result.created += 1
             record(
@@ -407,11 +407,8 @@ def save_figures(
                 "version": m.version,
                 "recorded_by": m.recorded_by,
             }
-            raise Conflict(
-                f"Số liệu chỉ tiêu {ind.code} tháng {month.month:02d}/{month.year} vừa được {m.recorded_by} "
-                "cập nhật trong lúc bạn nhập. Số liệu hiện tại đã được tải lại; hãy kiểm tra rồi lưu lại.",
-                current,
-            )
+            month_text = f"{month.month:02d}/{month.year}"
+            raise Conflict(msg("fig.conflict", code=ind.code, month=month_text, who=m.recorded_by), current)
         before = {"numerator": m.numerator, "denominator": m.denominator} if ind.is_ratio else {"value": m.value}
         if before == new:
             result.unchanged += 1

@@ -5,52 +5,60 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.accounts.users import ROLE_LABELS, ROLES
+from dashboard.accounts.users import ROLES
+from dashboard.messages import label, t
 
 from .widgets import empty
 
 
-def admin_page(agencies: list[dict]) -> html.Div:
+def admin_page(agencies: list[dict], lang: str = "vi") -> html.Div:
     """The frame; the lists are filled by their callback."""
     agency_opts = [{"label": f"{a['province']} · {a['name']}", "value": a["id"]} for a in agencies]
-    role_opts = [{"label": ROLE_LABELS[r], "value": r} for r in ROLES]
+    role_opts = [{"label": label("role", r, lang), "value": r} for r in ROLES]
     return html.Div(
         [
             dcc.Store(id="adm-saved", data=0),
-            html.H1("Quản trị", className="h4"),
-            html.H2("Tài khoản", className="h5 mt-3"),
+            html.H1(t("nav_admin", lang), className="h4"),
+            html.H2(t("adm.accounts", lang), className="h5 mt-3"),
             html.Div(id="adm-users"),
             html.Div(id="adm-user-feedback"),
             dbc.Card(
                 dbc.CardBody(
                     [
-                        html.H3("Tạo tài khoản", className="h6"),
+                        html.H3(t("adm.create", lang), className="h6"),
                         dbc.Row(
                             [
                                 dbc.Col(
-                                    [dbc.Label("Tên đăng nhập", html_for="adm-username"), dbc.Input(id="adm-username")],
+                                    [
+                                        dbc.Label(t("col.username", lang), html_for="adm-username"),
+                                        dbc.Input(id="adm-username"),
+                                    ],
                                     md=3,
                                 ),
                                 dbc.Col(
-                                    [dbc.Label("Họ tên", html_for="adm-fullname"), dbc.Input(id="adm-fullname")], md=3
+                                    [
+                                        dbc.Label(t("adm.full_name", lang), html_for="adm-fullname"),
+                                        dbc.Input(id="adm-fullname"),
+                                    ],
+                                    md=3,
                                 ),
                                 dbc.Col(
                                     [
-                                        dbc.Label("Vai trò", html_for="adm-role"),
+                                        dbc.Label(t("adm.role", lang), html_for="adm-role"),
                                         dcc.Dropdown(id="adm-role", options=role_opts, value="agency", clearable=False),
                                     ],
                                     md=3,
                                 ),
                                 dbc.Col(
                                     [
-                                        dbc.Label("Đơn vị (với tài khoản đơn vị)", html_for="adm-agency"),
+                                        dbc.Label(t("adm.agency_for", lang), html_for="adm-agency"),
                                         dcc.Dropdown(id="adm-agency", options=agency_opts),
                                     ],
                                     md=3,
                                 ),
                                 dbc.Col(
                                     [
-                                        dbc.Label("Mật khẩu (ít nhất 8 ký tự)", html_for="adm-password"),
+                                        dbc.Label(t("adm.password", lang), html_for="adm-password"),
                                         dbc.Input(id="adm-password", type="password", autoComplete="new-password"),
                                     ],
                                     md=3,
@@ -58,7 +66,7 @@ def admin_page(agencies: list[dict]) -> html.Div:
                             ],
                             className="g-2",
                         ),
-                        dbc.Button("Tạo tài khoản", id="adm-create", color="primary", className="mt-2"),
+                        dbc.Button(t("adm.create", lang), id="adm-create", color="primary", className="mt-2"),
                         html.Div(id="adm-create-feedback", className="mt-2"),
                     ]
                 ),
@@ -67,19 +75,19 @@ def admin_page(agencies: list[dict]) -> html.Div:
             dbc.Card(
                 dbc.CardBody(
                     [
-                        html.H3("Đặt lại mật khẩu", className="h6"),
+                        html.H3(t("adm.reset_title", lang), className="h6"),
                         dbc.Row(
                             [
                                 dbc.Col(
                                     [
-                                        dbc.Label("Tài khoản", html_for="adm-reset-user"),
+                                        dbc.Label(t("adm.accounts", lang), html_for="adm-reset-user"),
                                         dcc.Dropdown(id="adm-reset-user"),
                                     ],
                                     md=4,
                                 ),
                                 dbc.Col(
                                     [
-                                        dbc.Label("Mật khẩu mới", html_for="adm-reset-password"),
+                                        dbc.Label(t("adm.new_password", lang), html_for="adm-reset-password"),
                                         dbc.Input(
                                             id="adm-reset-password", type="password", autoComplete="new-password"
                                         ),
@@ -89,48 +97,43 @@ def admin_page(agencies: list[dict]) -> html.Div:
                             ],
                             className="g-2",
                         ),
-                        dbc.Button("Đặt lại", id="adm-reset", color="warning", className="mt-2"),
+                        dbc.Button(t("adm.reset", lang), id="adm-reset", color="warning", className="mt-2"),
                         html.Div(id="adm-reset-feedback", className="mt-2"),
                     ]
                 ),
                 className="mt-3",
             ),
-            html.H2("Mã màn hình lớn (kiosk)", className="h5 mt-4"),
+            html.H2(t("adm.kiosks", lang), className="h5 mt-4"),
             html.P(
-                "Mỗi màn hình TV dùng một mã riêng: mở /wall?token=… một lần, màn hình tự đăng nhập, chỉ xem được "
-                "màn hình lớn. Thu hồi mã khi không dùng nữa.",
+                t("adm.kiosks_help", lang),
                 className="small text-muted",
             ),
             html.Div(id="adm-kiosks"),
             dbc.Row(
                 [
-                    dbc.Col(
-                        dbc.Input(id="adm-kiosk-name", placeholder="Tên màn hình, vd. Phòng điều hành UBND tỉnh"), md=6
-                    ),
-                    dbc.Col(dbc.Button("Tạo mã", id="adm-kiosk-create", color="primary"), md=2),
+                    dbc.Col(dbc.Input(id="adm-kiosk-name", placeholder=t("adm.kiosk_name", lang)), md=6),
+                    dbc.Col(dbc.Button(t("adm.kiosk_create", lang), id="adm-kiosk-create", color="primary"), md=2),
                 ],
                 className="g-2 mt-2",
             ),
             html.Div(id="adm-kiosk-feedback", className="mt-2"),
-            html.H2("Nhập kế hoạch", className="h5 mt-4"),
+            html.H2(t("adm.import", lang), className="h5 mt-4"),
             html.P(
-                "Văn bản kế hoạch như tỉnh ban hành (.docx, .pdf có lớp chữ, .txt UTF-8) hoặc mẫu .xlsx/.csv. Trang "
-                "cho xem trước những gì sẽ thêm, sửa, rút khỏi kế hoạch; chỉ lưu khi bấm Lưu. Nhập lại cùng văn bản "
-                "sẽ cập nhật, không tạo trùng. Tệp lỗi không làm thay đổi dữ liệu.",
+                t("adm.import_help", lang),
                 className="small text-muted",
             ),
             dbc.Row(
                 [
                     dbc.Col(
                         [
-                            dbc.Label("Tỉnh (nếu văn bản không ghi)", html_for="adm-import-province"),
+                            dbc.Label(t("adm.import_province", lang), html_for="adm-import-province"),
                             dbc.Input(id="adm-import-province"),
                         ],
                         md=4,
                     ),
                     dbc.Col(
                         [
-                            dbc.Label("Năm (nếu văn bản không ghi)", html_for="adm-import-year"),
+                            dbc.Label(t("adm.import_year", lang), html_for="adm-import-year"),
                             dbc.Input(id="adm-import-year", type="number", min=2000, max=2100),
                         ],
                         md=2,
@@ -140,18 +143,19 @@ def admin_page(agencies: list[dict]) -> html.Div:
             ),
             dcc.Upload(
                 id="adm-import",
-                children=html.Div(["Kéo thả hoặc ", html.A("chọn tệp kế hoạch", href="#")]),
+                children=html.Div([t("drop_or", lang), html.A(t("adm.choose_plan_file", lang), href="#")]),
                 className="upload-box",
                 max_size=20 * 1024 * 1024,
             ),
             dcc.Store(id="adm-import-pending"),  # the file waiting for "Lưu" (checked again when saved)
+            dcc.Store(id="adm-lang", data=lang),
             dcc.Store(id="adm-import-plan"),  # the plan just saved, for its accounts and wall token
             dcc.Download(id="adm-accounts-sheet"),
             html.Div(id="adm-import-feedback", className="mt-2"),
             html.Div(
                 [
-                    dbc.Button("Lưu kế hoạch", id="adm-import-save", color="primary", className="me-2"),
-                    dbc.Button("Hủy", id="adm-import-cancel", color="secondary", outline=True),
+                    dbc.Button(t("adm.save_plan", lang), id="adm-import-save", color="primary", className="me-2"),
+                    dbc.Button(t("cancel", lang), id="adm-import-cancel", color="secondary", outline=True),
                 ],
                 id="adm-import-actions",
                 className="mt-2",
@@ -160,39 +164,40 @@ def admin_page(agencies: list[dict]) -> html.Div:
             html.Div(
                 [
                     html.P(
-                        "Tiếp theo: tạo tài khoản cho mọi đơn vị chủ trì hoặc phối hợp một nhiệm vụ của kế hoạch "
-                        "(mật khẩu dùng một lần, phải đổi khi đăng nhập lần đầu) và một mã màn hình tường.",
+                        t("adm.next_steps", lang),
                         className="small text-muted mt-3 mb-2",
                     ),
-                    dbc.Button("Tạo tài khoản các đơn vị", id="adm-accounts-create", color="primary", className="me-2"),
-                    dbc.Button("Tạo mã màn hình tường", id="adm-plan-kiosk", color="secondary"),
+                    dbc.Button(
+                        t("adm.accounts_create", lang), id="adm-accounts-create", color="primary", className="me-2"
+                    ),
+                    dbc.Button(t("adm.plan_kiosk", lang), id="adm-plan-kiosk", color="secondary"),
                 ],
                 id="adm-after-import",
                 hidden=True,
             ),
             html.Div(id="adm-accounts-feedback", className="mt-2"),
-            html.H2("Làm mới dữ liệu từ các nguồn", className="h5 mt-4"),
-            html.P("Các nguồn SQL được lấy tự động theo lịch; bấm để lấy ngay.", className="small text-muted"),
-            dbc.Button("Làm mới tất cả nguồn ngay", id="adm-refresh-all", color="primary", className="mb-2"),
+            html.H2(t("adm.refresh_title", lang), className="h5 mt-4"),
+            html.P(t("adm.refresh_help", lang), className="small text-muted"),
+            dbc.Button(t("adm.refresh_all", lang), id="adm-refresh-all", color="primary", className="mb-2"),
             html.Div(id="adm-refresh-feedback"),
             html.Div(id="adm-runs"),
-            html.H2("Lịch sử quản trị", className="h5 mt-4"),
+            html.H2(t("adm.history", lang), className="h5 mt-4"),
             html.Div(id="adm-history"),
         ],
         id="admin",
     )
 
 
-def users_table(users: list[dict], me: int | None) -> html.Div:
+def users_table(users: list[dict], me: int | None, lang: str = "vi") -> html.Div:
     if not users:
-        return empty("Chưa có tài khoản.")
+        return empty(t("adm.no_users", lang))
     rows = []
     for u in users:
         toggle = (
             None
             if u["id"] == me
             else dbc.Button(
-                "Khóa" if u["active"] else "Mở khóa",
+                t("adm.lock", lang) if u["active"] else t("adm.unlock", lang),
                 id={"type": "adm-toggle", "index": u["id"]},
                 size="sm",
                 color="danger" if u["active"] else "success",
@@ -204,47 +209,55 @@ def users_table(users: list[dict], me: int | None) -> html.Div:
                 [
                     html.Td(u["username"]),
                     html.Td(u["full_name"]),
-                    html.Td(ROLE_LABELS.get(u["role"], u["role"])),
+                    html.Td(label("role", u["role"], lang)),
                     html.Td(u["agency"] or ""),
-                    html.Td("Hoạt động" if u["active"] else "Đã khóa"),
+                    html.Td(t("adm.active", lang) if u["active"] else t("adm.locked", lang)),
                     html.Td(toggle),
                 ],
                 id=f"adm-user-{u['username']}",
             )
         )
-    head = html.Thead(html.Tr([html.Th(h) for h in ("Tên đăng nhập", "Họ tên", "Vai trò", "Đơn vị", "Trạng thái", "")]))
+    keys = ("col.username", "adm.full_name", "adm.role", "agencies", "status")
+    head = html.Thead(html.Tr([*(html.Th(t(k, lang)) for k in keys), html.Th("")]))
     return dbc.Table([head, html.Tbody(rows)], size="sm", bordered=True, responsive=True, id="adm-users-table")
 
 
-def kiosks_table(tokens: list[dict]) -> html.Div:
+def kiosks_table(tokens: list[dict], lang: str = "vi") -> html.Div:
     if not tokens:
-        return empty("Chưa có mã màn hình nào.")
+        return empty(t("adm.no_kiosks", lang))
     rows = [
         html.Tr(
             [
                 html.Td(k["name"]),
                 html.Td(k["created_at"].strftime("%d/%m/%Y") if k["created_at"] else ""),
-                html.Td(k["last_used_at"].strftime("%d/%m/%Y %H:%M") if k["last_used_at"] else "chưa dùng"),
-                html.Td("Đã thu hồi" if k["revoked"] else "Đang dùng"),
+                html.Td(
+                    k["last_used_at"].strftime("%d/%m/%Y %H:%M") if k["last_used_at"] else t("adm.never_used", lang)
+                ),
+                html.Td(t("adm.revoked", lang) if k["revoked"] else t("adm.in_use", lang)),
                 html.Td(
                     None
                     if k["revoked"]
                     else dbc.Button(
-                        "Thu hồi", id={"type": "adm-revoke", "index": k["id"]}, size="sm", color="danger", outline=True
+                        t("adm.revoke", lang),
+                        id={"type": "adm-revoke", "index": k["id"]},
+                        size="sm",
+                        color="danger",
+                        outline=True,
                     )
                 ),
             ]
         )
         for k in tokens
     ]
-    head = html.Thead(html.Tr([html.Th(h) for h in ("Màn hình", "Tạo ngày", "Dùng lần cuối", "Trạng thái", "")]))
+    keys = ("adm.screen", "adm.created_on", "adm.last_used", "status")
+    head = html.Thead(html.Tr([*(html.Th(t(k, lang)) for k in keys), html.Th("")]))
     return dbc.Table([head, html.Tbody(rows)], size="sm", bordered=True, responsive=True, id="adm-kiosks-table")
 
 
-def runs_table(runs: list[dict]) -> html.Div:
+def runs_table(runs: list[dict], lang: str = "vi") -> html.Div:
     """Refresh runs, newest first: when, how long, rows read and changed, and the error if any."""
     if not runs:
-        return empty("Chưa có lần làm mới nào.", "adm-no-runs")
+        return empty(t("adm.no_runs", lang), "adm-no-runs")
     rows = [
         html.Tr(
             [
@@ -254,7 +267,7 @@ def runs_table(runs: list[dict]) -> html.Div:
                 html.Td(r["rows_read"]),
                 html.Td(r["rows_changed"]),
                 html.Td(
-                    {"ok": "✔ thành công", "error": "✖ lỗi", "running": "… đang chạy"}.get(r["status"], r["status"]),
+                    label("run", r["status"], lang),
                     className="text-danger" if r["status"] == "error" else "",
                 ),
                 html.Td(r["error"] or "", className="small"),
@@ -262,26 +275,19 @@ def runs_table(runs: list[dict]) -> html.Div:
         )
         for r in runs
     ]
-    head = html.Thead(
-        html.Tr(
-            [html.Th(h) for h in ("Nguồn", "Bắt đầu", "Thời gian", "Số dòng đọc", "Số dòng thay đổi", "Kết quả", "Lỗi")]
-        )
-    )
+    keys = ("adm.source", "adm.started", "adm.duration", "adm.rows_read", "adm.rows_changed", "adm.result", "adm.error")
+    head = html.Thead(html.Tr([html.Th(t(k, lang)) for k in keys]))
     return dbc.Table([head, html.Tbody(rows)], size="sm", bordered=True, responsive=True, id="adm-runs-table")
 
 
-def import_preview(preview) -> html.Div:  # noqa: ANN001
+def import_preview(preview, lang: str = "vi") -> html.Div:  # noqa: ANN001
     """What saving would do (``dashboard.importers.preview.Preview``): counts, then every change."""
     r = preview.report
     items = []
-    for kind, label in (("kpis", "Chỉ tiêu"), ("tasks", "Nhiệm vụ")):
-        items.append(
-            html.Li(
-                f"{label}: thêm {len(preview.added[kind])}, sửa {len(preview.changed[kind])}, "
-                f"rút {len(preview.withdrawn[kind])}",
-                id=f"adm-preview-{kind}",
-            )
-        )
+    for kind, key in (("kpis", "kpi"), ("tasks", "tasks")):
+        counts = {"added": len(preview.added[kind]), "changed": len(preview.changed[kind])}
+        text = t("adm.preview_counts", lang, what=t(key, lang), withdrawn=len(preview.withdrawn[kind]), **counts)
+        items.append(html.Li(text, id=f"adm-preview-{kind}"))
     details = [f"+ {code}" for kind in ("kpis", "tasks") for code in preview.added[kind]]
     details += [
         f"~ {c.code} · {c.field}: {c.before} → {c.after}" for kind in ("kpis", "tasks") for c in preview.changed[kind]
@@ -290,15 +296,20 @@ def import_preview(preview) -> html.Div:  # noqa: ANN001
     return html.Div(
         [
             html.P(
-                f"Xem trước {r.source} → kế hoạch {r.plan_code} ({r.province}, {r.year}); chưa lưu gì.",
+                t("adm.preview_of", lang, source=r.source, plan=r.plan_code, province=r.province, year=r.year),
                 className="mb-1",
             ),
             html.Ul(items, className="mb-1"),
-            html.Details([html.Summary("Chi tiết"), html.Pre("\n".join(details) or "(không đổi)", className="small")])
+            html.Details(
+                [
+                    html.Summary(t("adm.details", lang)),
+                    html.Pre("\n".join(details) or t("adm.unchanged", lang), className="small"),
+                ]
+            )
             if details
             else None,
             html.P(
-                "Đơn vị chưa có trong danh mục: " + "; ".join(r.new_agencies),
+                t("adm.new_agencies", lang) + "; ".join(r.new_agencies),
                 className="small mb-1",
                 id="adm-preview-new",
             )
@@ -306,7 +317,7 @@ def import_preview(preview) -> html.Div:  # noqa: ANN001
             else None,
             html.Details(
                 [
-                    html.Summary(f"Cảnh báo ({len(r.findings)})"),
+                    html.Summary(t("adm.findings", lang, n=len(r.findings))),
                     html.Pre("\n".join(map(str, r.findings)), className="small"),
                 ]
             )
@@ -318,21 +329,22 @@ def import_preview(preview) -> html.Div:  # noqa: ANN001
     )
 
 
-def accounts_made(accounts: list, plan_code: str) -> html.Div:
+def accounts_made(accounts: list, plan_code: str, lang: str = "vi") -> html.Div:
     """The accounts just created with their one-time passwords: shown once, and downloadable as a sheet."""
     if not accounts:
-        return dbc.Alert("Mọi đơn vị của kế hoạch đã có tài khoản.", color="secondary", id="adm-accounts-none")
+        return dbc.Alert(t("adm.all_have_accounts", lang), color="secondary", id="adm-accounts-none")
     rows = [html.Tr([html.Td(a.agency), html.Td(a.username), html.Td(html.Code(a.password))]) for a in accounts]
     return html.Div(
         [
             dbc.Alert(
-                f"Đã tạo {len(accounts)} tài khoản cho kế hoạch {plan_code}. Mật khẩu chỉ hiện một lần (đã tải bảng "
-                "về máy); mỗi đơn vị phải đổi mật khẩu khi đăng nhập lần đầu.",
+                t("adm.accounts_made", lang, n=len(accounts), plan=plan_code),
                 color="success",
             ),
             dbc.Table(
                 [
-                    html.Thead(html.Tr([html.Th("Đơn vị"), html.Th("Tên đăng nhập"), html.Th("Mật khẩu một lần")])),
+                    html.Thead(
+                        html.Tr([html.Th(t(k, lang)) for k in ("agencies", "col.username", "col.one_time_password")])
+                    ),
                     html.Tbody(rows),
                 ],
                 size="sm",

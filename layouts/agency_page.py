@@ -10,11 +10,11 @@ from dash import html
 from dashboard.kpi.red_flags import Flag
 from dashboard.kpi.reporting import ReportCell, ReportingRecord
 from dashboard.kpi.values import KpiSnapshot
+from dashboard.messages import report_deadline, t
 from dashboard.reads.filters import Filters
 
 from . import charts
 from .formatting import month_label, vn_percent
-from .i18n import report_deadline, t
 from .widgets import (
     chart_name,
     empty,

@@ -14,14 +14,12 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from dashboard.kpi.red_flags import Flag
-from dashboard.kpi.red_flags import label as flag_label
 from dashboard.kpi.values import KpiSnapshot
+from dashboard.messages import label, t
 
 from . import charts
 from .flag_text import flag_detail
 from .formatting import vn_date, with_unit
-from .i18n import t
-from .theme import kpi_label
 
 FONT_DIRS = (
     "/usr/share/fonts/truetype/open-sans",
@@ -37,6 +35,12 @@ FONT_FILES = (
 
 
 MAX_TEXT = 600  # characters of one name or line in the briefing
+
+
+def _flag_line(fl: Flag, lang: str, with_code: bool = False) -> str:
+    """One red flag as a bullet line: its kind, (code,) title and detail."""
+    code = f"{fl.code} · " if with_code and fl.code else ""
+    return f"• {label('flag', fl.kind, lang)}: {code}{fl.title} — {flag_detail(fl, lang)}"
 
 
 class BriefingError(RuntimeError):
@@ -82,8 +86,9 @@ def build_pdf(
     tasks: list[dict],
     agency_pages: list[dict] | None = None,
     demo: bool = False,
+    lang: str = "vi",
 ) -> bytes:
-    """The briefing for one plan as of ``today``; ``agency_pages`` adds a page per agency."""
+    """The briefing for one plan as of ``today``, in ``lang``; ``agency_pages`` adds a page per agency."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -109,31 +114,31 @@ def build_pdf(
         return Paragraph(escape(text), styles[style])
 
     story: list = [
-        p(f"Báo cáo tình hình thực hiện {plan['title'][0].lower()}{plan['title'][1:]}", "title"),
-        p(f"{plan['issuer'] or plan['province']} · {plan['doc_number'] or ''} · Tình hình đến ngày {vn_date(today)}"),
+        p(t("pdf.title", lang, plan=f"{plan['title'][0].lower()}{plan['title'][1:]}"), "title"),
+        p(f"{plan['issuer'] or plan['province']} · {plan['doc_number'] or ''} · {t('as_of', lang)} {vn_date(today)}"),
     ]
     if demo:
-        story.append(p("Dữ liệu mẫu (demo): các số liệu dưới đây do máy tạo ra để trình diễn.", "small"))
-    story.append(p("1. Các chỉ tiêu chủ yếu", "h2"))
+        story.append(p(t("pdf.demo", lang), "small"))
+    story.append(p(t("pdf.headline", lang), "h2"))
     if heads:
         width = (A4[0] - 3 * cm) / len(heads)
         images = [
-            Image(io.BytesIO(chart_png(charts.gauge(s, height=300), 600, 420)), width=width, height=width * 0.7)
+            Image(io.BytesIO(chart_png(charts.gauge(s, lang, height=300), 600, 420)), width=width, height=width * 0.7)
             for s in heads
         ]
         story.append(Table([images], colWidths=[width] * len(images)))
     else:
-        story.append(p(t("no_headline")))
-    story.append(p("2. Chỉ tiêu so với mục tiêu", "h2"))
+        story.append(p(t("no_headline", lang)))
+    story.append(p(t("pdf.kpis", lang), "h2"))
     if snaps:
-        rows = [[p(h, "cell") for h in ("Mã", "Chỉ tiêu", "Mục tiêu", "Hiện tại", "Đánh giá")]]
+        rows = [[p(t(k, lang), "cell") for k in ("code", "kpi", "target", "current", "pdf.assessment")]]
         rows += [
             [
                 p(s.indicator["code"], "cell"),
                 p(s.indicator["name"], "cell"),
-                p(charts.target_text(s.indicator), "cell"),
+                p(charts.target_text(s.indicator, lang), "cell"),
                 p(with_unit(s.value, s.indicator["unit"]), "cell"),
-                p(kpi_label(s.status), "cell"),
+                p(label("kpi_state", s.status, lang), "cell"),
             ]
             for s in snaps
         ]
@@ -149,26 +154,23 @@ def build_pdf(
         )
         story.append(table)
     else:
-        story.append(p(t("no_kpis")))
-    story.append(p(f"3. Cảnh báo ({len(flags)}), theo đơn vị", "h2"))
+        story.append(p(t("no_kpis", lang)))
+    story.append(p(t("pdf.flags", lang, n=len(flags)), "h2"))
     by_agency: dict[str, list[Flag]] = defaultdict(list)
     for fl in flags:
-        by_agency[fl.agencies[0] if fl.agencies else "Chưa rõ đơn vị"].append(fl)
+        by_agency[fl.agencies[0] if fl.agencies else t("pdf.no_agency", lang)].append(fl)
     if not flags:
-        story.append(p(t("no_flags")))
+        story.append(p(t("no_flags", lang)))
     for agency, items in sorted(by_agency.items(), key=lambda kv: -max(f.severity for f in kv[1])):
         lines = [p(f"{agency} ({len(items)})", "body")]
-        lines += [
-            p(f"• {flag_label(f.kind)}: {f.code + ' · ' if f.code else ''}{f.title} — {flag_detail(f, 'vi')}", "small")
-            for f in items
-        ]
+        lines += [p(_flag_line(f, lang, with_code=True), "small") for f in items]
         story.append(KeepTogether(lines))
         story.append(Spacer(1, 4))
-    story.append(p("4. Tiến độ theo quý", "h2"))
+    story.append(p(t("pdf.quarters", lang), "h2"))
     dated = [tk for tk in tasks if tk["deadline_kind"] == "date"]
     story.append(
         Image(
-            io.BytesIO(chart_png(charts.quarter_bars(tasks, plan["year"]), 1000, 480)),
+            io.BytesIO(chart_png(charts.quarter_bars(tasks, plan["year"], lang), 1000, 480)),
             width=A4[0] - 3 * cm,
             height=(A4[0] - 3 * cm) * 0.48,
         )
@@ -176,33 +178,28 @@ def build_pdf(
     counts = defaultdict(int)
     for tk in tasks:
         counts[tk["status"]] += 1
-    from dashboard.kpi.status import label as status_label
-
     story.append(
         p(
-            f"{len(tasks)} nhiệm vụ, trong đó {len(dated)} có thời hạn: "
-            + "; ".join(f"{status_label(k)} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
+            t("pdf.task_counts", lang, n=len(tasks), dated=len(dated))
+            + "; ".join(f"{label('status', k, lang)} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
         )
     )
     for page in agency_pages or []:
         story.append(PageBreak())
-        story.append(p(f"Đơn vị: {page['name']}", "title"))
-        story.append(
-            p(
-                f"Nhiệm vụ chủ trì: {len(page['lead'])}; phối hợp: {len(page['coordinating'])}; "
-                f"cảnh báo: {len(page['flags'])}"
-            )
-        )
+        story.append(p(t("pdf.agency", lang, name=page["name"]), "title"))
+        counts = {"lead": len(page["lead"]), "coordinating": len(page["coordinating"]), "flags": len(page["flags"])}
+        story.append(p(t("pdf.agency_counts", lang, **counts)))
         for s in page["snaps"]:
             story.append(
                 p(
                     f"• {s.indicator['code']} {charts.short_name(s.indicator)}: "
-                    f"{with_unit(s.value, s.indicator['unit'])} (mục tiêu {charts.target_text(s.indicator)})",
+                    f"{with_unit(s.value, s.indicator['unit'])} ({t('pdf.target', lang)} "
+                    f"{charts.target_text(s.indicator, lang)})",
                     "small",
                 )
             )
         for fl in page["flags"]:
-            story.append(p(f"• {flag_label(fl.kind)}: {fl.title} — {flag_detail(fl, 'vi')}", "small"))
+            story.append(p(_flag_line(fl, lang), "small"))
 
     out = io.BytesIO()
 
@@ -210,7 +207,7 @@ def build_pdf(
         canvas.saveState()
         canvas.setFont(regular, 8)
         canvas.drawString(1.5 * cm, 1 * cm, f"{plan['province']} · {vn_date(today)}")
-        canvas.drawRightString(A4[0] - 1.5 * cm, 1 * cm, f"Trang {doc.page}")
+        canvas.drawRightString(A4[0] - 1.5 * cm, 1 * cm, t("pdf.page", lang, n=doc.page))
         canvas.restoreState()
 
     doc = SimpleDocTemplate(
@@ -220,8 +217,8 @@ def build_pdf(
         rightMargin=1.5 * cm,
         topMargin=1.5 * cm,
         bottomMargin=1.6 * cm,
-        title=f"Báo cáo tình hình thực hiện - {plan['province']}",
-        author="Theo dõi KPI Nghị quyết 57",
+        title=t("pdf.doc_title", lang, province=plan["province"]),
+        author=t("app_title", lang),
     )
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return out.getvalue()

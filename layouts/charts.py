@@ -9,12 +9,11 @@ from datetime import date, timedelta
 from dashboard.kpi.catalog import BY_CODE
 from dashboard.kpi.reporting import LATE, MISSING, ON_TIME, PENDING, ReportCell
 from dashboard.kpi.rules import is_percent
-from dashboard.kpi.status import label as status_label
 from dashboard.kpi.values import KpiSnapshot
+from dashboard.messages import label, quarter_label, report_deadline, t
 
 from .formatting import month_label, vn_date, vn_number
-from .i18n import quarter_label, report_deadline, t
-from .theme import AMBER, BLUE, GREEN, GREY, KPI_COLOR, RED, STATUS_COLOR, STATUS_SYMBOL, kpi_label
+from .theme import AMBER, BLUE, GREEN, GREY, KPI_COLOR, RED, STATUS_COLOR, STATUS_SYMBOL
 
 FONT = "Open Sans, Liberation Sans, Noto Sans, Arial, sans-serif"
 OPS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
@@ -92,7 +91,7 @@ def gauge(snap: KpiSnapshot, lang: str = "vi", dark: bool = False, height: int =
         },
         "title": {
             "text": f"{_plot(short_name(ind, lang))}<br><span style='font-size:0.75em'>{t('target', lang)} "
-            f"{_plot(target_text(ind, lang))} · {kpi_label(snap.status, lang)}</span>",
+            f"{_plot(target_text(ind, lang))} · {label('kpi_state', snap.status, lang)}</span>",
             "font": {"size": max(12, height * 0.065)},
         },
     }
@@ -319,7 +318,7 @@ def timeline(tasks: list[dict], year: int, today: date, group_by: str = "agency"
                 "y": [[groups[i] for i in idx], [labels[i] for i in idx]],
                 "x": [ordered[i]["due_date"] for i in idx],
                 "mode": "markers",
-                "name": status_label(status_key, lang),
+                "name": label("status", status_key, lang),
                 "marker": {
                     "color": color,
                     "size": 12,
@@ -401,7 +400,7 @@ def report_grid(cells: list[ReportCell], names: dict[int, str], lang: str = "vi"
             row_t.append(REPORT_TEXT[c.status] if c else "")
         z.append(row_z)
         text.append(row_t)
-    legend = {"vi": f"✔ đúng hạn ({deadline}) · ◷ nộp muộn · ✖ chưa nộp", "en": f"✔ {deadline} · ◷ late · ✖ missing"}
+    legend = t("report_legend", lang, deadline=deadline)
     trace = {
         "type": "heatmap",
         "z": z,
@@ -421,7 +420,7 @@ def report_grid(cells: list[ReportCell], names: dict[int, str], lang: str = "vi"
     layout = _layout(
         lang,
         height=max(200, 60 + 22 * len(agencies)),
-        title={"text": legend.get(lang, legend["vi"]), "font": {"size": 13}},
+        title={"text": legend, "font": {"size": 13}},
         yaxis={"autorange": "reversed", "tickfont": {"size": 11}},
         xaxis={"side": "top"},
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
@@ -453,7 +452,7 @@ def quarter_bars(tasks: list[dict], year: int, lang: str = "vi", dark: bool = Fa
                     "type": "bar",
                     "x": xs,
                     "y": ys,
-                    "name": status_label(status_key, lang),
+                    "name": label("status", status_key, lang),
                     "marker": {"color": color},
                     "text": [y or "" for y in ys],
                     "textposition": "inside",

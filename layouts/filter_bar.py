@@ -6,10 +6,8 @@ import dash_bootstrap_components as dbc
 from dash import dcc
 
 from dashboard.kpi.status import STATUSES
-from dashboard.kpi.status import label as status_label
+from dashboard.messages import label, quarter_label, t
 from dashboard.reads.filters import Filters
-
-from .i18n import quarter_label, t
 
 KIND_ORDER = {"department": 0, "office": 1, "police": 2, "other": 3, "commune": 4, "group": 5}
 
@@ -24,7 +22,7 @@ def filter_bar(f: Filters, plans: list[dict], agencies: list[dict], sections: li
         for a in sorted(agencies, key=lambda a: (KIND_ORDER.get(a["kind"], 9), a["name"]))
     ]
     section_opts = [{"label": s, "value": s} for s in sections]
-    status_opts = [{"label": status_label(s, lang), "value": s} for s in STATUSES]
+    status_opts = [{"label": label("status", s, lang), "value": s} for s in STATUSES]
     quarter_opts = [{"label": quarter_label(q, lang), "value": q} for q in range(1, 5)]
 
     def field(label: str, control, width: dict) -> dbc.Col:  # noqa: ANN001

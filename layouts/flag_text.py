@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dashboard.kpi import red_flags as rf
 from dashboard.kpi.red_flags import Flag
+from dashboard.messages import t
 
 from .formatting import month_label, vn_date, with_unit
-from .i18n import t
 
 
 def flag_detail(fl: Flag, lang: str) -> str:

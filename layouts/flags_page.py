@@ -9,9 +9,9 @@ from dash import html
 
 from dashboard.kpi import red_flags as rf
 from dashboard.kpi.red_flags import Flag
+from dashboard.messages import label, t
 from dashboard.reads.filters import Filters
 
-from .i18n import t
 from .theme import FLAG_COLOR, FLAG_ICON
 from .widgets import (
     export_buttons,
@@ -28,7 +28,7 @@ def flags_page(plan: dict, today: date, flags: list[Flag], counts: dict[str, int
                 html.Div(
                     [
                         html.Div(str(counts.get(kind, 0)), className="flag-count", id=f"flag-count-{kind}"),
-                        html.Div(f"{FLAG_ICON[kind]} {rf.label(kind, lang)}", className="small"),
+                        html.Div(f"{FLAG_ICON[kind]} {label('flag', kind, lang)}", className="small"),
                     ],
                     className="flag-tile",
                     style={"borderColor": FLAG_COLOR[kind]},

@@ -8,60 +8,36 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.kpi.status import REPORTED
-from dashboard.kpi.status import label as status_label
+from dashboard.messages import label, t
 
 from .formatting import month_label, vn_date
 from .widgets import empty, status_badge
 
-ACTION_LABELS = {
-    "task.update": "Cập nhật nhiệm vụ",
-    "task.note": "Ghi chú nhiệm vụ",
-    "figure.create": "Nhập số liệu",
-    "figure.update": "Sửa số liệu",
-    "user.create": "Tạo tài khoản",
-    "user.disable": "Khóa tài khoản",
-    "user.enable": "Mở khóa tài khoản",
-    "user.reset_password": "Đặt lại mật khẩu",
-    "user.change_password": "Đổi mật khẩu",
-    "kiosk.create": "Tạo mã màn hình",
-    "kiosk.revoke": "Thu hồi mã màn hình",
-}
-FIELD_LABELS = {
-    "status": "trạng thái",
-    "progress": "tiến độ",
-    "completed_on": "ngày hoàn thành",
-    "note": "ghi chú",
-    "evidence_url": "minh chứng",
-    "numerator": "tử số",
-    "denominator": "mẫu số",
-    "value": "giá trị",
-    "active": "hoạt động",
-    "version": "phiên bản",
-}
 
-
-def mywork_page(agency: dict, plan: dict, months: list[date], month: date, read_only: bool) -> html.Div:
+def mywork_page(
+    agency: dict, plan: dict, months: list[date], month: date, read_only: bool, lang: str = "vi"
+) -> html.Div:
     """The frame; tasks, figures and history are filled by their callbacks."""
     month_opts = [{"label": month_label(m), "value": m.isoformat()} for m in reversed(months)]
     return html.Div(
         [
-            dcc.Store(id="mw-context", data={"agency_id": agency["id"], "plan_id": plan["id"]}),
+            dcc.Store(id="mw-context", data={"agency_id": agency["id"], "plan_id": plan["id"], "lang": lang}),
             dcc.Store(id="mw-saved", data=0),
             dcc.Store(id="mw-edit", data={}),
             dcc.Store(id="mw-fig-versions", data={}),
             dcc.Store(id="mw-upload-data", data=None),
-            html.H1(f"Việc của tôi · {agency['name']}", className="h4", id="mywork-title"),
+            html.H1(f"{t('nav_mywork', lang)} · {agency['name']}", className="h4", id="mywork-title"),
             html.P(plan["title"], className="text-muted small"),
-            dbc.Alert("Tài khoản này chỉ được xem.", color="secondary", id="mw-read-only") if read_only else None,
-            html.H2("Nhiệm vụ", className="h5 mt-3"),
+            dbc.Alert(t("mw.read_only", lang), color="secondary", id="mw-read-only") if read_only else None,
+            html.H2(t("tasks", lang), className="h5 mt-3"),
             html.Div(id="mw-tasks"),
-            task_modal(),
-            html.H2("Số liệu chỉ tiêu hằng tháng", className="h5 mt-4"),
+            task_modal(lang),
+            html.H2(t("mw.figures_title", lang), className="h5 mt-4"),
             dbc.Row(
                 [
                     dbc.Col(
                         [
-                            dbc.Label("Tháng báo cáo", html_for="mw-month"),
+                            dbc.Label(t("mw.month", lang), html_for="mw-month"),
                             dcc.Dropdown(id="mw-month", options=month_opts, value=month.isoformat(), clearable=False),
                         ],
                         xs=12,
@@ -71,64 +47,64 @@ def mywork_page(agency: dict, plan: dict, months: list[date], month: date, read_
                 className="mb-2",
             ),
             html.Div(id="mw-figures"),
-            dbc.Button("Lưu số liệu", id="mw-save-figures", color="primary", className="mt-2", disabled=read_only),
-            html.Div(id="mw-figures-feedback", className="mt-2"),
-            html.H3("Nhập bằng tệp Excel", className="h6 mt-4"),
-            html.P(
-                "Tải mẫu của đơn vị cho tháng đang chọn, điền số liệu, rồi tải lên: trang sẽ kiểm tra từng dòng "
-                "trước khi lưu.",
-                className="small text-muted",
+            dbc.Button(
+                t("mw.save_figures", lang), id="mw-save-figures", color="primary", className="mt-2", disabled=read_only
             ),
-            dbc.Button("Tải mẫu Excel", id="mw-template-btn", color="secondary", outline=True, className="me-2"),
+            html.Div(id="mw-figures-feedback", className="mt-2"),
+            html.H3(t("mw.excel_title", lang), className="h6 mt-4"),
+            html.P(t("mw.excel_help", lang), className="small text-muted"),
+            dbc.Button(t("mw.template", lang), id="mw-template-btn", color="secondary", outline=True, className="me-2"),
             dcc.Download(id="mw-template"),
             dcc.Upload(
                 id="mw-upload",
-                children=html.Div(["Kéo thả hoặc ", html.A("chọn tệp .xlsx", href="#")]),
+                children=html.Div([t("drop_or", lang), html.A(t("mw.choose_xlsx", lang), href="#")]),
                 className="upload-box mt-2",
                 accept=".xlsx",
                 max_size=5 * 1024 * 1024,
                 disabled=read_only,
             ),
             html.Div(id="mw-preview", className="mt-2"),
-            dbc.Button("Lưu số liệu từ tệp", id="mw-upload-save", color="primary", disabled=True, className="mt-2"),
+            dbc.Button(
+                t("mw.save_upload", lang), id="mw-upload-save", color="primary", disabled=True, className="mt-2"
+            ),
             html.Div(id="mw-upload-feedback", className="mt-2"),
-            html.H2("Lịch sử thay đổi", className="h5 mt-4"),
+            html.H2(t("mw.history", lang), className="h5 mt-4"),
             html.Div(id="mw-history"),
         ],
         id="mywork",
     )
 
 
-def task_modal() -> dbc.Modal:
-    status_opts = [{"label": status_label(s), "value": s} for s in REPORTED]
+def task_modal(lang: str = "vi") -> dbc.Modal:
+    status_opts = [{"label": label("status", s, lang), "value": s} for s in REPORTED]
     return dbc.Modal(
         [
             dbc.ModalHeader(dbc.ModalTitle(id="mw-modal-title")),
             dbc.ModalBody(
                 [
                     html.Div(id="mw-modal-task", className="small text-muted mb-2"),
-                    dbc.Label("Trạng thái", html_for="mw-status"),
+                    dbc.Label(t("status", lang), html_for="mw-status"),
                     dcc.Dropdown(id="mw-status", options=status_opts, clearable=False),
-                    dbc.Label("Tiến độ (%)", html_for="mw-progress", className="mt-2"),
+                    dbc.Label(t("col.progress", lang), html_for="mw-progress", className="mt-2"),
                     dbc.Input(id="mw-progress", type="text", inputMode="numeric", placeholder="0-100"),
                     dbc.FormFeedback(id="mw-progress-error", type="invalid"),
-                    dbc.Label("Ngày hoàn thành", html_for="mw-completed", className="mt-2"),
+                    dbc.Label(t("mw.completed_on", lang), html_for="mw-completed", className="mt-2"),
                     dcc.DatePickerSingle(
                         id="mw-completed", display_format="DD/MM/YYYY", clearable=True, placeholder="dd/mm/yyyy"
                     ),
                     html.Br(),
-                    dbc.Label("Đường dẫn minh chứng (http/https)", html_for="mw-evidence", className="mt-2"),
+                    dbc.Label(t("mw.evidence", lang), html_for="mw-evidence", className="mt-2"),
                     dbc.Input(id="mw-evidence", type="url", placeholder="https://..."),
                     dbc.FormFeedback(id="mw-evidence-error", type="invalid"),
-                    dbc.Label("Ghi chú", html_for="mw-note", className="mt-2"),
+                    dbc.Label(t("mw.note", lang), html_for="mw-note", className="mt-2"),
                     dbc.Textarea(id="mw-note", rows=3, maxLength=2000),
                     html.Div(id="mw-task-feedback", className="mt-2"),
                 ]
             ),
             dbc.ModalFooter(
                 [
-                    dbc.Button("Đóng", id="mw-cancel", color="secondary", outline=True),
-                    dbc.Button("Lưu", id="mw-save-task", color="primary"),
+                    dbc.Button(t("close", lang), id="mw-cancel", color="secondary", outline=True),
+                    dbc.Button(t("save", lang), id="mw-save-task", color="primary"),
                 ]
             ),
         ],
@@ -138,7 +114,9 @@ def task_modal() -> dbc.Modal:
     )
 
 
-def tasks_table(lead: list[dict], others: list[dict], relation: dict[int, str], read_only: bool) -> html.Div:
+def tasks_table(
+    lead: list[dict], others: list[dict], relation: dict[int, str], read_only: bool, lang: str = "vi"
+) -> html.Div:
     """The agency's tasks: those it leads with an update button, the others with a note button."""
 
     def rows(tasks: list[dict]) -> list:
@@ -149,7 +127,7 @@ def tasks_table(lead: list[dict], others: list[dict], relation: dict[int, str], 
                 action = None
             elif rel == "lead":
                 action = dbc.Button(
-                    "Cập nhật",
+                    t("mw.update", lang),
                     id={"type": "mw-edit", "index": tk["id"]},
                     size="sm",
                     color="primary",
@@ -157,7 +135,7 @@ def tasks_table(lead: list[dict], others: list[dict], relation: dict[int, str], 
                 )
             else:
                 action = dbc.Button(
-                    "Ghi chú",
+                    t("mw.note", lang),
                     id={"type": "mw-note", "index": tk["id"]},
                     size="sm",
                     color="secondary",
@@ -171,7 +149,7 @@ def tasks_table(lead: list[dict], others: list[dict], relation: dict[int, str], 
                         html.Td([tk["name"], html.Div(tk["last_note"] or "", className="small text-muted")]),
                         html.Td(tk["deadline_text"] or "—"),
                         html.Td(vn_date(tk["due_date"]), className="text-nowrap"),
-                        html.Td(status_badge(tk["status"], "vi")),
+                        html.Td(status_badge(tk["status"], lang)),
                         html.Td(f"{tk['progress']} %", className="text-nowrap"),
                         html.Td(action),
                     ],
@@ -180,16 +158,17 @@ def tasks_table(lead: list[dict], others: list[dict], relation: dict[int, str], 
             )
         return out
 
-    head = html.Thead(html.Tr([html.Th(h) for h in ("Mã", "Nhiệm vụ", "Thời hạn", "Hạn", "Trạng thái", "Tiến độ", "")]))
+    keys = ("code", "task", "deadline", "due", "status", "progress")
+    head = html.Thead(html.Tr([html.Th(h) for h in [*(t(k, lang) for k in keys), ""]]))
     parts = [
-        html.H3(f"Chủ trì ({len(lead)})", className="h6"),
+        html.H3(t("mw.leads", lang, n=len(lead)), className="h6"),
         dbc.Table([head, html.Tbody(rows(lead))], size="sm", bordered=True, responsive=True, id="mw-lead-table")
         if lead
-        else empty("Đơn vị không chủ trì nhiệm vụ nào của kế hoạch này.", "mw-no-lead"),
-        html.H3(f"Phối hợp hoặc thực hiện chung ({len(others)})", className="h6 mt-3"),
+        else empty(t("mw.no_lead", lang), "mw-no-lead"),
+        html.H3(t("mw.others", lang, n=len(others)), className="h6 mt-3"),
         dbc.Table([head, html.Tbody(rows(others))], size="sm", bordered=True, responsive=True, id="mw-other-table")
         if others
-        else empty("Không có.", "mw-no-other"),
+        else empty(t("none", lang), "mw-no-other"),
     ]
     return html.Div(parts)
 
@@ -202,12 +181,16 @@ def _shown(value: object) -> str:
 
 
 def figures_form(
-    indicators: list[dict], existing: dict[int, dict], read_only: bool, fed: dict[int, str] | None = None
+    indicators: list[dict],
+    existing: dict[int, dict],
+    read_only: bool,
+    fed: dict[int, str] | None = None,
+    lang: str = "vi",
 ) -> html.Div:
     """One row per KPI the agency reports: numerator and denominator, or a value, and the row's own error.
     A KPI that a SQL source feeds is shown with its figures but cannot be typed."""
     if not indicators:
-        return empty("Đơn vị không báo cáo chỉ tiêu nào của kế hoạch này.", "mw-no-figures")
+        return empty(t("mw.no_figures", lang), "mw-no-figures")
     fed = fed or {}
 
     def cell(kind: str, ind: dict, value: object, shown: bool, placeholder: str) -> html.Td:
@@ -230,14 +213,14 @@ def figures_form(
         m = existing.get(ind["id"], {})
         ratio = bool(ind["is_ratio"])
         inputs = [
-            cell("fig-num", ind, m.get("numerator"), ratio, "tử số"),
-            cell("fig-den", ind, m.get("denominator"), ratio, "mẫu số"),
-            cell("fig-val", ind, m.get("value"), not ratio, "giá trị"),
+            cell("fig-num", ind, m.get("numerator"), ratio, t("field.numerator", lang)),
+            cell("fig-den", ind, m.get("denominator"), ratio, t("field.denominator", lang)),
+            cell("fig-val", ind, m.get("value"), not ratio, t("field.value", lang)),
         ]
         source = fed.get(ind["id"])
         name = [
             ind["name"],
-            html.Div(f"Tự động từ {source}: không nhập tay", className="badge bg-info text-dark mt-1 d-block text-wrap")
+            html.Div(t("mw.fed", lang, source=source), className="badge bg-info text-dark mt-1 d-block text-wrap")
             if source
             else None,
         ]
@@ -248,20 +231,18 @@ def figures_form(
                 id=f"mw-fig-row-{ind['id']}",
             )
         )
-    head = html.Thead(
-        html.Tr([html.Th(h) for h in ("Mã", "Chỉ tiêu", "Đơn vị", "Tử số", "Mẫu số", "Giá trị", "Kiểm tra")])
-    )
+    keys = ("code", "kpi", "unit", "mw.numerator", "mw.denominator", "mw.value", "mw.check")
+    head = html.Thead(html.Tr([html.Th(t(k, lang)) for k in keys]))
     return dbc.Table([head, html.Tbody(body)], size="sm", bordered=True, responsive=True, id="mw-figures-table")
 
 
-def preview(upload) -> html.Div:  # noqa: ANN001
+def preview(upload, lang: str = "vi") -> html.Div:  # noqa: ANN001
     """The parsed upload, row by row, with what is wrong."""
-    problems = [dbc.Alert(e, color="danger", className="py-1 mb-1") for e in upload.errors]
+    problems = [dbc.Alert(t(e, lang), color="danger", className="py-1 mb-1") for e in upload.errors]
     if not upload.rows:
         return html.Div(problems, id="mw-preview-errors")
-    head = html.Thead(
-        html.Tr([html.Th(h) for h in ("Dòng", "Mã", "Chỉ tiêu", "Tử số", "Mẫu số", "Giá trị", "Kiểm tra")])
-    )
+    keys = ("mw.row", "code", "kpi", "mw.numerator", "mw.denominator", "mw.value", "mw.check")
+    head = html.Thead(html.Tr([html.Th(t(k, lang)) for k in keys]))
     body = [
         html.Tr(
             [
@@ -271,34 +252,38 @@ def preview(upload) -> html.Div:  # noqa: ANN001
                 html.Td("" if r.numerator is None else f"{r.numerator:g}"),
                 html.Td("" if r.denominator is None else f"{r.denominator:g}"),
                 html.Td("" if r.value is None else f"{r.value:g}"),
-                html.Td(r.error or "✔ hợp lệ", className="text-danger" if r.error else "text-success"),
+                html.Td(
+                    t(r.error, lang) if r.error else t("mw.valid", lang),
+                    className="text-danger" if r.error else "text-success",
+                ),
             ],
             className="table-danger" if r.error else "",
         )
         for r in upload.rows
     ]
     summary = (
-        dbc.Alert(f"{len(upload.rows)} dòng hợp lệ. Bấm “Lưu số liệu từ tệp” để lưu.", color="success")
+        dbc.Alert(t("mw.upload_ok", lang, n=len(upload.rows)), color="success")
         if upload.ok
-        else dbc.Alert("Tệp có lỗi: sửa các dòng đánh dấu đỏ rồi tải lên lại. Chưa có gì được lưu.", color="danger")
+        else dbc.Alert(t("mw.upload_bad", lang), color="danger")
     )
     return html.Div(
         [*problems, summary, dbc.Table([head, html.Tbody(body)], size="sm", bordered=True, id="mw-preview-table")]
     )
 
 
-def _describe(values: dict) -> str:
+def describe(values: dict, lang: str = "vi") -> str:
+    """Changed fields in words: "trạng thái: done, tiến độ: 40"."""
     return ", ".join(
-        f"{FIELD_LABELS.get(k, k)}: {v if v not in (None, '') else '—'}"
+        f"{label('field', k, lang)}: {v if v not in (None, '') else '—'}"
         for k, v in values.items()
         if k not in ("updated_by", "indicator", "month")
     )
 
 
-def history_table(entries: list[dict], names: dict[tuple[str, int], str]) -> html.Div:
+def history_table(entries: list[dict], names: dict[tuple[str, int], str], lang: str = "vi") -> html.Div:
     """Who changed what, when, from what to what."""
     if not entries:
-        return empty("Chưa có thay đổi nào.", "mw-no-history")
+        return empty(t("mw.no_history", lang), "mw-no-history")
     rows = []
     for e in entries:
         before, after = e["before"], e["after"]
@@ -308,12 +293,13 @@ def history_table(entries: list[dict], names: dict[tuple[str, int], str]) -> htm
                 [
                     html.Td(e["at"].strftime("%d/%m/%Y %H:%M"), className="text-nowrap"),
                     html.Td(e["username"]),
-                    html.Td(ACTION_LABELS.get(e["action"], e["action"])),
+                    html.Td(label("action", e["action"], lang)),
                     html.Td(names.get((e["entity"], e["entity_id"]), "")),
-                    html.Td(_describe({k: before.get(k) for k in changed}) if before else ""),
-                    html.Td(_describe(changed)),
+                    html.Td(describe({k: before.get(k) for k in changed}, lang) if before else ""),
+                    html.Td(describe(changed, lang)),
                 ]
             )
         )
-    head = html.Thead(html.Tr([html.Th(h) for h in ("Lúc", "Người thực hiện", "Việc", "Đối tượng", "Trước", "Sau")]))
+    keys = ("mw.at", "mw.by", "mw.action", "mw.subject", "mw.before", "mw.after")
+    head = html.Thead(html.Tr([html.Th(t(k, lang)) for k in keys]))
     return dbc.Table([head, html.Tbody(rows)], size="sm", bordered=True, responsive=True, id="history-table")

@@ -7,9 +7,10 @@ from datetime import datetime
 import dash_bootstrap_components as dbc
 from dash import html
 
+from dashboard.messages import t
+
 from . import charts
 from .formatting import with_unit
-from .i18n import t
 from .plain_html import element, link
 from .widgets import (
     empty,

@@ -8,10 +8,10 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard.kpi.values import KpiSnapshot
+from dashboard.messages import t
 from dashboard.reads.filters import Filters
 
 from . import charts
-from .i18n import t
 from .widgets import (
     chart_name,
     empty,

@@ -6,10 +6,10 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import routes
+from dashboard.messages import t
 from dashboard.reads.filters import Filters
 
 from .formatting import vn_date
-from .i18n import t
 
 
 def root(poll_seconds: float = 60) -> html.Div:

@@ -41,24 +41,6 @@ STATUS_SYMBOL = {  # plotly marker symbols, so status reads without colour too
 }
 KPI_COLOR = {kpi.ON_TARGET: GREEN, kpi.NEAR_TARGET: AMBER, kpi.BELOW_TARGET: RED, kpi.NO_DATA: GREY}
 KPI_ICON = {kpi.ON_TARGET: "✔", kpi.NEAR_TARGET: "◐", kpi.BELOW_TARGET: "✖", kpi.NO_DATA: "—"}
-KPI_LABEL = {
-    "vi": {
-        kpi.ON_TARGET: "Đạt",
-        kpi.NEAR_TARGET: "Gần đạt",
-        kpi.BELOW_TARGET: "Chưa đạt",
-        kpi.NO_DATA: "Chưa có số liệu",
-    },
-    "en": {
-        kpi.ON_TARGET: "On target",
-        kpi.NEAR_TARGET: "Near target",
-        kpi.BELOW_TARGET: "Below target",
-        kpi.NO_DATA: "No data",
-    },
-}
 TREND_ICON = {"up": "▲", "down": "▼", "flat": "▶", None: ""}
 FLAG_COLOR = {rf.OVERDUE_TASK: RED, rf.MISSING_REPORT: AMBER, rf.KPI_BELOW: RED, rf.DUE_SOON: BLUE, rf.UNCLEAR: GREY}
 FLAG_ICON = {rf.OVERDUE_TASK: "⚠", rf.MISSING_REPORT: "✉", rf.KPI_BELOW: "✖", rf.DUE_SOON: "◷", rf.UNCLEAR: "?"}
-
-
-def kpi_label(state: str, lang: str = "vi") -> str:
-    return KPI_LABEL.get(lang, KPI_LABEL["vi"])[state]

@@ -8,10 +8,10 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard.kpi.reporting import ReportCell
+from dashboard.messages import report_deadline, t
 from dashboard.reads.filters import Filters
 
 from . import charts
-from .i18n import report_deadline, t
 from .widgets import (
     chart_name,
     empty,

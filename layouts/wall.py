@@ -11,11 +11,11 @@ from dashboard.kpi import red_flags as rf
 from dashboard.kpi.red_flags import Flag
 from dashboard.kpi.status import is_finished
 from dashboard.kpi.values import KpiSnapshot
+from dashboard.messages import label, quarter_label, t
 
 from . import charts
 from .flag_text import flag_detail
 from .formatting import vn_date, vn_percent
-from .i18n import quarter_label, t
 from .theme import FLAG_COLOR, FLAG_ICON, GREEN, RED
 
 VIEWS = ("wall_overview", "wall_flags", "wall_timeline", "wall_ranking")
@@ -82,7 +82,10 @@ def overview_view(heads: list[KpiSnapshot], counts: Counter, tasks: list[dict], 
     tiles = html.Div(
         [
             _tile(
-                counts.get(kind, 0), f"{FLAG_ICON[kind]} {rf.label(kind, lang)}", FLAG_COLOR[kind], f"wall-count-{kind}"
+                counts.get(kind, 0),
+                f"{FLAG_ICON[kind]} {label('flag', kind, lang)}",
+                FLAG_COLOR[kind],
+                f"wall-count-{kind}",
             )
             for kind in rf.KINDS  # every kind, "06 rõ" too: the tiles add up to the flags the wall pages through
         ],
@@ -125,7 +128,7 @@ def _flag_row(fl: Flag, lang: str) -> html.Div:
                     html.Div(fl.title, className="wall-flag-title"),
                     html.Div(
                         [
-                            html.Span(rf.label(fl.kind, lang), style={"color": FLAG_COLOR[fl.kind]}),
+                            html.Span(label("flag", fl.kind, lang), style={"color": FLAG_COLOR[fl.kind]}),
                             " · ",
                             "; ".join(fl.agencies[:2]) if fl.kind != rf.MISSING_REPORT else "",
                             " · ",

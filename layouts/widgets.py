@@ -9,9 +9,8 @@ from dash import dcc, html
 
 from dashboard.kpi import red_flags as rf
 from dashboard.kpi.red_flags import Flag
-from dashboard.kpi.rules import AGGREGATION_LABELS
-from dashboard.kpi.status import label as status_label
 from dashboard.kpi.values import KpiSnapshot
+from dashboard.messages import label, t
 from dashboard.reads.filters import Filters
 from dashboard.sources.refresh import Freshness
 from dashboard.text import slug
@@ -19,9 +18,8 @@ from dashboard.text import slug
 from . import charts
 from .flag_text import flag_detail
 from .formatting import age_words, vn_date, with_unit
-from .i18n import t
 from .plain_html import BOOTSTRAP, element
-from .theme import FLAG_COLOR, FLAG_ICON, KPI_COLOR, KPI_ICON, STATUS_COLOR, STATUS_ICON, TREND_ICON, kpi_label
+from .theme import FLAG_COLOR, FLAG_ICON, KPI_COLOR, KPI_ICON, STATUS_COLOR, STATUS_ICON, TREND_ICON
 
 
 def chart_name(what: str, plan: dict, today: date) -> str:
@@ -77,7 +75,7 @@ def empty(text: str, element_id: str | None = None) -> dbc.Alert:
 
 def status_badge(status: str, lang: str) -> html.Span:
     return html.Span(
-        f"{STATUS_ICON[status]} {status_label(status, lang)}",
+        f"{STATUS_ICON[status]} {label('status', status, lang)}",
         className="status-badge",
         style={"backgroundColor": STATUS_COLOR[status]},
         **{"data-status": status},
@@ -86,7 +84,7 @@ def status_badge(status: str, lang: str) -> html.Span:
 
 def kpi_badge(state: str, lang: str) -> html.Span:
     return html.Span(
-        f"{KPI_ICON[state]} {kpi_label(state, lang)}",
+        f"{KPI_ICON[state]} {label('kpi_state', state, lang)}",
         className="status-badge",
         style={"backgroundColor": KPI_COLOR[state]},
         **{"data-kpi-status": state},
@@ -174,7 +172,7 @@ def kpi_table(snaps: list[KpiSnapshot], lang: str) -> html.Div:
                     html.Td(kpi_badge(s.status, lang)),
                     html.Td("; ".join(ind["lead_agencies"])),
                     html.Td(
-                        AGGREGATION_LABELS[lang if lang == "en" else "vi"].get(ind.get("aggregation"), ""),
+                        label("aggregation", ind.get("aggregation"), lang),
                         className="small",
                     ),
                 ]
@@ -233,7 +231,7 @@ def flag_list(flags: list[Flag], lang: str, list_id: str = "flag-list", limit: i
                         [
                             element(
                                 "Span",
-                                f"{FLAG_ICON[fl.kind]} {rf.label(fl.kind, lang)}",
+                                f"{FLAG_ICON[fl.kind]} {label('flag', fl.kind, lang)}",
                                 className="flag-kind",
                                 style={"backgroundColor": FLAG_COLOR[fl.kind]},
                             ),

@@ -19,8 +19,9 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from dashboard.exports.figures_template import SHEET as FIGURES_SHEET
 from dashboard.importers.spreadsheet import INDICATOR_COLUMNS, KPI_SHEET, PLAN_SHEET, TASK_COLUMNS, TASK_SHEET
+
+FIGURES_SHEET = "Số liệu"  # the template's sheet, as a Vietnamese user sees it
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT_PLAN = ROOT / "data" / "plans" / "thai-nguyen-kh-2026.txt"

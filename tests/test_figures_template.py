@@ -73,7 +73,7 @@ def test_row_level_errors(setup) -> None:  # noqa: ANN001
         NOV,
     )
     assert not up.ok
-    errors = {r.code: r.error for r in up.rows}
+    errors = {r.code: str(r.error) for r in up.rows}
     assert errors["3"] == "Chỉ tiêu 3: tử số (1100) lớn hơn mẫu số (1000)."
     assert errors["10"] == "Chỉ tiêu 10: tử số, mẫu số và giá trị phải là số."
     assert errors["16"] == "Chỉ tiêu 16: giá trị không được âm (đã nhập -2)."
@@ -84,9 +84,9 @@ def test_file_level_problems(setup) -> None:  # noqa: ANN001
     agency, inds = setup
     tpl = build_template(inds, agency.id, agency.name, NOV, {})
     other_agency = read_upload(filled(tpl, {"3": (1, 2, None)}), "f.xlsx", inds, agency.id + 1, NOV)
-    assert any("đơn vị khác" in e for e in other_agency.errors)
+    assert any("đơn vị khác" in str(e) for e in other_agency.errors)
     other_month = read_upload(filled(tpl, {"3": (1, 2, None)}), "f.xlsx", inds, agency.id, date(2026, 10, 1))
-    assert any("không phải tháng 10/2026" in e for e in other_month.errors)
-    assert read_upload(b"", "rong.xlsx", inds, agency.id, NOV).errors == ["rong.xlsx: tệp rỗng."]
-    assert "không phải tệp Excel" in read_upload(b"%PDF-1.4 ...", "a.pdf", inds, agency.id, NOV).errors[0]
-    assert "chưa có số liệu" in read_upload(tpl, "trong.xlsx", inds, agency.id, NOV).errors[0]
+    assert any("không phải tháng 10/2026" in str(e) for e in other_month.errors)
+    assert list(map(str, read_upload(b"", "rong.xlsx", inds, agency.id, NOV).errors)) == ["rong.xlsx: tệp rỗng."]
+    assert "không phải tệp Excel" in str(read_upload(b"%PDF-1.4 ...", "a.pdf", inds, agency.id, NOV).errors[0])
+    assert "chưa có số liệu" in str(read_upload(tpl, "trong.xlsx", inds, agency.id, NOV).errors[0])

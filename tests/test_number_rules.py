@@ -15,12 +15,12 @@ from dashboard.kpi.red_flags import KPI_BELOW, Flag
 from dashboard.kpi.reporting import LATE, MISSING, ON_TIME, PENDING, deadline_of, report_grid
 from dashboard.kpi.rules import PROVINCE, RATIO, SUM, default_aggregation, parse_aggregation
 from dashboard.kpi.values import Figure, combine, snapshot
+from dashboard.messages import report_deadline
 from dashboard.store.models import Indicator
 from dashboard.text import same_spelling, tone_key
 from dashboard.updates import FigureInput, TaskChange, parse_amount, validate_figure, validate_task_change
 from layouts.flag_text import flag_detail
 from layouts.formatting import age_words
-from layouts.i18n import report_deadline
 
 # --- one clock ------------------------------------------------------------------------------------
 
@@ -289,7 +289,7 @@ def test_what_is_not_an_amount(raw: object) -> None:
 )
 def test_bad_progress_is_refused_not_stored_as_zero(progress: object, fragment: str) -> None:
     errors = validate_task_change(TaskChange("in_progress", progress, date(2026, 11, 1)), date(2026, 11, 27))
-    assert fragment in errors["progress"]
+    assert fragment in str(errors["progress"])
 
 
 def test_good_progress_passes() -> None:
@@ -317,14 +317,14 @@ def kpi(is_ratio: bool = True, unit: str = "%") -> Indicator:
     ],
 )
 def test_figure_messages_name_the_kpi_and_what_is_wrong(figure: FigureInput, message: str) -> None:
-    assert validate_figure(kpi(), figure).startswith(message)
+    assert str(validate_figure(kpi(), figure)).startswith(message)
 
 
 def test_plain_value_messages() -> None:
-    assert validate_figure(kpi(False, "%"), FigureInput(7, value=120)) == (
+    assert str(validate_figure(kpi(False, "%"), FigureInput(7, value=120))) == (
         "Chỉ tiêu 7: giá trị phần trăm phải từ 0 đến 100 (đã nhập 120)."
     )
-    assert validate_figure(kpi(False, "Sản phẩm"), FigureInput(7, value=-1)) == (
+    assert str(validate_figure(kpi(False, "Sản phẩm"), FigureInput(7, value=-1))) == (
         "Chỉ tiêu 7: giá trị không được âm (đã nhập -1)."
     )
     assert validate_figure(kpi(False, "Sản phẩm"), FigureInput(7, value=12)) is None

@@ -117,7 +117,7 @@ def test_a_source_fed_kpi_takes_no_typed_figure(app) -> None:  # noqa: ANN001
         typed = s.scalar(select(Indicator).where(Indicator.plan_id == 1, Indicator.code == "4"))
         with pytest.raises(ValidationFailed) as err:
             save_figures(s, who, who.agency_id, date(2026, 11, 1), [FigureInput(fed.id, 5, 10)], TODAY, "form", sources)
-        message = next(iter(err.value.errors.values()))
+        message = str(next(iter(err.value.errors.values())))
         assert message == (
             f"Chỉ tiêu {fed.code} được cập nhật tự động từ Hệ thống thông tin giải quyết TTHC (một cửa điện tử); "
             "không nhập tay số liệu này."
@@ -139,7 +139,7 @@ def test_a_source_fed_kpi_takes_no_typed_figure(app) -> None:  # noqa: ANN001
     ws.parent.save(out)
     with transaction(engine_of(app)) as s:
         up = read_upload(out.getvalue(), "so-lieu.xlsx", inds, who.agency_id, date(2026, 11, 1), fed_map)
-    assert not up.ok and any("cập nhật tự động từ" in (r.error or "") for r in up.rows)
+    assert not up.ok and any("cập nhật tự động từ" in str(r.error or "") for r in up.rows)
     # the form shows the KPI with its source and without an input to type in
     client = login(app, "sokhcn.thainguyen")
     resp = call(

@@ -33,13 +33,14 @@ from dashboard.accounts.users import (
     open_session,
     session_user,
 )
+from dashboard.messages import LANGS, Message, msg, t
 from dashboard.routes import kiosk_may_open
 from dashboard.store.database import DB_UNAVAILABLE, transaction
 from dashboard.store.models import User
 
 OPEN_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico", "/login", "/healthz")
 DASH_ENDPOINTS = ("/_dash-layout", "/_dash-dependencies", "/_dash-update-component")
-GENERIC_ERROR = "Tên đăng nhập hoặc mật khẩu không đúng."
+GENERIC_ERROR = "auth.wrong"
 LOGIN_LIMIT = "10 per minute;60 per hour"
 
 
@@ -181,7 +182,7 @@ def init_auth(
     @server.errorhandler(429)
     def _too_many(_e):  # noqa: ANN001, ANN202
         if request.path.startswith("/login"):
-            return _login_page("Bạn đã thử đăng nhập quá nhiều lần. Hãy đợi một phút rồi thử lại.", status=429)
+            return _login_page(msg("auth.too_many"), status=429)
         return jsonify(error="too many requests"), 429
 
 
@@ -214,7 +215,7 @@ def _guard() -> Response | None:
             # A one-time password from the admin's sheet opens the password form and nothing else.
             if path.startswith("/_"):
                 return jsonify(error="password change required"), 403
-            return redirect("/doi-mat-khau")
+            return redirect("/doi-mat-khau" + ("?lang=en" if request.args.get("lang") == "en" else ""))
         return None
     kiosk_id = _kiosk_id()
     if kiosk_id:
@@ -247,9 +248,8 @@ def _kiosk_sign_in() -> Response:
     if token_id is None:
         return Response(
             _page(
-                "Màn hình lớn",
-                "<div class='alert alert-danger'>Mã màn hình không hợp lệ hoặc đã bị "
-                "thu hồi. Hãy liên hệ quản trị viên.</div>",
+                t("nav_wall", _lang()),
+                f"<div class='alert alert-danger'>{html.escape(t('auth.bad_kiosk', _lang()))}</div>",
             ),
             status=403,
         )
@@ -282,30 +282,45 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+def _lang() -> str:
+    """The language of a sign-in page: ``lang`` in the request, else the one of the page asked for (``next``)."""
+    if request.values.get("lang") in LANGS:
+        return request.values["lang"]
+    nxt = urlsplit(request.values.get("next") or "").query
+    return "en" if "lang=en" in nxt.split("&") else "vi"
+
+
 def _page(title: str, body: str) -> str:
-    return f"""<!doctype html><html lang="vi"><head><meta charset="utf-8">
+    """A sign-in, sign-out or password page, with a switch to the other language."""
+    lang = _lang()
+    other = {k: v for k, v in request.args.items() if k != "lang"} | {"lang": "vi" if lang == "en" else "en"}
+    switch = f'<a class="small" id="lang-switch" href="?{html.escape(urlencode(other))}">{t("lang_switch", lang)}</a>'
+    return f"""<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{html.escape(title)}</title>
 <link rel="stylesheet" href="/assets/00-bootstrap-5.3.9.min.css"></head>
 <body class="bg-light"><main class="container" style="max-width:28rem;margin-top:8vh">
-<h1 class="h4 mb-3">Theo dõi KPI · Nghị quyết 57 &amp; Đề án 06</h1>{body}</main></body></html>"""
+<div class="text-end">{switch}</div>
+<h1 class="h4 mb-3">{html.escape(t("app_title", lang))}</h1>{body}</main></body></html>"""
 
 
-def _login_page(error: str | None = None, status: int = 200, next_url: str = "/", username: str = "") -> Response:
-    alert = f"<div class='alert alert-danger' id='login-error'>{html.escape(error)}</div>" if error else ""
-    body = f"""<h2 class="h5 mb-3">Đăng nhập</h2>{alert}
+def _login_page(error: Message | None = None, status: int = 200, next_url: str = "/", username: str = "") -> Response:
+    lang = _lang()
+    alert = f"<div class='alert alert-danger' id='login-error'>{html.escape(t(error, lang))}</div>" if error else ""
+    body = f"""<h2 class="h5 mb-3">{t("auth.sign_in", lang)}</h2>{alert}
 <form method="post" action="/login" id="login-form">
 <input type="hidden" name="csrf_token" value="{generate_csrf()}">
 <input type="hidden" name="next" value="{html.escape(next_url)}">
-<div class="mb-3"><label class="form-label" for="username">Tên đăng nhập</label>
+<input type="hidden" name="lang" value="{lang}">
+<div class="mb-3"><label class="form-label" for="username">{t("col.username", lang)}</label>
 <input class="form-control" id="username" name="username" autocomplete="username" required
  value="{html.escape(username)}"></div>
-<div class="mb-3"><label class="form-label" for="password">Mật khẩu</label>
+<div class="mb-3"><label class="form-label" for="password">{t("auth.password", lang)}</label>
 <input class="form-control" id="password" name="password" type="password" autocomplete="current-password" required>
 </div>
 <div class="form-check mb-3"><input class="form-check-input" type="checkbox" name="remember" id="remember" value="1">
-<label class="form-check-label" for="remember">Ghi nhớ đăng nhập trên máy này (30 ngày)</label></div>
-<button class="btn btn-primary w-100" type="submit" id="login-submit">Đăng nhập</button></form>"""
-    return Response(_page("Đăng nhập", body), status=status)
+<label class="form-check-label" for="remember">{t("auth.remember", lang)}</label></div>
+<button class="btn btn-primary w-100" type="submit" id="login-submit">{t("auth.sign_in", lang)}</button></form>"""
+    return Response(_page(t("auth.sign_in", lang), body), status=status)
 
 
 def login_form() -> Response:
@@ -323,7 +338,7 @@ def _csrf_ok() -> bool:
     return True
 
 
-EXPIRED_FORM = "Trang đã mở quá lâu hoặc không gửi từ trang này. Hãy thử lại."
+EXPIRED_FORM = "auth.expired_form"
 
 
 def _sign_in(user: User, remember: bool, s) -> LoginUser:  # noqa: ANN001
@@ -340,12 +355,12 @@ def login_submit() -> Response:
     username = request.form.get("username", "")[:80]
     next_url = _safe_next(request.form.get("next"))
     if not _csrf_ok():
-        return _login_page(EXPIRED_FORM, status=400, next_url=next_url, username=username)
+        return _login_page(msg(EXPIRED_FORM), status=400, next_url=next_url, username=username)
     with transaction(_engine(), write=True) as s:
         user = authenticate(s, username, request.form.get("password", "")[:200])
         login = _sign_in(user, request.form.get("remember") == "1", s) if user else None
     if login is None:
-        return _login_page(GENERIC_ERROR, status=401, next_url=next_url, username=username)
+        return _login_page(msg(GENERIC_ERROR), status=401, next_url=next_url, username=username)
     if next_url == "/" and login.role == AGENCY:
         next_url = "/viec-cua-toi"  # an agency lands on its own tasks
     return redirect(next_url)
@@ -357,11 +372,12 @@ def logout() -> Response:
     if request.method == "GET" or not _csrf_ok():
         if not current_user.is_authenticated:
             return redirect("/login")
-        body = f"""<h2 class="h5 mb-3">Đăng xuất</h2>
+        lang = _lang()
+        body = f"""<h2 class="h5 mb-3">{t("logout", lang)}</h2>
 <form method="post" action="/logout"><input type="hidden" name="csrf_token" value="{generate_csrf()}">
-<button class="btn btn-primary" type="submit" id="logout-submit">Đăng xuất</button>
-<a class="ms-2" href="/">Ở lại</a></form>"""
-        return Response(_page("Đăng xuất", body), status=200 if request.method == "GET" else 400)
+<button class="btn btn-primary" type="submit" id="logout-submit">{t("logout", lang)}</button>
+<a class="ms-2" href="/">{t("auth.stay", lang)}</a></form>"""
+        return Response(_page(t("logout", lang), body), status=200 if request.method == "GET" else 400)
     if current_user.is_authenticated:
         try:
             with transaction(_engine(), write=True) as s:
@@ -376,34 +392,33 @@ def logout() -> Response:
 def password() -> Response:
     if not current_user.is_authenticated:
         return redirect("/login?next=/doi-mat-khau")
-    message = ""
+    message, lang = "", _lang()
     if request.method == "POST":
         new, again = request.form.get("new", ""), request.form.get("again", "")
         try:
             if not _csrf_ok():
                 raise AccountError(EXPIRED_FORM)
             if new != again:
-                raise AccountError("Hai lần nhập mật khẩu mới không khớp.")
+                raise AccountError("acc.passwords_differ")
             remembered = bool(request.cookies.get(current_app_config("REMEMBER_COOKIE_NAME", "remember_token")))
             with transaction(_engine(), write=True) as s:
                 user = change_password(s, current_user.id, request.form.get("old", ""), new)
                 _sign_in(user, remembered, s)  # every other sign-in ended; this browser stays signed in
-            message = "<div class='alert alert-success' id='password-ok'>Đã đổi mật khẩu.</div>"
+            message = f"<div class='alert alert-success' id='password-ok'>{t('auth.password_changed', lang)}</div>"
         except AccountError as exc:
-            message = f"<div class='alert alert-danger' id='password-error'>{html.escape(str(exc))}</div>"
+            message = f"<div class='alert alert-danger' id='password-error'>{html.escape(exc.text(lang))}</div>"
     if getattr(current_user, "must_change_password", False) and not message:
-        message = (
-            "<div class='alert alert-warning' id='password-required'>Mật khẩu này do quản trị viên cấp một lần: "
-            "hãy đặt mật khẩu của riêng bạn trước khi dùng trang.</div>"
-        )
-    body = f"""<h2 class="h5 mb-3">Đổi mật khẩu</h2>{message}
+        message = f"<div class='alert alert-warning' id='password-required'>{t('auth.one_time', lang)}</div>"
+    home = "/?lang=en" if lang == "en" else "/"
+    body = f"""<h2 class="h5 mb-3">{t("change_password", lang)}</h2>{message}
 <form method="post"><input type="hidden" name="csrf_token" value="{generate_csrf()}">
-<div class="mb-3"><label class="form-label" for="old">Mật khẩu hiện tại</label>
+<input type="hidden" name="lang" value="{lang}">
+<div class="mb-3"><label class="form-label" for="old">{t("auth.current_password", lang)}</label>
 <input class="form-control" id="old" name="old" type="password" required></div>
-<div class="mb-3"><label class="form-label" for="new">Mật khẩu mới (ít nhất 8 ký tự)</label>
+<div class="mb-3"><label class="form-label" for="new">{t("auth.new_password", lang)}</label>
 <input class="form-control" id="new" name="new" type="password" required></div>
-<div class="mb-3"><label class="form-label" for="again">Nhập lại mật khẩu mới</label>
+<div class="mb-3"><label class="form-label" for="again">{t("auth.again", lang)}</label>
 <input class="form-control" id="again" name="again" type="password" required></div>
-<button class="btn btn-primary" type="submit">Đổi mật khẩu</button>
-<a class="ms-2" href="/">Về trang chính</a></form>"""
-    return Response(_page("Đổi mật khẩu", body))
+<button class="btn btn-primary" type="submit">{t("change_password", lang)}</button>
+<a class="ms-2" href="{home}">{t("auth.home", lang)}</a></form>"""
+    return Response(_page(t("change_password", lang), body))

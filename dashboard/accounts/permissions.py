@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.accounts.users import ADMIN, AGENCY, LEADER, Actor
 from dashboard.agencies.names import GROUP, group_scope
+from dashboard.messages import Problem
 from dashboard.store.models import Agency, KioskToken, Plan, Province, Task, TaskAgency, User
 
 LEAD = "lead"
@@ -25,8 +26,8 @@ MEMBER_OF_LEAD = "member_of_lead"
 COORDINATING = "coordinating"
 
 
-class PermissionDenied(Exception):
-    """The actor may not do this; the message is shown to them."""
+class PermissionDenied(Problem):
+    """The actor may not do this; the message (a catalogue key) is shown to them in their language."""
 
 
 def groups_of(session: Session, agency_id: int) -> set[int]:
@@ -69,34 +70,34 @@ def can_change(actor: Actor) -> bool:
 def require_task_update(session: Session, actor: Actor, task_id: int) -> None:
     """Status, progress and completion of a task: its lead agency, or an admin."""
     if actor.is_kiosk or actor.role not in (ADMIN, AGENCY):
-        raise PermissionDenied("Tài khoản này chỉ được xem, không được cập nhật.")
+        raise PermissionDenied("perm.view_only_update")
     if actor.role == ADMIN:
         return
     if actor.agency_id is None or task_relation(session, actor.agency_id, task_id) != LEAD:
-        raise PermissionDenied("Chỉ cơ quan chủ trì được cập nhật trạng thái và tiến độ nhiệm vụ này.")
+        raise PermissionDenied("perm.lead_only")
 
 
 def require_task_note(session: Session, actor: Actor, task_id: int) -> None:
     """A note on a task: any agency taking part in it, or an admin."""
     if actor.is_kiosk or actor.role not in (ADMIN, AGENCY):
-        raise PermissionDenied("Tài khoản này chỉ được xem, không được ghi chú.")
+        raise PermissionDenied("perm.view_only_note")
     if actor.role == ADMIN:
         return
     if actor.agency_id is None or task_relation(session, actor.agency_id, task_id) is None:
-        raise PermissionDenied("Đơn vị của bạn không tham gia nhiệm vụ này.")
+        raise PermissionDenied("perm.not_in_task")
 
 
 def require_figures(actor: Actor, agency_id: int) -> None:
     """Monthly KPI figures of an agency: that agency, or an admin."""
     if actor.is_kiosk or actor.role not in (ADMIN, AGENCY):
-        raise PermissionDenied("Tài khoản này chỉ được xem, không được báo cáo số liệu.")
+        raise PermissionDenied("perm.view_only_figures")
     if actor.role == AGENCY and actor.agency_id != agency_id:
-        raise PermissionDenied("Bạn chỉ được báo cáo số liệu của đơn vị mình.")
+        raise PermissionDenied("perm.own_figures")
 
 
 def require_admin(actor: Actor) -> None:
     if actor.is_kiosk or actor.role != ADMIN:
-        raise PermissionDenied("Chỉ quản trị viên được làm việc này.")
+        raise PermissionDenied("perm.admin_only")
 
 
 # --- reading ----------------------------------------------------------------------------------------
@@ -145,7 +146,7 @@ def readable_plan(session: Session, actor: Actor, requested: int | None) -> int 
 
 def require_read_plan(session: Session, actor: Actor, plan_id: int | None) -> None:
     if not can_read_plan(session, actor, plan_id):
-        raise PermissionDenied("Bạn không được xem kế hoạch này.")
+        raise PermissionDenied("perm.plan")
 
 
 def require_read_agency(session: Session, actor: Actor, agency_id: int | None) -> Agency:
@@ -153,14 +154,14 @@ def require_read_agency(session: Session, actor: Actor, agency_id: int | None) -
     or a leader or viewer of its province; never a wall screen."""
     agency = session.get(Agency, agency_id) if agency_id is not None else None
     if actor.is_kiosk or agency is None:
-        raise PermissionDenied("Không được phép.")
+        raise PermissionDenied("not_allowed")
     if actor.role == AGENCY:
         if actor.agency_id != agency.id:
-            raise PermissionDenied("Bạn chỉ xem được việc của đơn vị mình.")
+            raise PermissionDenied("perm.own_agency")
         return agency
     scope = readable_provinces(session, actor)
     if scope is not None and agency.province_id not in scope:
-        raise PermissionDenied("Đơn vị này thuộc tỉnh khác.")
+        raise PermissionDenied("perm.other_province")
     return agency
 
 
@@ -169,10 +170,10 @@ def require_read_task(session: Session, actor: Actor, task_id: int | None) -> Ta
     those taking part in it."""
     task = session.get(Task, task_id) if task_id is not None else None
     if task is None or actor.is_kiosk:
-        raise PermissionDenied("Không được phép.")
+        raise PermissionDenied("not_allowed")
     require_read_plan(session, actor, task.plan_id)
     if actor.role == AGENCY and (actor.agency_id is None or task_relation(session, actor.agency_id, task.id) is None):
-        raise PermissionDenied("Đơn vị của bạn không tham gia nhiệm vụ này.")
+        raise PermissionDenied("perm.not_in_task")
     return task
 
 

@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from dashboard import clock
 from dashboard.accounts.audit import record
+from dashboard.messages import Problem
 from dashboard.store.models import Agency, KioskToken, Plan, Province, Task, TaskAgency, User, UserSession
 from dashboard.text import slug
 
@@ -21,16 +22,10 @@ LEADER = "leader"
 AGENCY = "agency"
 VIEWER = "viewer"
 ROLES = (ADMIN, LEADER, AGENCY, VIEWER)
-ROLE_LABELS = {
-    ADMIN: "Quản trị (Văn phòng thường trực)",
-    LEADER: "Lãnh đạo tỉnh",
-    AGENCY: "Đơn vị (sở, ngành, xã)",
-    VIEWER: "Chỉ xem",
-}
 MIN_PASSWORD = 8
 
 
-class AccountError(ValueError):
+class AccountError(Problem, ValueError):
     """A user or token request that cannot be carried out; the message is for the person asking."""
 
 
@@ -58,7 +53,7 @@ SYSTEM = Actor(None, "system", ADMIN)
 
 def _check_password_rules(password: str) -> None:
     if len(password or "") < MIN_PASSWORD:
-        raise AccountError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự.")
+        raise AccountError("acc.password_short", n=MIN_PASSWORD)
 
 
 def create_user(
@@ -75,12 +70,12 @@ def create_user(
     ``province_id`` only when given (else every province); an agency user always reads its own."""
     username = (username or "").strip().lower()
     if not username or not username.replace(".", "").replace("_", "").replace("-", "").isalnum():
-        raise AccountError("Tên đăng nhập chỉ gồm chữ, số, dấu chấm, gạch dưới hoặc gạch ngang.")
+        raise AccountError("acc.username_chars")
     if role not in ROLES:
-        raise AccountError(f"Vai trò không hợp lệ: {role}.")
+        raise AccountError("acc.role", role=role)
     if role == AGENCY:
         if agency_id is None or session.get(Agency, agency_id) is None:
-            raise AccountError("Tài khoản đơn vị phải gắn với một đơn vị có trong danh mục.")
+            raise AccountError("acc.agency_needed")
         province_id = None  # the agency's province, always
     else:
         agency_id = None
@@ -88,7 +83,7 @@ def create_user(
         province_id = None
     _check_password_rules(password)
     if session.scalar(select(func.count()).select_from(User).where(User.username == username)):
-        raise AccountError(f"Tên đăng nhập '{username}' đã có.")
+        raise AccountError("acc.username_taken", username=username)
     user = User(
         username=username,
         full_name=full_name.strip(),
@@ -165,7 +160,7 @@ def end_sessions(session: Session, user_id: int) -> int:
 def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> User:
     user = _user(session, user_id)
     if user.id == actor.user_id and not active:
-        raise AccountError("Không thể tự khóa tài khoản của mình.")
+        raise AccountError("acc.self_lock")
     before = {"active": user.active}
     user.active = active
     if not active:
@@ -191,10 +186,10 @@ def reset_password(session: Session, actor: Actor, user_id: int, new_password: s
 def change_password(session: Session, user_id: int, old_password: str, new_password: str) -> User:
     user = _user(session, user_id)
     if not check_password_hash(user.password_hash, old_password or ""):
-        raise AccountError("Mật khẩu hiện tại không đúng.")
+        raise AccountError("acc.wrong_password")
     _check_password_rules(new_password)
     if check_password_hash(user.password_hash, new_password):
-        raise AccountError("Mật khẩu mới phải khác mật khẩu hiện tại.")
+        raise AccountError("acc.same_password")
     user.password_hash = generate_password_hash(new_password)
     user.must_change_password = False
     end_sessions(session, user.id)  # every other device signs in again; the caller opens a new sign-in here
@@ -205,7 +200,7 @@ def change_password(session: Session, user_id: int, old_password: str, new_passw
 def _user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise AccountError("Không tìm thấy tài khoản.")
+        raise AccountError("acc.no_user")
     return user
 
 
@@ -221,7 +216,7 @@ def create_kiosk_token(
     once and never stored."""
     name = (name or "").strip()
     if not name:
-        raise AccountError("Hãy đặt tên cho màn hình (ví dụ: Phòng điều hành UBND tỉnh).")
+        raise AccountError("acc.kiosk_name")
     plain = secrets.token_urlsafe(24)
     token = KioskToken(
         name=name[:120], token_hash=token_hash(plain), created_by=actor.username, province_id=province_id
@@ -235,7 +230,7 @@ def create_kiosk_token(
 def revoke_kiosk_token(session: Session, actor: Actor, token_id: int) -> KioskToken:
     token = session.get(KioskToken, token_id)
     if token is None:
-        raise AccountError("Không tìm thấy mã màn hình.")
+        raise AccountError("acc.no_kiosk")
     if token.revoked_at is None:
         token.revoked_at = clock.now()
         record(session, actor, "kiosk.revoke", "kiosk", token.id, {"revoked": False}, {"revoked": True})
@@ -282,10 +277,10 @@ def create_agency_accounts(session: Session, actor: Actor, plan_id: int) -> list
     groups excepted: they are no one to sign in), each with a one-time password that must be changed at the
     first sign-in. Returns the accounts with their passwords, to hand out; audited one by one."""
     if actor.role != ADMIN:
-        raise AccountError("Chỉ quản trị viên được tạo tài khoản.")
+        raise AccountError("acc.admin_only")
     plan = session.get(Plan, plan_id)
     if plan is None:
-        raise AccountError("Không tìm thấy kế hoạch.")
+        raise AccountError("acc.no_plan")
     province = session.get(Province, plan.province_id)
     agencies = session.scalars(
         select(Agency)

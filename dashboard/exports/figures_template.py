@@ -12,13 +12,16 @@ from datetime import date
 
 from dashboard.importers.workbook import UnreadableWorkbook, WorkbookTooLarge, read_sheets
 from dashboard.kpi.targets import parse_number
+from dashboard.messages import LANGS, Message, msg, t
 from dashboard.store.models import Indicator, Measurement
 from dashboard.text import clean, fold_key
 from dashboard.updates import FigureInput, source_fed_message, validate_figure
 
-SHEET = "Số liệu"
-INFO_SHEET = "Thông tin"
-HEADERS = ("Mã chỉ tiêu", "Tên chỉ tiêu", "Đơn vị tính", "Loại", "Tử số", "Mẫu số", "Giá trị", "Mã hệ thống")
+# Sheets and columns as catalogue keys: a template is made in the page's language and read back in either.
+SHEET = "tpl.sheet"
+INFO_SHEET = "tpl.info_sheet"
+HEADERS = ("tpl.code", "tpl.name", "unit", "tpl.kind", "mw.numerator", "mw.denominator", "mw.value", "tpl.system_id")
+NEEDED = ("tpl.code", "mw.numerator", "mw.denominator", "mw.value")
 MAX_BYTES = 5 * 1024 * 1024
 MAX_UPLOAD_ROWS = 2_000  # a month of one agency's figures is a few dozen rows
 
@@ -31,7 +34,7 @@ class PreviewRow:
     numerator: float | None
     denominator: float | None
     value: float | None
-    error: str | None = None
+    error: Message | None = None
 
 
 @dataclass
@@ -39,7 +42,7 @@ class Upload:
     agency_id: int | None
     month: date | None
     rows: list[PreviewRow] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)  # file-level problems
+    errors: list[Message] = field(default_factory=list)  # file-level problems
 
     @property
     def ok(self) -> bool:
@@ -47,7 +50,7 @@ class Upload:
 
     def figures(self, indicators: dict[str, Indicator]) -> list[FigureInput]:
         return [
-            FigureInput(indicators[r.code].id, r.numerator, r.denominator, r.value, row=f"Dòng {r.row}")
+            FigureInput(indicators[r.code].id, r.numerator, r.denominator, r.value, row=f"row-{r.row}")
             for r in self.rows
             if r.code in indicators
         ]
@@ -60,9 +63,11 @@ def build_template(
     month: date,
     existing: dict[int, Measurement],
     fed: dict[int, str] | None = None,
+    lang: str = "vi",
 ) -> bytes:
-    """An .xlsx with one row per KPI the agency reports, pre-filled with what is stored for the month. A KPI
-    that a SQL source feeds (``fed``: KPI id -> source) says so in its "Loại" cell and is not to be filled."""
+    """An .xlsx in ``lang`` with one row per KPI the agency reports, pre-filled with what is stored for the
+    month. A KPI that a SQL source feeds (``fed``: KPI id -> source) says so in its "Loại" cell and is not to
+    be filled."""
     fed = fed or {}
     import xlsxwriter
 
@@ -71,27 +76,22 @@ def build_template(
     head = wb.add_format({"bold": True, "bg_color": "#DDE7F0", "border": 1, "text_wrap": True, "valign": "top"})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     locked = wb.add_format({"text_wrap": True, "valign": "top", "bg_color": "#F2F2F2"})
-    info = wb.add_worksheet(INFO_SHEET)
+    info = wb.add_worksheet(t(INFO_SHEET, lang))
     info.set_column(0, 0, 18)
     info.set_column(1, 1, 60)
     for r, (k, v) in enumerate(
         (
-            ("Đơn vị", agency_name),
-            ("Mã đơn vị", str(agency_id)),
-            ("Tháng", f"{month.month:02d}/{month.year}"),
-            (
-                "Hướng dẫn",
-                "Nhập tử số và mẫu số cho chỉ tiêu tỷ lệ, hoặc giá trị cho chỉ tiêu "
-                "khác, ở trang 'Số liệu'. Không sửa cột Mã chỉ tiêu. Chỉ tiêu ghi 'Tự động' do hệ thống "
-                "cập nhật: để trống.",
-            ),
+            (t("tpl.agency", lang), agency_name),
+            (t("tpl.agency_id", lang), str(agency_id)),
+            (t("tpl.month", lang), f"{month.month:02d}/{month.year}"),
+            (t("tpl.help_title", lang), t("tpl.help", lang)),
         )
     ):
         info.write_string(r, 0, k, head)
         info.write_string(r, 1, v, wrap)
-    ws = wb.add_worksheet(SHEET)
+    ws = wb.add_worksheet(t(SHEET, lang))
     for c, h in enumerate(HEADERS):
-        ws.write_string(0, c, h, head)
+        ws.write_string(0, c, t(h, lang), head)
     ws.set_column(0, 0, 10)
     ws.set_column(1, 1, 70)
     ws.set_column(2, 3, 12)
@@ -102,7 +102,11 @@ def build_template(
         ws.write_string(r, 0, ind.code, locked)
         ws.write_string(r, 1, ind.name, locked)
         ws.write_string(r, 2, ind.unit or "", locked)
-        kind = f"Tự động ({fed[ind.id]}): không nhập" if ind.id in fed else ("Tỷ lệ" if ind.is_ratio else "Giá trị")
+        kind = (
+            t("tpl.fed", lang, source=fed[ind.id])
+            if ind.id in fed
+            else t("tpl.ratio" if ind.is_ratio else "mw.value", lang)
+        )
         ws.write_string(r, 3, kind, locked)
         for c, v in ((4, m.numerator if m else None), (5, m.denominator if m else None), (6, m.value if m else None)):
             if v is not None and ind.id not in fed:  # a source's figures are not the agency's to send back
@@ -127,41 +131,52 @@ def _num(value: object) -> float | None:
     return parse_number(text)
 
 
+def _names(key: str) -> set[str]:
+    """What a sheet or column of the template may be called: its name in either language, folded."""
+    return {fold_key(t(key, lang)) for lang in LANGS}
+
+
+def _sheet(sheets: dict[str, list], key: str) -> list | None:
+    return next((sheets[n] for n in _names(key) if n in sheets), None)
+
+
 def _read_info(up: Upload, filename: str, info: list) -> None:
     """The agency and month the template was made for, from its information sheet."""
+    where = {"file": filename, "sheet": msg(INFO_SHEET)}
     for row in info:
         if not row or row[0] is None or len(row) < 2:
             continue
         key = fold_key(str(row[0]))
-        if key == "ma don vi":
+        if key in _names("tpl.agency_id"):
             try:
                 up.agency_id = int(float(str(row[1])))
             except (TypeError, ValueError):
-                up.errors.append(f"{filename}, trang '{INFO_SHEET}': mã đơn vị '{row[1]}' không hợp lệ.")
-        elif key == "thang":
+                up.errors.append(msg("tpl.bad_agency", value=row[1], **where))
+        elif key in _names("tpl.month"):
             m = re.fullmatch(r"\s*(\d{1,2})/(\d{4})\s*", str(row[1] or ""))
             if m and 1 <= int(m.group(1)) <= 12:
                 up.month = date(int(m.group(2)), int(m.group(1)), 1)
             else:
-                up.errors.append(f"{filename}, trang '{INFO_SHEET}': tháng '{row[1]}' phải viết MM/YYYY.")
+                up.errors.append(msg("tpl.bad_month", value=row[1], **where))
 
 
 def _columns(up: Upload, filename: str, rows: list | None) -> dict[str, int]:
     """Where each needed column is in the figures sheet; what is missing goes to ``up.errors``."""
+    where = {"file": filename, "sheet": msg(SHEET)}
     if rows is None:
-        up.errors.append(f"{filename}: không có trang '{SHEET}'.")
+        up.errors.append(msg("tpl.no_sheet", **where))
         return {}
     if not rows:
-        up.errors.append(f"{filename}, trang '{SHEET}': trang trống.")
+        up.errors.append(msg("tpl.empty_sheet", **where))
         return {}
     header = [fold_key(str(h or "")) for h in rows[0]]
     cols = {}
-    for name in ("Mã chỉ tiêu", "Tử số", "Mẫu số", "Giá trị"):
-        key = fold_key(name)
-        if key not in header:
-            up.errors.append(f"{filename}, trang '{SHEET}': thiếu cột '{name}'.")
+    for key in NEEDED:
+        at = next((i for i, h in enumerate(header) if h in _names(key)), None)
+        if at is None:
+            up.errors.append(msg("tpl.no_column", column=msg(key), **where))
         else:
-            cols[name] = header.index(key)
+            cols[key] = at
     return cols
 
 
@@ -171,15 +186,15 @@ def _preview_row(
     """Row ``n`` checked, with its error if any; None for a KPI left blank this month."""
     pr = PreviewRow(n, code, ind.name if ind else "", None, None, None)
     if code in seen:
-        pr.error = f"Chỉ tiêu {code} đã có ở dòng {seen[code]}; mỗi chỉ tiêu chỉ ghi một dòng."
+        pr.error = msg("tpl.repeated", code=code, first=seen[code])
         return pr
     seen[code] = n
     try:
         pr.numerator, pr.denominator, pr.value = (_num(v) for v in values)
     except ValueError:
-        pr.error = f"Chỉ tiêu {code}: tử số, mẫu số và giá trị phải là số."
+        pr.error = msg("tpl.not_numbers", code=code)
     if ind is None:
-        pr.error = f"Mã chỉ tiêu '{code}' không thuộc các chỉ tiêu đơn vị báo cáo."
+        pr.error = msg("tpl.not_reported", code=code)
     elif pr.error is None and any(v is not None for v in (pr.numerator, pr.denominator, pr.value)):
         if ind.id in fed:
             pr.error = source_fed_message(ind, fed[ind.id])
@@ -203,28 +218,26 @@ def read_upload(
     fed = fed or {}
     up = Upload(agency_id=None, month=None)
     if not data:
-        up.errors.append(f"{filename}: tệp rỗng.")
+        up.errors.append(msg("tpl.empty_file", file=filename))
         return up
     if len(data) > MAX_BYTES:
-        up.errors.append(f"{filename}: tệp quá lớn ({len(data) // 1024} KB; tối đa {MAX_BYTES // 1024} KB).")
+        up.errors.append(msg("tpl.too_big", file=filename, kb=len(data) // 1024, max=MAX_BYTES // 1024))
         return up
     try:
         sheets = {fold_key(title): rows for title, rows in read_sheets(data, MAX_UPLOAD_ROWS).items()}
     except WorkbookTooLarge as exc:
-        up.errors.append(f"{filename}: {exc.vi}.")
+        up.errors.append(msg("tpl.file_problem", file=filename, problem=exc.message))
         return up
     except UnreadableWorkbook:
-        up.errors.append(f"{filename}: không phải tệp Excel .xlsx đọc được; hãy dùng mẫu tải về từ trang này.")
+        up.errors.append(msg("tpl.unreadable", file=filename))
         return up
-    _read_info(up, filename, sheets.get(fold_key(INFO_SHEET)) or [])
+    _read_info(up, filename, _sheet(sheets, INFO_SHEET) or [])
     if up.agency_id is not None and up.agency_id != agency_id:
-        up.errors.append(f"{filename}: mẫu này của đơn vị khác; hãy tải mẫu của đơn vị mình.")
+        up.errors.append(msg("tpl.other_agency", file=filename))
     if up.month is not None and up.month != month.replace(day=1):
-        up.errors.append(
-            f"{filename}: mẫu này cho tháng {up.month.month:02d}/{up.month.year}, "
-            f"không phải tháng {month.month:02d}/{month.year} đang chọn."
-        )
-    rows = sheets.get(fold_key(SHEET))
+        theirs, chosen = f"{up.month.month:02d}/{up.month.year}", f"{month.month:02d}/{month.year}"
+        up.errors.append(msg("tpl.other_month", file=filename, month=theirs, chosen=chosen))
+    rows = _sheet(sheets, SHEET)
     cols = _columns(up, filename, rows)
     if up.errors or rows is None:
         return up
@@ -232,13 +245,13 @@ def read_upload(
     seen: dict[str, int] = {}  # KPI code -> the row that gave it first
     for n, row in enumerate(rows[1:], start=2):
         padded = list(row) + [None] * len(HEADERS)
-        code = clean(str(padded[cols["Mã chỉ tiêu"]] or ""))
-        values = [padded[cols[c]] for c in ("Tử số", "Mẫu số", "Giá trị")]
+        code = clean(str(padded[cols["tpl.code"]] or ""))
+        values = [padded[cols[c]] for c in NEEDED[1:]]
         if not code and all(v in (None, "") for v in values):
             continue
         pr = _preview_row(n, code, values, by_code.get(code), seen, fed)
         if pr is not None:
             up.rows.append(pr)
     if not up.rows:
-        up.errors.append(f"{filename}: chưa có số liệu nào trong trang '{SHEET}'.")
+        up.errors.append(msg("tpl.no_figures", file=filename, sheet=msg(SHEET)))
     return up

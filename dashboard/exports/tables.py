@@ -16,35 +16,27 @@ from dashboard.importers.spreadsheet import (
     TASK_SHEET,
     format_subtargets,
 )
-from dashboard.kpi.deadlines import KINDS
-from dashboard.kpi.rules import AGGREGATION_LABELS, is_percent
-from dashboard.kpi.status import label as status_label
+from dashboard.kpi.rules import is_percent
+from dashboard.messages import label, t
 
 FORMATS = ("json", "csv", "xlsx")
-DEADLINE_KIND_VI = {
-    "date": "Có hạn",
-    "recurring": "Thường xuyên",
-    "conditional": "Theo điều kiện",
-    "unknown": "Chưa rõ",
-}
-assert set(DEADLINE_KIND_VI) == set(KINDS)
-
+# Columns after the template's own: (field, catalogue key of the header)
 TASK_EXTRA = (
-    ("plan", "Kế hoạch"),
-    ("key", "Mã định danh"),
-    ("deadline_kind", "Loại thời hạn"),
-    ("start_date", "Ngày bắt đầu"),
-    ("due_date", "Hạn hoàn thành"),
-    ("status", "Trạng thái"),
-    ("progress", "Tiến độ (%)"),
+    ("plan", "col.plan"),
+    ("key", "col.key"),
+    ("deadline_kind", "col.deadline_kind"),
+    ("start_date", "col.start_date"),
+    ("due_date", "col.due_date"),
+    ("status", "col.status"),
+    ("progress", "col.progress"),
 )
 INDICATOR_EXTRA = (
-    ("plan", "Kế hoạch"),
-    ("national_code", "Mã chỉ tiêu quốc gia"),
+    ("plan", "col.plan"),
+    ("national_code", "col.national_code"),
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-TEXT, DATE, INT, NUMBER, PERCENT = "text", "date", "int", "number", "percent"  # column kinds
-WIDE_COLUMNS = {"Tên nhiệm vụ", "Tên chỉ tiêu", "Nội dung", "Chỉ tiêu", "Nhiệm vụ"}
+# Column kinds; LONG is text in a wide column (a task's or a KPI's name).
+TEXT, LONG, DATE, INT, NUMBER, PERCENT = "text", "long", "date", "int", "number", "percent"
 
 
 def neutralise(value: str) -> str:
@@ -52,7 +44,7 @@ def neutralise(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def _task_cells(row: dict) -> dict[str, object]:
+def _task_cells(row: dict, lang: str) -> dict[str, object]:
     cells: dict[str, object] = {
         "code": row["code"],
         "section": row["section"] or "",
@@ -64,16 +56,16 @@ def _task_cells(row: dict) -> dict[str, object]:
         "basis": row["basis"] or "",
         "plan": row["plan"],
         "key": row["key"],
-        "deadline_kind": DEADLINE_KIND_VI.get(row["deadline_kind"], row["deadline_kind"]),
+        "deadline_kind": label("deadline_kind", row["deadline_kind"], lang),
         "start_date": date.fromisoformat(row["start_date"]) if row["start_date"] else None,
         "due_date": date.fromisoformat(row["due_date"]) if row["due_date"] else None,
-        "status": status_label(row["status"]),
+        "status": label("status", row["status"], lang),
         "progress": row["progress"],
     }
     return cells
 
 
-def _indicator_cells(row: dict) -> dict[str, object]:
+def _indicator_cells(row: dict, lang: str) -> dict[str, object]:
     return {
         "code": row["code"],
         "name": row["name"],
@@ -81,23 +73,25 @@ def _indicator_cells(row: dict) -> dict[str, object]:
         "target": row["target_text"] or "",
         "subtargets": format_subtargets(row["subtargets"]),
         "lead_agencies": "; ".join(row["lead_agencies"]),
-        "is_ratio": "Có" if row["is_ratio"] else "Không",
-        "aggregation": AGGREGATION_LABELS["vi"].get(row["aggregation"], row["aggregation"]),
+        "is_ratio": t("yes" if row["is_ratio"] else "no", lang),
+        "aggregation": label("aggregation", row["aggregation"], lang),
         "note": "",
         "plan": row["plan"],
         "national_code": row["national_code"] or "",
     }
 
 
-def _table(kind: str, rows: list[dict]) -> tuple[list[tuple[str, str]], list[list[object]]]:
-    """The template layout as typed columns (header, kind) and rows, for ``table_csv`` / ``write_table``."""
+def _table(kind: str, rows: list[dict], lang: str = "vi") -> tuple[list[tuple[str, str]], list[list[object]]]:
+    """The template layout as typed columns (header, kind) and rows, for ``table_csv`` / ``write_table``;
+    English headers re-import too (the importer knows both)."""
     if kind == "tasks":
-        fields = [(c.field, c.header) for c in TASK_COLUMNS] + list(TASK_EXTRA)
-        cells = [_task_cells(r) for r in rows]
+        own, extra = TASK_COLUMNS, TASK_EXTRA
+        cells = [_task_cells(r, lang) for r in rows]
     else:
-        fields = [(c.field, c.header) for c in INDICATOR_COLUMNS] + list(INDICATOR_EXTRA)
-        cells = [_indicator_cells(r) for r in rows]
-    kinds = {"start_date": DATE, "due_date": DATE, "progress": INT}
+        own, extra = INDICATOR_COLUMNS, INDICATOR_EXTRA
+        cells = [_indicator_cells(r, lang) for r in rows]
+    fields = [(c.field, c.title(lang)) for c in own] + [(f, t(key, lang)) for f, key in extra]
+    kinds = {"start_date": DATE, "due_date": DATE, "progress": INT, "name": LONG}
     return [(h, kinds.get(f, TEXT)) for f, h in fields], [[c[f] for f, _ in fields] for c in cells]
 
 
@@ -107,21 +101,21 @@ def to_json(rows: list[dict], kind: str) -> str:
     return json.dumps(public, ensure_ascii=False, indent=2)
 
 
-def to_csv(rows: list[dict], kind: str) -> bytes:
+def to_csv(rows: list[dict], kind: str, lang: str = "vi") -> bytes:
     """UTF-8 CSV with a BOM so that Excel reads Vietnamese correctly; formula-like text neutralised."""
-    return table_csv(*_table(kind, rows))
+    return table_csv(*_table(kind, rows, lang))
 
 
-def to_xlsx(rows: list[dict], kind: str, plan: dict | None = None) -> bytes:
+def to_xlsx(rows: list[dict], kind: str, plan: dict | None = None, lang: str = "vi") -> bytes:
     """An .xlsx in the template layout (with the plan sheet when given), so that it re-imports."""
     out = io.BytesIO()
     wb, formats = _workbook(out)
     if plan is not None:
-        ws = wb.add_worksheet(PLAN_SHEET)
+        ws = wb.add_worksheet(PLAN_SHEET if lang != "en" else "plan")
         ws.set_column(0, 0, 22)
         ws.set_column(1, 1, 90)
         for i, (field, label) in enumerate(PLAN_FIELDS):
-            ws.write_string(i, 0, label, formats["head"])
+            ws.write_string(i, 0, label if lang != "en" else field, formats["head"])
             value = plan.get(field)
             if field == "issue_date" and value:
                 ws.write_datetime(i, 1, date.fromisoformat(value), formats[DATE])
@@ -129,7 +123,8 @@ def to_xlsx(rows: list[dict], kind: str, plan: dict | None = None) -> bytes:
                 ws.write_number(i, 1, value)
             else:
                 ws.write_string(i, 1, str(value or ""), formats[TEXT])
-    write_table(wb.add_worksheet(TASK_SHEET if kind == "tasks" else KPI_SHEET), formats, *_table(kind, rows))
+    sheet = (TASK_SHEET if kind == "tasks" else KPI_SHEET) if lang != "en" else kind.replace("kpis", "indicators")
+    write_table(wb.add_worksheet(sheet), formats, *_table(kind, rows, lang))
     wb.close()
     return out.getvalue()
 
@@ -145,6 +140,7 @@ def _workbook(out: io.BytesIO):  # noqa: ANN202
     formats = {
         "head": wb.add_format({"bold": True, "bg_color": "#DDE7F0", "text_wrap": True, "valign": "top", "border": 1}),
         TEXT: wb.add_format({"text_wrap": True, "valign": "top"}),
+        LONG: wb.add_format({"text_wrap": True, "valign": "top"}),
         DATE: wb.add_format({"num_format": "dd/mm/yyyy", "valign": "top"}),
         INT: wb.add_format({"num_format": "0", "valign": "top"}),
         NUMBER: wb.add_format({"num_format": "#,##0.0", "valign": "top"}),
@@ -154,10 +150,10 @@ def _workbook(out: io.BytesIO):  # noqa: ANN202
 
 
 def write_table(ws, formats: dict, columns: list[tuple[str, str]], rows: list[list[object]]) -> None:  # noqa: ANN001
-    """Vietnamese headers, frozen header row, filters, dates as dates, percentages as numbers."""
-    for c, (header, _kind) in enumerate(columns):
+    """Headers, frozen header row, filters, dates as dates, percentages as numbers, long text wide."""
+    for c, (header, kind) in enumerate(columns):
         ws.write_string(0, c, header, formats["head"])
-        ws.set_column(c, c, 50 if header in WIDE_COLUMNS else 16)
+        ws.set_column(c, c, 50 if kind == LONG else 16)
     for r, values in enumerate(rows, start=1):
         for c, ((_, kind), v) in enumerate(zip(columns, values, strict=True)):
             if v is None or v == "":
@@ -169,7 +165,7 @@ def write_table(ws, formats: dict, columns: list[tuple[str, str]], rows: list[li
             elif kind in (INT, NUMBER):
                 ws.write_number(r, c, float(v), formats[kind])
             else:
-                ws.write_string(r, c, str(v), formats[TEXT])
+                ws.write_string(r, c, str(v), formats[kind if kind == LONG else TEXT])
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
 
@@ -195,7 +191,7 @@ def table_csv(columns: list[tuple[str, str]], rows: list[list[object]]) -> bytes
                 out.append("")
             elif kind == DATE:
                 out.append((v if isinstance(v, date) else date.fromisoformat(str(v))).strftime("%d/%m/%Y"))
-            elif kind == TEXT:
+            elif kind in (TEXT, LONG):
                 out.append(neutralise(str(v)))
             else:
                 out.append(v)
@@ -205,24 +201,23 @@ def table_csv(columns: list[tuple[str, str]], rows: list[list[object]]) -> bytes
 
 def flags_table(flags: list, lang: str = "vi") -> tuple[list[tuple[str, str]], list[list[object]]]:
     """Red flags, worst first, as export columns and rows."""
-    from dashboard.kpi.red_flags import label
-
-    columns = [
-        ("Loại cảnh báo", TEXT),
-        ("Mã", TEXT),
-        ("Nội dung", TEXT),
-        ("Đơn vị", TEXT),
-        ("Hạn", DATE),
-        ("Số ngày", INT),
-        ("Tháng thiếu báo cáo", TEXT),
-        ("Giá trị hiện tại", NUMBER),
-        ("Mục tiêu", NUMBER),
-        ("Đơn vị tính", TEXT),
-        ("Thiếu (06 rõ)", TEXT),
-    ]
+    columns = headed(
+        lang,
+        ("col.flag_kind", TEXT),
+        ("code", TEXT),
+        ("col.content", LONG),
+        ("agencies", TEXT),
+        ("due", DATE),
+        ("col.days", INT),
+        ("col.missing_months", TEXT),
+        ("col.current_value", NUMBER),
+        ("target", NUMBER),
+        ("unit", TEXT),
+        ("col.lacks", TEXT),
+    )
     rows = [
         [
-            label(f.kind, lang),
+            label("flag", f.kind, lang),
             f.code or "",
             f.title,
             "; ".join(f.agencies),
@@ -232,34 +227,32 @@ def flags_table(flags: list, lang: str = "vi") -> tuple[list[tuple[str, str]], l
             f.value,
             f.target,
             f.unit or "",
-            ", ".join(f.missing),
+            ", ".join(t(f"lack_{m}", lang) for m in f.missing),
         ]
         for f in flags
     ]
     return columns, rows
 
 
-def kpis_table(snapshots: list) -> tuple[list[tuple[str, str]], list[list[object]]]:
+def kpis_table(snapshots: list, lang: str = "vi") -> tuple[list[tuple[str, str]], list[list[object]]]:
     """Every KPI of a plan with its target and current value; percentages as numbers."""
-    columns = [
-        ("Mã", TEXT),
-        ("Mã quốc gia", TEXT),
-        ("Chỉ tiêu", TEXT),
-        ("Đơn vị tính", TEXT),
-        ("Mục tiêu", TEXT),
-        ("Giá trị mục tiêu", NUMBER),
-        ("Hiện tại", NUMBER),
-        ("Hiện tại (%)", PERCENT),
-        ("Tử số", NUMBER),
-        ("Mẫu số", NUMBER),
-        ("Tháng trước", NUMBER),
-        ("Trạng thái", TEXT),
-        ("Cơ quan chủ trì", TEXT),
-        ("Cách tổng hợp", TEXT),
-    ]
-    from dashboard.kpi.rules import BELOW_TARGET, NEAR_TARGET, NO_DATA, ON_TARGET
-
-    state = {ON_TARGET: "Đạt", NEAR_TARGET: "Gần đạt", BELOW_TARGET: "Chưa đạt", NO_DATA: "Chưa có số liệu"}
+    columns = headed(
+        lang,
+        ("code", TEXT),
+        ("col.national_code_short", TEXT),
+        ("kpi", LONG),
+        ("unit", TEXT),
+        ("target", TEXT),
+        ("col.target_value", NUMBER),
+        ("current", NUMBER),
+        ("col.current_pct", PERCENT),
+        ("field.numerator", NUMBER),
+        ("field.denominator", NUMBER),
+        ("col.previous_month", NUMBER),
+        ("status", TEXT),
+        ("lead", TEXT),
+        ("aggregation", TEXT),
+    )
     rows = []
     for s in snapshots:
         ind = s.indicator
@@ -277,9 +270,9 @@ def kpis_table(snapshots: list) -> tuple[list[tuple[str, str]], list[list[object
                 s.numerator,
                 s.denominator,
                 s.previous,
-                state.get(s.status, s.status),
+                label("kpi_state", s.status, lang),
                 "; ".join(ind["lead_agencies"]),
-                AGGREGATION_LABELS["vi"].get(ind.get("aggregation"), ind.get("aggregation") or ""),
+                label("aggregation", ind.get("aggregation"), lang),
             ]
         )
     return columns, rows
@@ -300,7 +293,7 @@ TRACKING_FIELDS = (
 )
 
 
-def tracking_rows(tasks: list[dict]) -> list[dict]:
+def tracking_rows(tasks: list[dict], lang: str = "vi") -> list[dict]:
     """One row per task for the national resolution-tracking system: stable key, status, progress, last note."""
     return [
         {
@@ -309,7 +302,7 @@ def tracking_rows(tasks: list[dict]) -> list[dict]:
             "code": t["code"],
             "name": t["name"],
             "status": t["status"],
-            "status_label": status_label(t["status"]),
+            "status_label": label("status", t["status"], lang),
             "progress": t["progress"],
             "last_note": t["last_note"],
             "last_update": t["last_update"],
@@ -320,18 +313,24 @@ def tracking_rows(tasks: list[dict]) -> list[dict]:
     ]
 
 
-def tracking_csv(tasks: list[dict]) -> bytes:
-    columns = [
-        ("Mã định danh", TEXT),
-        ("Kế hoạch", TEXT),
-        ("Mã", TEXT),
-        ("Nhiệm vụ", TEXT),
-        ("Trạng thái (mã)", TEXT),
-        ("Trạng thái", TEXT),
-        ("Tiến độ (%)", INT),
-        ("Ghi chú gần nhất", TEXT),
-        ("Tháng cập nhật", DATE),
-        ("Loại thời hạn", TEXT),
-        ("Hạn hoàn thành", DATE),
-    ]
-    return table_csv(columns, [[r[f] for f in TRACKING_FIELDS] for r in tracking_rows(tasks)])
+def tracking_csv(tasks: list[dict], lang: str = "vi") -> bytes:
+    columns = headed(
+        lang,
+        ("col.key", TEXT),
+        ("col.plan", TEXT),
+        ("code", TEXT),
+        ("task", LONG),
+        ("col.status_code", TEXT),
+        ("col.status", TEXT),
+        ("col.progress", INT),
+        ("col.last_note", TEXT),
+        ("col.update_month", DATE),
+        ("col.deadline_kind", TEXT),
+        ("col.due_date", DATE),
+    )
+    return table_csv(columns, [[r[f] for f in TRACKING_FIELDS] for r in tracking_rows(tasks, lang)])
+
+
+def headed(lang: str, *columns: tuple[str, str]) -> list[tuple[str, str]]:
+    """Typed columns whose headers are catalogue keys, in ``lang``."""
+    return [(t(key, lang), kind) for key, kind in columns]

@@ -14,8 +14,9 @@ from dashboard.agencies.names import GROUP
 from dashboard.importers.document import Finding, ParsedPlan, PlanImportError
 from dashboard.kpi.catalog import classify, is_ratio
 from dashboard.kpi.deadlines import UNKNOWN, parse_deadline
-from dashboard.kpi.rules import AGGREGATION_LABELS, RATIO, default_aggregation
+from dashboard.kpi.rules import RATIO, default_aggregation
 from dashboard.kpi.targets import parse_target
+from dashboard.messages import label
 from dashboard.store.database import bump_data_version
 from dashboard.store.models import (
     AgencyAlias,
@@ -198,11 +199,11 @@ def _load_indicators(
         else:
             ind.aggregation, why = default_aggregation(ind.is_ratio, ind.unit, any(a.kind == GROUP for a in leads))
             if why:
-                label = AGGREGATION_LABELS["en"][ind.aggregation].lower()
+                rule_label = label("aggregation", ind.aggregation, "en").lower()
                 report.findings.append(
                     Finding(
                         item.line,
-                        f"KPI {code}: aggregation guessed as '{label}' ({why}); say otherwise in the "
+                        f"KPI {code}: aggregation guessed as '{rule_label}' ({why}); say otherwise in the "
                         "template's 'Cách tổng hợp' column",
                     )
                 )

@@ -26,6 +26,10 @@ class Column:
     field: str  # the public (English) field name, also accepted as a header
     header: str  # the Vietnamese header of the template
     required: bool = False
+    english: str = ""  # the header of an English export, accepted on import too
+
+    def title(self, lang: str = "vi") -> str:
+        return self.english if lang == "en" and self.english else self.header
 
 
 TASK_SHEET = "Nhiệm vụ"
@@ -33,25 +37,25 @@ KPI_SHEET = "Chỉ tiêu"
 PLAN_SHEET = "Kế hoạch"
 
 TASK_COLUMNS = (
-    Column("code", "Mã"),
-    Column("section", "Mục"),
-    Column("name", "Tên nhiệm vụ", True),
-    Column("lead_agencies", "Cơ quan chủ trì", True),
-    Column("coordinating_agencies", "Cơ quan phối hợp"),
-    Column("output", "Kết quả, sản phẩm"),
-    Column("deadline_text", "Thời hạn", True),
-    Column("basis", "Căn cứ, ghi chú"),
+    Column("code", "Mã", english="Code"),
+    Column("section", "Mục", english="Section"),
+    Column("name", "Tên nhiệm vụ", True, "Task"),
+    Column("lead_agencies", "Cơ quan chủ trì", True, "Lead agencies"),
+    Column("coordinating_agencies", "Cơ quan phối hợp", english="Coordinating agencies"),
+    Column("output", "Kết quả, sản phẩm", english="Output"),
+    Column("deadline_text", "Thời hạn", True, "Deadline"),
+    Column("basis", "Căn cứ, ghi chú", english="Basis, note"),
 )
 INDICATOR_COLUMNS = (
     Column("code", "Mã"),
-    Column("name", "Tên chỉ tiêu", True),
-    Column("unit", "Đơn vị tính"),
-    Column("target", "Mục tiêu", True),
-    Column("subtargets", "Chỉ tiêu thành phần"),
-    Column("lead_agencies", "Cơ quan chủ trì"),
-    Column("is_ratio", "Tỷ lệ (tử số/mẫu số)"),
-    Column("aggregation", "Cách tổng hợp"),
-    Column("note", "Ghi chú"),
+    Column("name", "Tên chỉ tiêu", True, "KPI"),
+    Column("unit", "Đơn vị tính", english="Unit"),
+    Column("target", "Mục tiêu", True, "Target"),
+    Column("subtargets", "Chỉ tiêu thành phần", english="Sub-targets"),
+    Column("lead_agencies", "Cơ quan chủ trì", english="Lead agencies"),
+    Column("is_ratio", "Tỷ lệ (tử số/mẫu số)", english="Ratio (numerator/denominator)"),
+    Column("aggregation", "Cách tổng hợp", english="Aggregation"),
+    Column("note", "Ghi chú", english="Note"),
 )
 PLAN_FIELDS = (
     ("province", "Tỉnh"),
@@ -72,7 +76,7 @@ def _header_map(headers: list[str], columns: tuple[Column, ...]) -> dict[str, in
     keys = [fold_key(h) for h in headers]
     found: dict[str, int] = {}
     for col in columns:
-        names = {fold_key(col.header), fold_key(col.field), *_HEADER_ALIASES.get(col.field, ())}
+        names = {fold_key(col.header), fold_key(col.english), fold_key(col.field), *_HEADER_ALIASES.get(col.field, ())}
         for idx, key in enumerate(keys):
             if key in names and idx not in found.values():
                 found[col.field] = idx

@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import zipfile
 
+from dashboard.messages import Message, msg
+
 # A workbook small on disk can unpack to gigabytes (a "zip bomb") or declare a million rows: the limits are
 # checked before and while reading, so such a file is refused in a second and the worker stays free.
 MAX_UNPACKED = 50 * 1024 * 1024  # bytes of XML once unzipped
@@ -23,11 +25,11 @@ class UnreadableWorkbook(Exception):
 
 
 class WorkbookTooLarge(UnreadableWorkbook):
-    """The workbook is readable but beyond the limits; ``vi`` says so in Vietnamese, ``str()`` in English."""
+    """The workbook is readable but beyond the limits; ``message`` says so for a page, ``str()`` in English."""
 
-    def __init__(self, english: str, vi: str) -> None:
+    def __init__(self, english: str, message: Message) -> None:
         super().__init__(english)
-        self.vi = vi
+        self.message = message
 
 
 def unpacked_size(data: bytes) -> int | None:
@@ -52,7 +54,7 @@ def _check_size(data: bytes) -> None:
     if unpacks_too_large(data, unpacked):
         raise WorkbookTooLarge(
             f"the workbook unpacks to {mb:.0f} MB (at most {MAX_UNPACKED // 1024 // 1024} MB)",
-            f"tệp giải nén ra {mb:.0f} MB, vượt giới hạn {MAX_UNPACKED // 1024 // 1024} MB; hãy dùng mẫu của trang",
+            msg("wb.unpacks", mb=f"{mb:.0f}", max=MAX_UNPACKED // 1024 // 1024),
         )
 
 
@@ -75,7 +77,11 @@ def read_sheets(data: bytes, max_rows: int = MAX_ROWS) -> dict[str, list[tuple]]
                     if rows > max_rows or cells > MAX_CELLS:
                         raise WorkbookTooLarge(
                             f"the workbook has more than {max_rows:,} rows or {MAX_CELLS:,} cells",
-                            f"tệp có hơn {max_rows:,} dòng hoặc {MAX_CELLS:,} ô; quá lớn để đọc".replace(",", "."),
+                            msg(
+                                "wb.too_many",
+                                rows=f"{max_rows:,}".replace(",", "."),
+                                cells=f"{MAX_CELLS:,}".replace(",", "."),
+                            ),
                         )
                     sheet.append(row)
             return out

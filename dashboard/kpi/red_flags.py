@@ -23,23 +23,6 @@ DUE_SOON = "due_soon"
 UNCLEAR = "unclear"
 KINDS = (OVERDUE_TASK, MISSING_REPORT, KPI_BELOW, DUE_SOON, UNCLEAR)
 
-LABELS = {
-    "vi": {
-        OVERDUE_TASK: "Quá hạn",
-        MISSING_REPORT: "Thiếu báo cáo tháng",
-        KPI_BELOW: "Chỉ tiêu chưa đạt",
-        DUE_SOON: "Sắp đến hạn",
-        UNCLEAR: "Chưa đủ “06 rõ”",
-    },
-    "en": {
-        OVERDUE_TASK: "Overdue",
-        MISSING_REPORT: "Monthly report missing",
-        KPI_BELOW: "KPI below target",
-        DUE_SOON: "Due soon",
-        UNCLEAR: "Not “06 clear”",
-    },
-}
-
 
 @dataclass
 class Flag:
@@ -142,7 +125,3 @@ def kpi_flags(snapshots: list[KpiSnapshot]) -> list[Flag]:
 
 def worst_first(flags: list[Flag]) -> list[Flag]:
     return sorted(flags, key=lambda f: (-f.severity, f.code or "", f.title))
-
-
-def label(kind: str, lang: str = "vi") -> str:
-    return LABELS.get(lang, LABELS["vi"]).get(kind, kind)

@@ -55,10 +55,6 @@ RATIO = "ratio"  # Σ numerators / Σ denominators (the default for ratio KPIs)
 SUM = "sum"  # each agency reports its own part: people trained, applications filed
 PROVINCE = "province"  # one figure for the province, reported by the lead; co-leads never add up
 AGGREGATIONS = (RATIO, SUM, PROVINCE)
-AGGREGATION_LABELS = {
-    "vi": {RATIO: "Tỷ lệ (Σ tử số / Σ mẫu số)", SUM: "Cộng các đơn vị", PROVINCE: "Số liệu chung của tỉnh"},
-    "en": {RATIO: "Ratio (Σ numerators / Σ denominators)", SUM: "Sum of agencies", PROVINCE: "One province figure"},
-}
 # What the import template's "Cách tổng hợp" column accepts (folded, without punctuation).
 _AGGREGATION_WORDS = {
     RATIO: ("ratio", "ty le", "tu so mau so", "tu so tren mau so"),
@@ -69,13 +65,14 @@ _AGGREGATION_WORDS = {
 
 def parse_aggregation(text: str | None) -> str | None:
     """The rule a template cell names ("Cộng", "sum", "Số liệu chung của tỉnh"…); None when empty or unknown."""
+    from dashboard.messages import LANGS, label
     from dashboard.text import fold_key
 
     key = fold_key(text)
     if not key:
         return None
     for rule, words in _AGGREGATION_WORDS.items():
-        labels = {fold_key(AGGREGATION_LABELS[lang][rule]) for lang in AGGREGATION_LABELS}
+        labels = {fold_key(label("aggregation", rule, lang)) for lang in LANGS}
         if key in words or key in labels:
             return rule
     return None

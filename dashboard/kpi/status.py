@@ -22,25 +22,6 @@ FINISHED = (DONE, DONE_LATE)
 # Statuses an agency reports in an update; the others are derived.
 REPORTED = (NOT_STARTED, IN_PROGRESS, DONE)
 
-LABELS = {
-    "vi": {
-        NOT_STARTED: "Chưa triển khai",
-        IN_PROGRESS: "Đang thực hiện",
-        DONE: "Hoàn thành",
-        DONE_LATE: "Hoàn thành muộn",
-        OVERDUE: "Quá hạn",
-        WAITING: "Chờ hướng dẫn",
-    },
-    "en": {
-        NOT_STARTED: "Not started",
-        IN_PROGRESS: "In progress",
-        DONE: "Done",
-        DONE_LATE: "Done late",
-        OVERDUE: "Overdue",
-        WAITING: "Waiting for guidance",
-    },
-}
-
 
 @dataclass(frozen=True)
 class Report:
@@ -73,10 +54,6 @@ def task_status(deadline_kind: str, due: date | None, reports: Sequence[Report],
 def days_overdue(due: date | None, today: date) -> int:
     """Days past due (0 when not past due or no due date)."""
     return max(0, (today - due).days) if due else 0
-
-
-def label(status: str, lang: str = "vi") -> str:
-    return LABELS.get(lang, LABELS["vi"]).get(status, status)
 
 
 def is_finished(status: str) -> bool:
