@@ -24,6 +24,7 @@ from dashboard.accounts.auth import init_auth
 from dashboard.accounts.permissions import PermissionDenied
 from dashboard.config import Config
 from dashboard.demo import prepare_store
+from dashboard.messages import t
 from dashboard.reads.plan_cache import key_prefix
 from dashboard.sources.scheduler import KpiScheduler
 from dashboard.store.database import make_engine
@@ -51,7 +52,7 @@ def create_app(config: Config | None = None) -> Dash:
     sources = config.sources()
     app = Dash(
         __name__,
-        title="Theo dõi KPI - Nghị quyết 57 & Đề án 06",
+        title=t("app_title"),
         suppress_callback_exceptions=True,
         update_title=None,
         assets_folder=str(HERE / "assets"),
@@ -124,10 +125,11 @@ pio.json.config.default_engine = "json"
 
 MAX_REQUEST_BYTES = 32 * 1024 * 1024
 
-DB_DOWN_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8">
-<meta http-equiv="refresh" content="15"><title>Tạm mất kết nối</title></head>
-<body style="font-family: sans-serif; margin: 3rem"><h1>Tạm mất kết nối cơ sở dữ liệu</h1>
-<p>Trang sẽ tự tải lại sau ít giây khi kết nối được khôi phục.</p></body></html>"""
+# Before any page is known there is no language to choose: the notice speaks both.
+DB_DOWN_PAGE = f"""<!doctype html><html lang="vi"><head><meta charset="utf-8">
+<meta http-equiv="refresh" content="15"><title>{t("down.title")}</title></head>
+<body style="font-family: sans-serif; margin: 3rem"><h1>{t("down.title")}</h1><p>{t("down.body")}</p>
+<h2 lang="en">{t("down.title", "en")}</h2><p lang="en">{t("down.body", "en")}</p></body></html>"""
 
 
 def content_security_policy(script_hashes: list[str]) -> str:

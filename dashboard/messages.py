@@ -156,6 +156,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "yes": ("Có", "Yes"),
     "no": ("Không", "No"),
     # --- shared words ---
+    "down.title": ("Tạm mất kết nối cơ sở dữ liệu", "The database cannot be reached"),
+    "down.body": (
+        "Trang sẽ tự tải lại sau ít giây khi kết nối được khôi phục.",
+        "The page reloads itself a few seconds after the connection is back.",
+    ),
+    "age.minutes": ("{n} phút", "{n} minutes"),
+    "age.hours": ("{n} giờ", "{n} hours"),
+    "age.days": ("{n} ngày", "{n} days"),
     "save": ("Lưu", "Save"),
     "close": ("Đóng", "Close"),
     "cancel": ("Hủy", "Cancel"),

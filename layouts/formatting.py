@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from dashboard.kpi.rules import is_percent
+from dashboard.messages import t
 
 
 def vn_date(value: str | date | None) -> str:
@@ -43,11 +44,11 @@ def age_words(seconds: float, lang: str = "vi") -> str:
     """How old, in the unit a reader wants: "12 phút" under an hour, "5 giờ" under two days, else "3 ngày"."""
     minutes = max(0, int(seconds // 60))
     if minutes < 60:
-        return f"{minutes} {'phút' if lang != 'en' else 'minutes'}"
+        return t("age.minutes", lang, n=minutes)
     hours = minutes // 60
     if hours < 48:
-        return f"{hours} {'giờ' if lang != 'en' else 'hours'}"
-    return f"{hours // 24} {'ngày' if lang != 'en' else 'days'}"
+        return t("age.hours", lang, n=hours)
+    return t("age.days", lang, n=hours // 24)
 
 
 def month_label(d: date) -> str:
