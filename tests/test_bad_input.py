@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from webclient import call, demo_app, login
 
-from dashboard.exports.figures_template import SHEET, build_template
+from dashboard.exports.figures_template import build_template
 from dashboard.importers import PlanImportError, import_file
 from dashboard.kpi.figure_origin import fed_by_sources
 from dashboard.store.database import transaction
@@ -92,7 +92,7 @@ def _prefilled_template(app) -> tuple[bytes, dict]:  # noqa: ANN001
         tpl = build_template(inds, agency.id, agency.name, date(2026, 11, 1), {}, fed)
         context = {"agency_id": agency.id, "plan_id": plan.id}
     wb = load_workbook(io.BytesIO(tpl))
-    ws = wb[SHEET]
+    ws = wb["Số liệu"]
     for row in ws.iter_rows(min_row=2):  # a plausible month: every ratio 5/10, every value 3
         if row[3].value == "Tỷ lệ":
             row[4].value, row[5].value = 5, 10

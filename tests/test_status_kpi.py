@@ -14,10 +14,10 @@ from dashboard.kpi.status import (
     WAITING,
     Report,
     days_overdue,
-    label,
     task_status,
 )
 from dashboard.kpi.targets import Target
+from dashboard.messages import label
 
 TODAY = date(2026, 11, 27)
 DUE = date(2026, 6, 30)
@@ -68,8 +68,8 @@ def test_latest_report_wins() -> None:
 
 
 def test_labels() -> None:
-    assert label(OVERDUE) == "Quá hạn"
-    assert label(OVERDUE, "en") == "Overdue"
+    assert label("status", OVERDUE) == "Quá hạn"
+    assert label("status", OVERDUE, "en") == "Overdue"
 
 
 def test_weighted_aggregation_sums_numerators_and_denominators() -> None:
