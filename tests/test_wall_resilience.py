@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, pytest_setup_options
+from demo_copy import demo_url
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
@@ -64,8 +65,8 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 def test_wall_keeps_last_data_while_the_server_is_down_and_recovers(tmp_path: Path) -> None:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'wall.db'}", "DASHBOARD_TODAY": "2026-11-27"}
-    subprocess.run([sys.executable, "-m", "dashboard", "demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    url = demo_url(tmp_path, "wall.db")  # the session's demo, copied: the server finds it ready
+    env = {**os.environ, "DATABASE_URL": url, "DASHBOARD_TODAY": "2026-11-27"}
     port = free_port()
     server = start_server(env, port)
     driver = webdriver.Chrome(options=pytest_setup_options())
