@@ -97,12 +97,12 @@ def register_tasks(app: Dash) -> None:
             mine = agency_task_rows(s, plan_id, agency_id, today)
             groups = groups_of(s, agency_id)
         relation = {
-            r["id"]: task_relation_of(agency_id, groups, r["_lead_ids"], r["_coordinating_ids"])
+            r.id: task_relation_of(agency_id, groups, r.lead_ids, r.coordinating_ids)
             for r in mine["lead"] + mine["coordinating"]
         }
         read_only = who.role not in ("admin", "agency") or (who.role == "agency" and who.agency_id != agency_id)
-        lead = [r for r in mine["lead"] if relation.get(r["id"]) == "lead"]
-        others = [r for r in mine["lead"] + mine["coordinating"] if relation.get(r["id"]) != "lead"]
+        lead = [r for r in mine["lead"] if relation.get(r.id) == "lead"]
+        others = [r for r in mine["lead"] + mine["coordinating"] if relation.get(r.id) != "lead"]
         return mywork.tasks_table(lead, others, relation, read_only, _lang(context))
 
     @app.callback(

@@ -221,7 +221,7 @@ def _mywork(ctx, f: Filters, who):  # noqa: ANN001, ANN202
 
 
 def _recurring_reporters(ctx, recurring: list[dict]) -> set[int]:  # noqa: ANN001
-    return {aid for tk in recurring for aid in expand(tk["_lead_ids"], ctx.members)}
+    return {aid for tk in recurring for aid in expand(tk.lead_ids, ctx.members)}
 
 
 def _agency(ctx, s, f: Filters, st, flags):  # noqa: ANN001, ANN202

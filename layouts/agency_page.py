@@ -46,7 +46,7 @@ def agency_page(
                 dbc.Col(
                     graph(
                         charts.gauge(s, lang, height=220),
-                        f"agency-gauge-{s.indicator['id']}",
+                        f"agency-gauge-{s.indicator.id}",
                         "agency-gauge",
                         chart_name(f"{agency['name']} {charts.short_name(s.indicator)}", plan, today),
                     ),
@@ -67,7 +67,7 @@ def agency_page(
                 dbc.Col(
                     graph(
                         charts.trend(tr["series"], tr["indicator"], lang),
-                        f"trend-{tr['indicator']['id']}",
+                        f"trend-{tr['indicator'].id}",
                         "",
                         chart_name(f"{agency['name']} dien bien {charts.short_name(tr['indicator'])}", plan, today),
                     ),

@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 from dashboard.kpi.red_flags import Flag
 from dashboard.kpi.values import KpiSnapshot
 from dashboard.messages import label, t
+from dashboard.records import TaskRow
 
 from . import charts
 from .flag_text import flag_detail
@@ -111,7 +112,7 @@ def build_pdf(
     heads: list[KpiSnapshot],
     snaps: list[KpiSnapshot],
     flags: list[Flag],
-    tasks: list[dict],
+    tasks: list[TaskRow],
     agency_pages: list[dict] | None = None,
     demo: bool = False,
     lang: str = "vi",
@@ -162,10 +163,10 @@ def build_pdf(
         rows = [[p(t(k, lang), "cell") for k in ("code", "kpi", "target", "current", "pdf.assessment")]]
         rows += [
             [
-                p(s.indicator["code"], "cell"),
-                p(s.indicator["name"], "cell"),
+                p(s.indicator.code, "cell"),
+                p(s.indicator.name, "cell"),
                 p(charts.target_text(s.indicator, lang), "cell"),
-                p(with_unit(s.value, s.indicator["unit"]), "cell"),
+                p(with_unit(s.value, s.indicator.unit), "cell"),
                 p(label("kpi_state", s.status, lang), "cell"),
             ]
             for s in snaps
@@ -195,7 +196,7 @@ def build_pdf(
         story.append(KeepTogether(lines))
         story.append(Spacer(1, 4))
     story.append(p(t("pdf.quarters", lang), "h2"))
-    dated = [tk for tk in tasks if tk["deadline_kind"] == "date"]
+    dated = [tk for tk in tasks if tk.deadline_kind == "date"]
     story.append(
         Image(
             io.BytesIO(chart_png(charts.quarter_bars(tasks, plan["year"], lang), 1000, 480)),
@@ -205,7 +206,7 @@ def build_pdf(
     )
     counts = defaultdict(int)
     for tk in tasks:
-        counts[tk["status"]] += 1
+        counts[tk.status] += 1
     story.append(
         p(
             t("pdf.task_counts", lang, n=len(tasks), dated=len(dated))
@@ -220,8 +221,8 @@ def build_pdf(
         for s in page["snaps"]:
             story.append(
                 p(
-                    f"• {s.indicator['code']} {charts.short_name(s.indicator)}: "
-                    f"{with_unit(s.value, s.indicator['unit'])} ({t('pdf.target', lang)} "
+                    f"• {s.indicator.code} {charts.short_name(s.indicator)}: "
+                    f"{with_unit(s.value, s.indicator.unit)} ({t('pdf.target', lang)} "
                     f"{charts.target_text(s.indicator, lang)})",
                     "small",
                 )

@@ -4,6 +4,7 @@ the monthly report grid. Vietnamese separators (95,5) everywhere."""
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 from datetime import date, timedelta
 
 from dashboard.kpi.catalog import BY_CODE
@@ -11,6 +12,7 @@ from dashboard.kpi.reporting import LATE, MISSING, ON_TIME, PENDING, ReportCell
 from dashboard.kpi.rules import is_percent
 from dashboard.kpi.values import KpiSnapshot
 from dashboard.messages import label, quarter_label, report_deadline, t
+from dashboard.records import KpiRow, TaskRow
 
 from .formatting import month_label, vn_date, vn_number
 from .theme import AMBER, BLUE, GREEN, GREY, KPI_COLOR, RED, STATUS_COLOR, STATUS_SYMBOL
@@ -42,27 +44,31 @@ def _plot(text: str) -> str:
     return html.escape(str(text), quote=False)
 
 
-def short_name(indicator: dict, lang: str = "vi") -> str:
+def short_name(indicator: KpiRow, lang: str = "vi") -> str:
     """The catalogue label of a KPI when it has one, else its own name."""
-    cat = BY_CODE.get(indicator.get("national_code") or "")
+    return catalogue_name(indicator.national_code, indicator.name, lang)
+
+
+def catalogue_name(national_code: str | None, name: str, lang: str = "vi") -> str:
+    """The catalogue label of a national KPI code, else ``name`` (shortened to fit a chart title)."""
+    cat = BY_CODE.get(national_code or "")
     if cat is not None:
         return cat.label_en if lang == "en" else cat.label_vi
-    name = indicator["name"]
     return name if len(name) <= 60 else name[:57] + "…"
 
 
-def target_text(indicator: dict, lang: str = "vi") -> str:
-    if indicator.get("target_value") is None:
-        return indicator.get("target_text") or ""
-    unit = " %" if is_percent(indicator.get("unit")) else f" {indicator.get('unit') or ''}"
-    return f"{OPS.get(indicator['target_op'], '')} {vn_number(indicator['target_value'], 1, lang)}{unit}".rstrip()
+def target_text(indicator: KpiRow, lang: str = "vi") -> str:
+    if indicator.target_value is None:
+        return indicator.target_text or ""
+    unit = " %" if is_percent(indicator.unit) else f" {indicator.unit or ''}"
+    return f"{OPS.get(indicator.target_op, '')} {vn_number(indicator.target_value, 1, lang)}{unit}".rstrip()
 
 
 def _axis_max(snap: KpiSnapshot) -> float:
     ind = snap.indicator
-    if is_percent(ind.get("unit")):
+    if is_percent(ind.unit):
         return 100.0
-    top = max(v for v in (ind.get("target_value") or 0, snap.value or 0, 1) if v is not None)
+    top = max(v for v in (ind.target_value or 0, snap.value or 0, 1) if v is not None)
     return top * 1.25
 
 
@@ -72,7 +78,7 @@ def gauge(snap: KpiSnapshot, lang: str = "vi", dark: bool = False, height: int =
     Like every chart built on each page view, a plain figure dict: Plotly's object model validates and
     copies every property, which cost more than the data behind the page."""
     ind = snap.indicator
-    is_pct = is_percent(ind.get("unit"))
+    is_pct = is_percent(ind.unit)
     trace: dict = {
         "type": "indicator",
         "mode": "gauge+number+delta" if snap.previous is not None else "gauge+number",
@@ -86,7 +92,7 @@ def gauge(snap: KpiSnapshot, lang: str = "vi", dark: bool = False, height: int =
             "threshold": {
                 "line": {"color": "#f2f2f2" if dark else "#111", "width": 5},
                 "thickness": 0.9,
-                "value": ind.get("target_value") or 0,
+                "value": ind.target_value or 0,
             },
         },
         "title": {
@@ -164,7 +170,7 @@ def agency_bullets(rows: list[dict], heads: list[KpiSnapshot], lang: str = "vi")
                     "mode": "number+gauge" if has_value else "gauge",
                     "value": av.value if has_value else 0,
                     "number": {
-                        "suffix": " %" if is_percent(ind.get("unit")) else "",
+                        "suffix": " %" if is_percent(ind.unit) else "",
                         "valueformat": ".1f",
                         "font": {"size": 13, "color": "#222" if av is not None else "#bbb"},
                     },
@@ -177,7 +183,7 @@ def agency_bullets(rows: list[dict], heads: list[KpiSnapshot], lang: str = "vi")
                         "threshold": {
                             "line": {"color": "#111", "width": 3},
                             "thickness": 1,
-                            "value": ind.get("target_value") or 0,
+                            "value": ind.target_value or 0,
                         },
                     },
                 }
@@ -188,9 +194,9 @@ def agency_bullets(rows: list[dict], heads: list[KpiSnapshot], lang: str = "vi")
     return {"data": traces, "layout": {**layout, "annotations": annotations}}
 
 
-def trend(series: list[tuple[date, float | None]], indicator: dict, lang: str = "vi") -> dict:
+def trend(series: list[tuple[date, float | None]], indicator: KpiRow, lang: str = "vi") -> dict:
     """Monthly values against the target line (a plain figure dict, see ``gauge``)."""
-    upper = 100 if is_percent(indicator.get("unit")) else None
+    upper = 100 if is_percent(indicator.unit) else None
     layout = _layout(
         lang,
         height=260,
@@ -199,7 +205,7 @@ def trend(series: list[tuple[date, float | None]], indicator: dict, lang: str = 
         showlegend=False,
         margin={"l": 40, "r": 10, "t": 40, "b": 30},
     )
-    target = indicator.get("target_value")
+    target = indicator.target_value
     if target is not None:
         layout["shapes"] = [
             {
@@ -238,18 +244,18 @@ def trend(series: list[tuple[date, float | None]], indicator: dict, lang: str = 
     return {"data": [trace], "layout": layout}
 
 
-def _group_of(task: dict, group_by: str) -> str:
+def _group_of(task: TaskRow, group_by: str) -> str:
     if group_by == "section":
-        return (task.get("section") or "—").split(" › ")[-1][:40]
-    return (task["lead_agencies"][0] if task["lead_agencies"] else "—")[:40]
+        return (task.section or "—").split(" › ")[-1][:40]
+    return (task.lead_agencies[0] if task.lead_agencies else "—")[:40]
 
 
-def timeline(tasks: list[dict], year: int, today: date, group_by: str = "agency", lang: str = "vi") -> dict:
+def timeline(tasks: list[TaskRow], year: int, today: date, group_by: str = "agency", lang: str = "vi") -> dict:
     """Tasks by due date over the plan year: quarter bands, a bar per window task, a marker per task,
     coloured (and shaped) by status, today as a line; grouped by lead agency or plan section."""
-    ordered = sorted(tasks, key=lambda tk: (_group_of(tk, group_by), tk["due_date"] or "", tk["code"]))
+    ordered = sorted(tasks, key=lambda tk: (_group_of(tk, group_by), tk.due_date or date.max, tk.code))
     groups = [_plot(_group_of(tk, group_by)) for tk in ordered]
-    labels = [_plot(f"{tk['code']} · {tk['name'][:38]}{'…' if len(tk['name']) > 38 else ''}") for tk in ordered]
+    labels = [_plot(f"{tk.code} · {tk.name[:38]}{'…' if len(tk.name) > 38 else ''}") for tk in ordered]
     data: list[dict] = []
     shapes: list[dict] = []
     annotations: list[dict] = []
@@ -284,15 +290,15 @@ def timeline(tasks: list[dict], year: int, today: date, group_by: str = "agency"
         )
     # window tasks ("Quý III-IV/2026"): a thick line from the start of the window to the due date
     for status_key in STATUS_COLOR:
-        idx = [i for i, tk in enumerate(ordered) if tk["status"] == status_key and tk.get("start_date")]
+        idx = [i for i, tk in enumerate(ordered) if tk.status == status_key and tk.start_date]
         if not idx:
             continue
         xs: list = []
         ys_group: list = []
         ys_label: list = []
         for i in idx:
-            start = max(start_year, date.fromisoformat(ordered[i]["start_date"])).isoformat()
-            xs += [start, ordered[i]["due_date"], None]
+            start = max(start_year, ordered[i].start_date).isoformat()
+            xs += [start, ordered[i].due_date.isoformat(), None]
             ys_group += [groups[i], groups[i], None]
             ys_label += [labels[i], labels[i], None]
         data.append(
@@ -309,14 +315,14 @@ def timeline(tasks: list[dict], year: int, today: date, group_by: str = "agency"
             }
         )
     for status_key, color in STATUS_COLOR.items():
-        idx = [i for i, tk in enumerate(ordered) if tk["status"] == status_key]
+        idx = [i for i, tk in enumerate(ordered) if tk.status == status_key]
         if not idx:
             continue
         data.append(
             {
                 "type": "scatter",
                 "y": [[groups[i] for i in idx], [labels[i] for i in idx]],
-                "x": [ordered[i]["due_date"] for i in idx],
+                "x": [ordered[i].due_date.isoformat() for i in idx],
                 "mode": "markers",
                 "name": label("status", status_key, lang),
                 "marker": {
@@ -327,9 +333,9 @@ def timeline(tasks: list[dict], year: int, today: date, group_by: str = "agency"
                 },
                 "customdata": [
                     [
-                        _plot(ordered[i]["name"]),
-                        vn_date(ordered[i]["due_date"]),
-                        _plot("; ".join(ordered[i]["lead_agencies"])),
+                        _plot(ordered[i].name),
+                        vn_date(ordered[i].due_date),
+                        _plot("; ".join(ordered[i].lead_agencies)),
                     ]
                     for i in idx
                 ],
@@ -428,7 +434,7 @@ def report_grid(cells: list[ReportCell], names: dict[int, str], lang: str = "vi"
     return {"data": [trace], "layout": layout}
 
 
-def quarter_bars(tasks: list[dict], year: int, lang: str = "vi", dark: bool = False) -> dict:
+def quarter_bars(tasks: list[TaskRow], year: int, lang: str = "vi", dark: bool = False) -> dict:
     """For the wall: per quarter, the dated tasks due in it stacked by status."""
     from dashboard.reads.filters import in_quarter
 
@@ -439,10 +445,10 @@ def quarter_bars(tasks: list[dict], year: int, lang: str = "vi", dark: bool = Fa
             sum(
                 1
                 for tk in tasks
-                if tk["status"] == status_key
-                and tk["deadline_kind"] == "date"
-                and tk.get("due_date")
-                and in_quarter({**tk, "start_date": None}, q, year)
+                if tk.status == status_key
+                and tk.deadline_kind == "date"
+                and tk.due_date
+                and in_quarter(replace(tk, start_date=None), q, year)
             )
             for q in range(1, 5)
         ]

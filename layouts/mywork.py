@@ -122,13 +122,13 @@ def tasks_table(
     def rows(tasks: list[dict]) -> list:
         out = []
         for tk in tasks:
-            rel = relation.get(tk["id"])
+            rel = relation.get(tk.id)
             if read_only or rel is None:
                 action = None
             elif rel == "lead":
                 action = dbc.Button(
                     t("mw.update", lang),
-                    id={"type": "mw-edit", "index": tk["id"]},
+                    id={"type": "mw-edit", "index": tk.id},
                     size="sm",
                     color="primary",
                     className="mw-edit-btn",
@@ -136,7 +136,7 @@ def tasks_table(
             else:
                 action = dbc.Button(
                     t("mw.note", lang),
-                    id={"type": "mw-note", "index": tk["id"]},
+                    id={"type": "mw-note", "index": tk.id},
                     size="sm",
                     color="secondary",
                     outline=True,
@@ -145,15 +145,15 @@ def tasks_table(
             out.append(
                 html.Tr(
                     [
-                        html.Td(tk["code"], className="text-nowrap"),
-                        html.Td([tk["name"], html.Div(tk["last_note"] or "", className="small text-muted")]),
-                        html.Td(tk["deadline_text"] or "—"),
-                        html.Td(vn_date(tk["due_date"]), className="text-nowrap"),
-                        html.Td(status_badge(tk["status"], lang)),
-                        html.Td(f"{tk['progress']} %", className="text-nowrap"),
+                        html.Td(tk.code, className="text-nowrap"),
+                        html.Td([tk.name, html.Div(tk.last_note or "", className="small text-muted")]),
+                        html.Td(tk.deadline_text or "—"),
+                        html.Td(vn_date(tk.due_date), className="text-nowrap"),
+                        html.Td(status_badge(tk.status, lang)),
+                        html.Td(f"{tk.progress} %", className="text-nowrap"),
                         html.Td(action),
                     ],
-                    id=f"mw-task-row-{tk['id']}",
+                    id=f"mw-task-row-{tk.id}",
                 )
             )
         return out

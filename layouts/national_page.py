@@ -26,7 +26,7 @@ def national_page(rows: list[dict], computed_at: datetime | None, lang: str) -> 
     head = html.Thead(
         html.Tr(
             [html.Th(t(k, lang)) for k in ("province", "tasks_total", "tasks_done", "tasks_overdue", "nav_flags")]
-            + [html.Th(charts.short_name({"national_code": h["code"], "name": h["name"]}, lang)) for h in heads]
+            + [html.Th(charts.catalogue_name(h["code"], h["name"], lang)) for h in heads]
         )
     )
     body = []

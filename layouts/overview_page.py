@@ -33,7 +33,7 @@ def overview(
                 dbc.Col(
                     graph(
                         charts.gauge(s, lang),
-                        f"gauge-{s.indicator['national_code']}",
+                        f"gauge-{s.indicator.national_code}",
                         "headline-gauge",
                         chart_name(charts.short_name(s.indicator), plan, today),
                     ),

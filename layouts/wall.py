@@ -12,6 +12,7 @@ from dashboard.kpi.red_flags import Flag
 from dashboard.kpi.status import is_finished
 from dashboard.kpi.values import KpiSnapshot
 from dashboard.messages import label, quarter_label, t
+from dashboard.records import TaskRow
 
 from . import charts
 from .flag_text import flag_detail
@@ -78,7 +79,7 @@ def _tile(value: int, label: str, color: str, tile_id: str) -> html.Div:
     )
 
 
-def overview_view(heads: list[KpiSnapshot], counts: Counter, tasks: list[dict], lang: str) -> html.Div:
+def overview_view(heads: list[KpiSnapshot], counts: Counter, tasks: list[TaskRow], lang: str) -> html.Div:
     tiles = html.Div(
         [
             _tile(
@@ -98,14 +99,14 @@ def overview_view(heads: list[KpiSnapshot], counts: Counter, tasks: list[dict], 
                     figure=charts.gauge(s, lang, dark=True, height=460, fill=True),
                     config=WALL_GRAPH,
                     className="wall-gauge",
-                    id=f"wall-gauge-{s.indicator['national_code']}",
+                    id=f"wall-gauge-{s.indicator.national_code}",
                 )
                 for s in heads
             ],
             className="wall-gauges",
         )
     else:
-        done = sum(1 for tk in tasks if is_finished(tk["status"]))
+        done = sum(1 for tk in tasks if is_finished(tk.status))
         gauges = html.Div(
             [
                 _tile(len(tasks), t("tasks", lang), GREEN, "wall-task-total"),
@@ -163,7 +164,7 @@ def flags_view(flags: list[Flag], lang: str, per_page: int = FLAGS_PER_PAGE) -> 
     return html.Div(pages, className="wall-flags", id="wall-flag-list")
 
 
-def timeline_view(tasks: list[dict], year: int, today: date, lang: str) -> html.Div:
+def timeline_view(tasks: list[TaskRow], year: int, today: date, lang: str) -> html.Div:
     quarter = (today.month - 1) // 3 + 1 if today.year == year else None
     return html.Div(
         [

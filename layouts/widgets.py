@@ -12,6 +12,7 @@ from dashboard.kpi.red_flags import Flag
 from dashboard.kpi.values import KpiSnapshot
 from dashboard.messages import label, t
 from dashboard.reads.filters import Filters
+from dashboard.records import TaskRow
 from dashboard.sources.refresh import Freshness
 from dashboard.text import slug
 
@@ -91,7 +92,7 @@ def kpi_badge(state: str, lang: str) -> html.Span:
     )
 
 
-def task_table(tasks: list[dict], lang: str, table_id: str, via: set[int] | None = None) -> html.Div:
+def task_table(tasks: list[TaskRow], lang: str, table_id: str, via: set[int] | None = None) -> html.Div:
     """Tasks with code, name, lead, deadline as written, due date, status and progress."""
     if not tasks:
         return empty(t("no_tasks", lang), f"{table_id}-empty")
@@ -99,24 +100,24 @@ def task_table(tasks: list[dict], lang: str, table_id: str, via: set[int] | None
         html.Tr([html.Th(t(k, lang)) for k in ("code", "task", "lead", "deadline", "due", "status", "progress")])
     )
     rows = []
-    badges = {s: status_badge(s, lang).to_plotly_json() for s in {tk["status"] for tk in tasks}}
+    badges = {s: status_badge(s, lang).to_plotly_json() for s in {tk.status for tk in tasks}}
     for tk in tasks:
-        lead = "; ".join(tk["lead_agencies"])
-        if via and not via & set(tk["_lead_ids"]) and tk["_lead_ids"]:
+        lead = "; ".join(tk.lead_agencies)
+        if via and not via & set(tk.lead_ids) and tk.lead_ids:
             lead += f" ({t('via_group', lang)})"
         rows.append(  # up to 150 rows: written as plain component data (layouts/plain_html.py)
             element(
                 "Tr",
                 [
-                    element("Td", tk["code"], className="text-nowrap"),
-                    element("Td", tk["name"]),
+                    element("Td", tk.code, className="text-nowrap"),
+                    element("Td", tk.name),
                     element("Td", lead),
-                    element("Td", tk["deadline_text"] or "—"),
-                    element("Td", vn_date(tk["due_date"]), className="text-nowrap"),
-                    element("Td", badges[tk["status"]]),
-                    element("Td", f"{tk['progress']} %", className="text-nowrap"),
+                    element("Td", tk.deadline_text or "—"),
+                    element("Td", vn_date(tk.due_date), className="text-nowrap"),
+                    element("Td", badges[tk.status]),
+                    element("Td", f"{tk.progress} %", className="text-nowrap"),
                 ],
-                **{"data-status": tk["status"]},
+                **{"data-status": tk.status},
             )
         )
     return dbc.Table(
@@ -163,16 +164,16 @@ def kpi_table(snaps: list[KpiSnapshot], lang: str) -> html.Div:
         body.append(
             html.Tr(
                 [
-                    html.Td(ind["code"]),
-                    html.Td(ind["name"]),
-                    html.Td(ind["unit"] or ""),
+                    html.Td(ind.code),
+                    html.Td(ind.name),
+                    html.Td(ind.unit or ""),
                     html.Td(charts.target_text(ind, lang), className="text-nowrap"),
-                    html.Td(with_unit(s.value, ind["unit"], lang), className="text-nowrap"),
+                    html.Td(with_unit(s.value, ind.unit, lang), className="text-nowrap"),
                     html.Td(TREND_ICON[s.trend], title=s.trend or "", className="text-center"),
                     html.Td(kpi_badge(s.status, lang)),
-                    html.Td("; ".join(ind["lead_agencies"])),
+                    html.Td("; ".join(ind.lead_agencies)),
                     html.Td(
-                        label("aggregation", ind.get("aggregation"), lang),
+                        label("aggregation", ind.aggregation, lang),
                         className="small",
                     ),
                 ]

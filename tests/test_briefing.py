@@ -45,7 +45,7 @@ def test_briefing_from_the_red_flags_page(app) -> None:  # noqa: ANN001
     with transaction(app.server.extensions["kpi"]["engine"]) as s:
         data_ = briefing_data(s, Filters(plan=3), TODAY, Settings())
     for snap in data_["snaps"]:  # the KPI table holds the dashboard's numbers
-        assert with_unit(snap.value, snap.indicator["unit"]) in flat
+        assert with_unit(snap.value, snap.indicator.unit) in flat
     assert f"3. Cảnh báo ({len(data_['flags'])}), theo đơn vị" in flat
     assert " ".join(data_["flags"][0].title.split())[:60] in flat
     assert "Trang 1" in text and f"Trang {len(reader.pages)}" in text

@@ -40,8 +40,8 @@ def test_a_task_saved_in_one_province_leaves_the_others_cached(tmp_path) -> None
     with transaction(engine) as s:
         user = s.scalar(select(User).where(User.username == "sokhcn.thainguyen"))
         who = Actor(user.id, user.username, user.role, user.agency_id)
-        task = next(t for t in load_context(s, Filters(plan=1), TODAY).tasks if user.agency_id in t["_lead_ids"])
-        update_task(s, who, task["id"], task["_version"], TaskChange("in_progress", 70, TODAY.replace(day=1)), TODAY)
+        task = next(t for t in load_context(s, Filters(plan=1), TODAY).tasks if user.agency_id in t.lead_ids)
+        update_task(s, who, task.id, task.version, TaskChange("in_progress", 70, TODAY.replace(day=1)), TODAY)
 
     assert poll("?plan=2", dt) is None  # unchanged: the Đồng Tháp page is not re-rendered
     assert poll("?plan=1", tn) > tn  # Thái Nguyên's page is
@@ -57,7 +57,7 @@ def test_a_save_prepares_its_plan_for_the_pages_that_follow(tmp_path) -> None:  
     cache = app.server.extensions["kpi"]["cache"]
     with transaction(engine) as s:
         agency_id = s.scalar(select(User.agency_id).where(User.username == "sokhcn.thainguyen"))
-        task = next(t for t in load_context(s, Filters(plan=1), TODAY).tasks if agency_id in t["_lead_ids"])
+        task = next(t for t in load_context(s, Filters(plan=1), TODAY).tasks if agency_id in t.lead_ids)
     client = login(app, "sokhcn.thainguyen")
     resp = call(
         app,
@@ -65,7 +65,7 @@ def test_a_save_prepares_its_plan_for_the_pages_that_follow(tmp_path) -> None:  
         "mw-save-task",
         {
             "mw-save-task.n_clicks": 1,
-            "mw-edit.data": {"task_id": task["id"], "version": task["_version"], "mode": "update"},
+            "mw-edit.data": {"task_id": task.id, "version": task.version, "mode": "update"},
             "mw-status.value": "in_progress",
             "mw-progress.value": 55,
             "mw-completed.date": None,
@@ -78,8 +78,8 @@ def test_a_save_prepares_its_plan_for_the_pages_that_follow(tmp_path) -> None:  
         assert plan_cache.is_ready(cache, s, 1, TODAY, Settings())  # the save built Thái Nguyên's shared data
         stamp, ready = cache.get("ctx:1")
     assert stamp[0] == plan_version(s, 1)
-    saved = next(t for t in ready.tasks if t["id"] == task["id"])
-    assert saved["progress"] == 55 and saved["last_note"] == "Đã họp triển khai"
+    saved = next(t for t in ready.tasks if t.id == task.id)
+    assert saved.progress == 55 and saved.last_note == "Đã họp triển khai"
     # and the next page is built from it: the flags page of the plan shows the same task statuses
     page = call(app, client, "url", {"url.pathname": "/canh-bao", "url.search": "?plan=1", "data-version.data": 0})
     assert page.status_code == 200

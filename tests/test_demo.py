@@ -28,7 +28,7 @@ def test_demo_content(engine) -> None:  # noqa: ANN001
         assert s.scalar(select(func.max(TaskUpdate.month))) <= AS_OF
         # Nothing is dated after the "as of" day began, so an update saved that day is the latest one.
         assert s.scalar(select(func.max(TaskUpdate.created_at))) < datetime.combine(AS_OF, time.min)
-        statuses = Counter(r["status"] for r in task_rows(s, AS_OF))
+        statuses = Counter(r.status for r in task_rows(s, AS_OF))
     for status in ("done", "done_late", "overdue", "in_progress", "waiting"):
         assert statuses[status] >= 3, statuses
     assert sum(statuses.values()) == 10 + 56 + 123

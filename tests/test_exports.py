@@ -76,8 +76,8 @@ def test_kpis_to_excel_with_percentages_as_numbers(app) -> None:  # noqa: ANN001
     header = [c.value for c in ws[1]]
     pct = header.index("Hiện tại (%)")
     for row, snap in zip(ws.iter_rows(min_row=2), snaps, strict=True):
-        assert row[0].value == snap.indicator["code"]
-        if snap.value is not None and snap.indicator["unit"] == "%":
+        assert row[0].value == snap.indicator.code
+        if snap.value is not None and snap.indicator.unit == "%":
             assert isinstance(row[pct].value, (int, float)) and "%" in row[pct].number_format
             assert row[pct].value == pytest.approx(snap.value / 100)  # the number the gauge shows
 

@@ -1,3 +1,5 @@
+from rows import task_row
+
 from dashboard.reads.filters import Filters, in_quarter, task_matches
 
 
@@ -14,11 +16,11 @@ def task(**kw):  # noqa: ANN003, ANN201
         "section": "I. Hoàn thiện thể chế",
         "lead_agencies": ["Sở Khoa học và Công nghệ"],
         "coordinating_agencies": ["Các sở, ban, ngành"],
-        "_lead_ids": [5],
-        "_coordinating_ids": [90],
+        "lead_ids": [5],
+        "coordinating_ids": [90],
     }
     base.update(kw)
-    return base
+    return task_row(**base)
 
 
 def test_query_round_trip() -> None:

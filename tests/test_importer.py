@@ -161,8 +161,8 @@ def test_cao_bang_prose_measures_import_as_tasks_flagged_06_ro(engine) -> None: 
     assert any("none names a lead agency" in str(f) for f in report.findings)
     with transaction(engine) as s:
         rows = task_rows(s, date(2026, 11, 27), report.plan_id)
-        assert [r["name"] for r in sorted(rows, key=lambda r: r["id"])] == bullets
-        assert {r["section"] for r in rows} == {g.replace("**", "").strip() for g in groups}
+        assert [r.name for r in sorted(rows, key=lambda r: r.id)] == bullets
+        assert {r.section for r in rows} == {g.replace("**", "").strip() for g in groups}
         flags = task_flags(rows, date(2026, 11, 27))
     unclear = [f for f in flags if f.kind == UNCLEAR]
     assert len(unclear) == 89  # no lead, no deadline: each fails "06 rõ"

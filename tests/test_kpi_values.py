@@ -1,13 +1,15 @@
+from dataclasses import replace
 from datetime import date
 
 import pytest
+from rows import kpi_row
 
 from dashboard.kpi.rules import BELOW_TARGET, NEAR_TARGET, NO_DATA, ON_TARGET
 from dashboard.kpi.targets import Target
 from dashboard.kpi.values import Figure, combine, gap_to_target, monthly_series, snapshot
 
-RATIO = {"id": 1, "is_ratio": True, "unit": "%", "target_op": ">=", "target_value": 85.0, "name": "DVC"}
-COUNT = {"id": 2, "is_ratio": False, "unit": "Sản phẩm", "target_op": ">=", "target_value": 5.0, "name": "SP"}
+RATIO = kpi_row(id=1, is_ratio=True, unit="%", target_op=">=", target_value=85.0, name="DVC")
+COUNT = kpi_row(id=2, is_ratio=False, unit="Sản phẩm", target_op=">=", target_value=5.0, name="SP")
 
 
 def fig(
@@ -47,9 +49,9 @@ def test_agency_scope() -> None:
 
 def test_counts_follow_their_aggregation_rule() -> None:
     parts = [fig(1, 3, None, None, 2, 2), fig(2, 3, None, None, 1, 2)]
-    assert combine({**COUNT, "aggregation": "sum"}, parts)[0] == 3  # each agency's own part
-    assert combine({**COUNT, "aggregation": "province"}, parts)[0] in (1, 2)  # one province figure, never 3
-    share = {**COUNT, "unit": "%", "aggregation": "province"}
+    assert combine(replace(COUNT, aggregation="sum"), parts)[0] == 3  # each agency's own part
+    assert combine(replace(COUNT, aggregation="province"), parts)[0] in (1, 2)  # one province figure, never 3
+    share = replace(COUNT, unit="%", aggregation="province")
     assert combine(share, [fig(1, 3, None, None, 30, 2), fig(2, 3, None, None, 30, 2)])[0] == 30  # never 60
 
 

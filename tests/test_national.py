@@ -31,7 +31,7 @@ def test_a_summary_holds_the_numbers_of_the_province_pages(app) -> None:  # noqa
             ctx = load_context(s, Filters(plan=plan), TODAY)
             flags = all_flags(ctx, s, Filters(plan=plan), Settings())
             row = summaries.compute(s, plan, TODAY, Settings())
-            statuses = Counter(t["status"] for t in ctx.tasks)
+            statuses = Counter(t.status for t in ctx.tasks)
             assert row["province"] == ctx.plan["province"]
             assert row["tasks"] == len(ctx.tasks) and row["overdue"] == statuses["overdue"]
             assert row["done"] == statuses["done"] + statuses["done_late"]

@@ -7,6 +7,7 @@ import unicodedata
 from datetime import UTC, date, datetime
 
 import pytest
+from rows import kpi_row
 
 from dashboard import clock
 from dashboard.agencies.names import GROUP, AgencyDirectory, guess_kind, is_collective, tones_agree
@@ -16,6 +17,7 @@ from dashboard.kpi.reporting import LATE, MISSING, ON_TIME, PENDING, deadline_of
 from dashboard.kpi.rules import PROVINCE, RATIO, SUM, default_aggregation, parse_aggregation
 from dashboard.kpi.values import Figure, combine, snapshot
 from dashboard.messages import report_deadline
+from dashboard.records import KpiRow
 from dashboard.store.models import Indicator
 from dashboard.text import same_spelling, tone_key
 from dashboard.updates import FigureInput, TaskChange, parse_amount, validate_figure, validate_task_change
@@ -128,17 +130,10 @@ def test_ages_under_an_hour_are_minutes(seconds: float, lang: str, words: str) -
 # --- how agencies' figures make the province's ---------------------------------------------------
 
 
-def ind(rule: str | None, is_ratio: bool = False, unit: str = "Sản phẩm", target: float = 5) -> dict:
-    return {
-        "id": 1,
-        "is_ratio": is_ratio,
-        "unit": unit,
-        "aggregation": rule,
-        "target_op": ">=",
-        "target_value": target,
-        "name": "KPI",
-        "code": "13",
-    }
+def ind(rule: str | None, is_ratio: bool = False, unit: str = "Sản phẩm", target: float = 5) -> KpiRow:
+    return kpi_row(
+        id=1, is_ratio=is_ratio, unit=unit, aggregation=rule, target_op=">=", target_value=target, name="KPI", code="13"
+    )
 
 
 def fig(agency: int, month: int, value=None, num=None, den=None, at: datetime | None = None) -> Figure:  # noqa: ANN001

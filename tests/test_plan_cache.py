@@ -28,8 +28,8 @@ def _save_a_task(engine, plan: int) -> None:  # noqa: ANN001
     with transaction(engine) as s:
         user = s.scalar(select(User).where(User.username == "sokhcn.thainguyen"))
         who = Actor(user.id, user.username, user.role, user.agency_id)
-        task = next(t for t in load_context(s, Filters(plan=plan), TODAY).tasks if user.agency_id in t["_lead_ids"])
-        update_task(s, who, task["id"], task["_version"], TaskChange("in_progress", 65, TODAY.replace(day=1)), TODAY)
+        task = next(t for t in load_context(s, Filters(plan=plan), TODAY).tasks if user.agency_id in t.lead_ids)
+        update_task(s, who, task.id, task.version, TaskChange("in_progress", 65, TODAY.replace(day=1)), TODAY)
 
 
 def test_each_plan_is_built_once_per_data_version_under_one_key(tmp_path) -> None:  # noqa: ANN001
@@ -47,7 +47,7 @@ def test_each_plan_is_built_once_per_data_version_under_one_key(tmp_path) -> Non
         fresh = load_context(s, Filters(plan=1), TODAY.replace(day=28))
         cached = plan_cache.plan_context(cache, s, 1, TODAY.replace(day=28), settings)
     assert cached.tasks == fresh.tasks and cached.figures == fresh.figures
-    assert next(t for t in cached.tasks if t["progress"] == 65)
+    assert next(t for t in cached.tasks if t.progress == 65)
 
 
 def test_a_plan_changed_elsewhere_is_never_served_from_the_process_memory(tmp_path) -> None:  # noqa: ANN001

@@ -23,7 +23,7 @@ def test_snapshots_and_trends_from_the_latest_figures_match_the_whole_year(engin
     with transaction(engine) as s:
         ctx = load_context(s, Filters(plan=plan), TODAY)
         everything = defaultdict(list)
-        for fig in load_figures(s, [i["id"] for i in ctx.indicators], TODAY):
+        for fig in load_figures(s, [i.id for i in ctx.indicators], TODAY):
             everything[fig.indicator_id].append(fig)
         total = sum(map(len, everything.values()))
         assert len(ctx.figures) < total or total == 0  # the context really holds fewer (Đồng Tháp has none)
@@ -32,15 +32,15 @@ def test_snapshots_and_trends_from_the_latest_figures_match_the_whole_year(engin
             f = Filters(plan=plan, agencies=tuple(scope or ()))
             got = snapshots(ctx, f, Settings()) if scope is None else None
             for k, ind in enumerate(ctx.indicators):
-                want = snapshot(ind, everything[ind["id"]], TODAY, Settings().kpi_margin, scope)
-                assert snapshot(ind, ctx.figures_of(ind["id"]), TODAY, Settings().kpi_margin, scope) == want
+                want = snapshot(ind, everything[ind.id], TODAY, Settings().kpi_margin, scope)
+                assert snapshot(ind, ctx.figures_of(ind.id), TODAY, Settings().kpi_margin, scope) == want
                 if got is not None:
                     assert got[k] == want
         for agency_id in list(ctx.agencies)[:12]:
             scope = set(ctx.members.get(agency_id, [agency_id]))
             want = []
             for ind in ctx.indicators:
-                series = monthly_series(ind, everything[ind["id"]], ctx.months, scope)
+                series = monthly_series(ind, everything[ind.id], ctx.months, scope)
                 if any(v is not None for _, v in series):
                     want.append({"indicator": ind, "series": series})
             assert agency_trends(ctx, s, agency_id) == want
@@ -63,7 +63,7 @@ def test_the_my_work_relations_from_loaded_rows_match_the_permission_check(engin
         for agency_id in list(ctx.agencies)[:40]:
             groups = groups_of(s, agency_id)
             for t in ctx.tasks:
-                got = relation(agency_id, groups, t["_lead_ids"], t["_coordinating_ids"])
-                assert got == task_relation(s, agency_id, t["id"])
+                got = relation(agency_id, groups, t.lead_ids, t.coordinating_ids)
+                assert got == task_relation(s, agency_id, t.id)
                 seen.add(got)
     assert {"lead", "member_of_lead", "coordinating", None} <= seen  # every case was met

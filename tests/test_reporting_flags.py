@@ -1,4 +1,7 @@
+from dataclasses import replace
 from datetime import date, datetime
+
+from rows import kpi_row, task_row
 
 from dashboard.kpi.red_flags import (
     DUE_SOON,
@@ -18,17 +21,17 @@ TODAY = date(2026, 11, 27)
 
 
 def task(code: str, status: str, due: str | None, kind: str = "date", leads=("Sở Y tế",), output="Báo cáo"):  # noqa: ANN001, ANN201
-    return {
-        "id": hash(code) % 1000,
-        "code": code,
-        "name": f"Nhiệm vụ {code}",
-        "status": status,
-        "due_date": due,
-        "deadline_kind": kind,
-        "lead_agencies": list(leads),
-        "_lead_ids": [1] if leads else [],
-        "output": output,
-    }
+    return task_row(
+        id=hash(code) % 1000,
+        code=code,
+        name=f"Nhiệm vụ {code}",
+        status=status,
+        due_date=due,
+        deadline_kind=kind,
+        lead_agencies=list(leads),
+        lead_ids=[1] if leads else [],
+        output=output,
+    )
 
 
 def test_report_grid_statuses() -> None:
@@ -82,21 +85,20 @@ def test_missing_reports_one_flag_per_agency() -> None:
 
 
 def test_kpi_flags_and_overall_order() -> None:
-    ind = {
-        "id": 1,
-        "is_ratio": True,
-        "unit": "%",
-        "target_op": ">=",
-        "target_value": 80.0,
-        "name": "DVC",
-        "code": "7",
-        "lead_agencies": ["Sở Y tế"],
-        "_lead_ids": [1],
-    }
+    ind = kpi_row(
+        id=1,
+        is_ratio=True,
+        unit="%",
+        target_op=">=",
+        target_value=80.0,
+        name="DVC",
+        code="7",
+        lead_agencies=["Sở Y tế"],
+    )
     from dashboard.kpi.values import Figure
 
     low = snapshot(ind, [Figure(1, 1, date(2026, 11, 1), 50, 100, None)], TODAY)
-    ok = snapshot({**ind, "id": 2}, [Figure(2, 1, date(2026, 11, 1), 90, 100, None)], TODAY)
+    ok = snapshot(replace(ind, id=2), [Figure(2, 1, date(2026, 11, 1), 90, 100, None)], TODAY)
     kflags = kpi_flags([low, ok])
     assert [(f.kind, f.value) for f in kflags] == [(KPI_BELOW, 50.0)]
     ordered = worst_first(

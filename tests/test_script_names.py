@@ -32,13 +32,13 @@ def plant(app) -> dict:  # noqa: ANN001
     with transaction(engine) as s:
         agency_id = s.scalar(select(User.agency_id).where(User.username == "sokhcn.thainguyen"))
         ctx = load_context(s, Filters(plan=1), TODAY)
-        row = next(t for t in ctx.tasks if t["deadline_kind"] == DATE and agency_id in t["_lead_ids"])
-        task = s.get(Task, row["id"])
+        row = next(t for t in ctx.tasks if t.deadline_kind == DATE and agency_id in t.lead_ids)
+        task = s.get(Task, row.id)
         task.name, task.due_date = HOSTILE, date(2026, 6, 30)  # overdue, so it is a red flag too
         s.execute(delete(TaskUpdate).where(TaskUpdate.task_id == task.id))
         bump_data_version(s)
-        assert next(t for t in load_context(s, Filters(plan=1), TODAY).tasks if t["id"] == task.id)["status"] == OVERDUE
-    return {"plan": 1, "agency": agency_id, "code": row["code"]}
+        assert next(t for t in load_context(s, Filters(plan=1), TODAY).tasks if t.id == task.id).status == OVERDUE
+    return {"plan": 1, "agency": agency_id, "code": row.code}
 
 
 @pytest.fixture(scope="module")

@@ -89,9 +89,9 @@ def test_lead_agency_updates_its_task_with_audit(engine, demo) -> None:  # noqa:
             s, demo["skhcn"], demo["tn_lead_task"], v, change(status="done", completed_on=date(2026, 11, 20)), TODAY
         )
     with transaction(engine) as s:
-        row = next(r for r in task_rows(s, TODAY) if r["id"] == demo["tn_lead_task"])
-        assert (row["status"], row["progress"], row["completed_on"]) == ("done_late", 100, "2026-11-20")
-        assert row["evidence_url"] == "https://vanban.thainguyen.gov.vn/123"
+        row = next(r for r in task_rows(s, TODAY) if r.id == demo["tn_lead_task"])
+        assert (row.status, row.progress, row.completed_on) == ("done_late", 100, date(2026, 11, 20))
+        assert row.evidence_url == "https://vanban.thainguyen.gov.vn/123"
         entries = history(s, "task", demo["tn_lead_task"])
         assert entries[0]["username"] == "sokhcn.thainguyen" and entries[0]["action"] == "task.update"
         assert entries[0]["after"]["status"] == "done" and entries[0]["before"]["version"] == v
@@ -111,12 +111,12 @@ def test_coordinating_agency_may_note_but_not_change_status(engine, demo) -> Non
     with pytest.raises(PermissionDenied, match="Chỉ cơ quan chủ trì"), transaction(engine) as s:
         updates.update_task(s, demo["skhcn"], task, version(engine, task), change(status="done"), TODAY)
     with transaction(engine) as s:
-        status_before = next(r for r in task_rows(s, TODAY) if r["id"] == task)["status"]
+        status_before = next(r for r in task_rows(s, TODAY) if r.id == task).status
         updates.add_task_note(s, demo["skhcn"], task, version(engine, task), "Sở KH&CN đã góp ý dự thảo", TODAY)
     with transaction(engine) as s:
-        row = next(r for r in task_rows(s, TODAY) if r["id"] == task)
-        assert row["status"] == status_before
-        assert row["last_note"] == "Sở KH&CN đã góp ý dự thảo"
+        row = next(r for r in task_rows(s, TODAY) if r.id == task)
+        assert row.status == status_before
+        assert row.last_note == "Sở KH&CN đã góp ý dự thảo"
     # a member of a lead group ("Các sở, ban, ngành") notes too; an outsider does not
     with transaction(engine) as s:
         updates.add_task_note(

@@ -18,6 +18,9 @@ from dashboard.importers.spreadsheet import (
 )
 from dashboard.kpi.rules import is_percent
 from dashboard.messages import label, t
+from dashboard.records import KpiRow, TaskRow
+
+Row = TaskRow | KpiRow
 
 FORMATS = ("json", "csv", "xlsx")
 # Columns after the template's own: (field, catalogue key of the header)
@@ -44,44 +47,44 @@ def neutralise(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def _task_cells(row: dict, lang: str) -> dict[str, object]:
+def _task_cells(row: TaskRow, lang: str) -> dict[str, object]:
     cells: dict[str, object] = {
-        "code": row["code"],
-        "section": row["section"] or "",
-        "name": row["name"],
-        "lead_agencies": "; ".join(row["lead_agencies"]),
-        "coordinating_agencies": "; ".join(row["coordinating_agencies"]),
-        "output": row["output"] or "",
-        "deadline_text": row["deadline_text"] or "",
-        "basis": row["basis"] or "",
-        "plan": row["plan"],
-        "key": row["key"],
-        "deadline_kind": label("deadline_kind", row["deadline_kind"], lang),
-        "start_date": date.fromisoformat(row["start_date"]) if row["start_date"] else None,
-        "due_date": date.fromisoformat(row["due_date"]) if row["due_date"] else None,
-        "status": label("status", row["status"], lang),
-        "progress": row["progress"],
+        "code": row.code,
+        "section": row.section or "",
+        "name": row.name,
+        "lead_agencies": "; ".join(row.lead_agencies),
+        "coordinating_agencies": "; ".join(row.coordinating_agencies),
+        "output": row.output or "",
+        "deadline_text": row.deadline_text or "",
+        "basis": row.basis or "",
+        "plan": row.plan,
+        "key": row.key,
+        "deadline_kind": label("deadline_kind", row.deadline_kind, lang),
+        "start_date": row.start_date,
+        "due_date": row.due_date,
+        "status": label("status", row.status, lang),
+        "progress": row.progress,
     }
     return cells
 
 
-def _indicator_cells(row: dict, lang: str) -> dict[str, object]:
+def _indicator_cells(row: KpiRow, lang: str) -> dict[str, object]:
     return {
-        "code": row["code"],
-        "name": row["name"],
-        "unit": row["unit"] or "",
-        "target": row["target_text"] or "",
-        "subtargets": format_subtargets(row["subtargets"]),
-        "lead_agencies": "; ".join(row["lead_agencies"]),
-        "is_ratio": t("yes" if row["is_ratio"] else "no", lang),
-        "aggregation": label("aggregation", row["aggregation"], lang),
+        "code": row.code,
+        "name": row.name,
+        "unit": row.unit or "",
+        "target": row.target_text or "",
+        "subtargets": format_subtargets(row.subtargets),
+        "lead_agencies": "; ".join(row.lead_agencies),
+        "is_ratio": t("yes" if row.is_ratio else "no", lang),
+        "aggregation": label("aggregation", row.aggregation, lang),
         "note": "",
-        "plan": row["plan"],
-        "national_code": row["national_code"] or "",
+        "plan": row.plan,
+        "national_code": row.national_code or "",
     }
 
 
-def _table(kind: str, rows: list[dict], lang: str = "vi") -> tuple[list[tuple[str, str]], list[list[object]]]:
+def _table(kind: str, rows: list[Row], lang: str = "vi") -> tuple[list[tuple[str, str]], list[list[object]]]:
     """The template layout as typed columns (header, kind) and rows, for ``table_csv`` / ``write_table``;
     English headers re-import too (the importer knows both)."""
     if kind == "tasks":
@@ -95,18 +98,17 @@ def _table(kind: str, rows: list[dict], lang: str = "vi") -> tuple[list[tuple[st
     return [(h, kinds.get(f, TEXT)) for f, h in fields], [[c[f] for f, _ in fields] for c in cells]
 
 
-def to_json(rows: list[dict], kind: str) -> str:
+def to_json(rows: list[Row], kind: str) -> str:
     """JSON list of objects with the public field names (internal ids left out)."""
-    public = [{k: v for k, v in r.items() if k != "id" and not k.startswith("_")} for r in rows]
-    return json.dumps(public, ensure_ascii=False, indent=2)
+    return json.dumps([r.public() for r in rows], ensure_ascii=False, indent=2)
 
 
-def to_csv(rows: list[dict], kind: str, lang: str = "vi") -> bytes:
+def to_csv(rows: list[Row], kind: str, lang: str = "vi") -> bytes:
     """UTF-8 CSV with a BOM so that Excel reads Vietnamese correctly; formula-like text neutralised."""
     return table_csv(*_table(kind, rows, lang))
 
 
-def to_xlsx(rows: list[dict], kind: str, plan: dict | None = None, lang: str = "vi") -> bytes:
+def to_xlsx(rows: list[Row], kind: str, plan: dict | None = None, lang: str = "vi") -> bytes:
     """An .xlsx in the template layout (with the plan sheet when given), so that it re-imports."""
     out = io.BytesIO()
     wb, formats = _workbook(out)
@@ -256,23 +258,23 @@ def kpis_table(snapshots: list, lang: str = "vi") -> tuple[list[tuple[str, str]]
     rows = []
     for s in snapshots:
         ind = s.indicator
-        is_pct = is_percent(ind.get("unit"))
+        is_pct = is_percent(ind.unit)
         rows.append(
             [
-                ind["code"],
-                ind.get("national_code") or "",
-                ind["name"],
-                ind.get("unit") or "",
-                ind.get("target_text") or "",
-                ind.get("target_value"),
+                ind.code,
+                ind.national_code or "",
+                ind.name,
+                ind.unit or "",
+                ind.target_text or "",
+                ind.target_value,
                 s.value,
                 s.value if is_pct else None,
                 s.numerator,
                 s.denominator,
                 s.previous,
                 label("kpi_state", s.status, lang),
-                "; ".join(ind["lead_agencies"]),
-                label("aggregation", ind.get("aggregation"), lang),
+                "; ".join(ind.lead_agencies),
+                label("aggregation", ind.aggregation, lang),
             ]
         )
     return columns, rows
@@ -293,27 +295,27 @@ TRACKING_FIELDS = (
 )
 
 
-def tracking_rows(tasks: list[dict], lang: str = "vi") -> list[dict]:
+def tracking_rows(tasks: list[TaskRow], lang: str = "vi") -> list[dict]:
     """One row per task for the national resolution-tracking system: stable key, status, progress, last note."""
     return [
         {
-            "key": t["key"],
-            "plan": t["plan"],
-            "code": t["code"],
-            "name": t["name"],
-            "status": t["status"],
-            "status_label": label("status", t["status"], lang),
-            "progress": t["progress"],
-            "last_note": t["last_note"],
-            "last_update": t["last_update"],
-            "deadline_kind": t["deadline_kind"],
-            "due_date": t["due_date"],
+            "key": task.key,
+            "plan": task.plan,
+            "code": task.code,
+            "name": task.name,
+            "status": task.status,
+            "status_label": label("status", task.status, lang),
+            "progress": task.progress,
+            "last_note": task.last_note,
+            "last_update": task.last_update.isoformat() if task.last_update else None,
+            "deadline_kind": task.deadline_kind,
+            "due_date": task.due_date.isoformat() if task.due_date else None,
         }
-        for t in tasks
+        for task in tasks
     ]
 
 
-def tracking_csv(tasks: list[dict], lang: str = "vi") -> bytes:
+def tracking_csv(tasks: list[TaskRow], lang: str = "vi") -> bytes:
     columns = headed(
         lang,
         ("col.key", TEXT),

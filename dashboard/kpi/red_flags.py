@@ -15,6 +15,7 @@ from dashboard.kpi.reporting import MISSING, ReportCell
 from dashboard.kpi.rules import BELOW_TARGET, NEAR_TARGET
 from dashboard.kpi.status import OVERDUE, days_overdue, is_finished
 from dashboard.kpi.values import KpiSnapshot
+from dashboard.records import TaskRow
 
 OVERDUE_TASK = "overdue"
 MISSING_REPORT = "missing_report"
@@ -44,37 +45,37 @@ class Flag:
 
 
 def task_flags(
-    tasks: list[dict], today: date, due_soon_days: int = 14, unaccountable: set[int] | frozenset = frozenset()
+    tasks: list[TaskRow], today: date, due_soon_days: int = 14, unaccountable: set[int] | frozenset = frozenset()
 ) -> list[Flag]:
     """Overdue, due-soon and unclear ("06 rõ") flags from task rows with computed status. A task whose only
     leads are ``unaccountable`` (collective groups with no member agency: "Các doanh nghiệp viễn thông")
     has no lead that can answer for it."""
     flags: list[Flag] = []
     for t in tasks:
-        due = date.fromisoformat(t["due_date"]) if t.get("due_date") else None
+        due = t.due_date
         common = dict(
-            title=t["name"],
-            agencies=t["lead_agencies"],
-            agency_ids=t.get("_lead_ids", []),
-            task_id=t["id"],
-            code=t["code"],
+            title=t.name,
+            agencies=list(t.lead_agencies),
+            agency_ids=list(t.lead_ids),
+            task_id=t.id,
+            code=t.code,
             due=due,
         )
-        if t["status"] == OVERDUE:
+        if t.status == OVERDUE:
             days = days_overdue(due, today)
             flags.append(Flag(OVERDUE_TASK, 1000 + days, days=days, **common))
-        elif due is not None and not is_finished(t["status"]) and 0 <= (due - today).days <= due_soon_days:
+        elif due is not None and not is_finished(t.status) and 0 <= (due - today).days <= due_soon_days:
             left = (due - today).days
             flags.append(Flag(DUE_SOON, 300 + due_soon_days - left, days=left, **common))
         missing = []
-        leads = t.get("_lead_ids") or []
-        if not t["lead_agencies"] or (leads and all(aid in unaccountable for aid in leads)):
+        leads = t.lead_ids
+        if not t.lead_agencies or (leads and all(aid in unaccountable for aid in leads)):
             missing.append("lead")
-        if not (t.get("output") or "").strip():
+        if not (t.output or "").strip():
             missing.append("output")
-        if t["deadline_kind"] == "unknown":
+        if t.deadline_kind == "unknown":
             missing.append("deadline")
-        if missing and not is_finished(t["status"]):
+        if missing and not is_finished(t.status):
             flags.append(Flag(UNCLEAR, 100 + len(missing), missing=missing, **common))
     return flags
 
@@ -110,14 +111,13 @@ def kpi_flags(snapshots: list[KpiSnapshot]) -> list[Flag]:
             Flag(
                 KPI_BELOW,
                 base + min(99.0, s.gap or 0),
-                title=s.indicator["name"],
-                agencies=s.indicator["lead_agencies"],
-                agency_ids=s.indicator.get("_lead_ids", []),
-                indicator_id=s.indicator["id"],
-                code=s.indicator["code"],
+                title=s.indicator.name,
+                agencies=list(s.indicator.lead_agencies),
+                indicator_id=s.indicator.id,
+                code=s.indicator.code,
                 value=s.value,
-                target=s.indicator["target_value"],
-                unit=s.indicator.get("unit"),
+                target=s.indicator.target_value,
+                unit=s.indicator.unit,
             )
         )
     return flags

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.kpi.rules import NO_DATA, PROVINCE, RATIO, aggregate, kpi_status
 from dashboard.kpi.targets import Target
+from dashboard.records import KpiRow
 from dashboard.store.database import id_list
 from dashboard.store.models import Measurement
 
@@ -43,7 +44,7 @@ class AgencyValue:
 class KpiSnapshot:
     """A KPI as of a month: province-wide value, previous month, trend, status and each agency."""
 
-    indicator: dict
+    indicator: KpiRow
     value: float | None
     numerator: float | None
     denominator: float | None
@@ -96,10 +97,10 @@ def load_recent_figures(session: Session, indicator_ids: Iterable[int], until: d
     return [Figure._make(r) for r in rows]
 
 
-def target_of(indicator: dict) -> Target | None:
-    if indicator.get("target_op") is None or indicator.get("target_value") is None:
+def target_of(indicator: KpiRow) -> Target | None:
+    if indicator.target_op is None or indicator.target_value is None:
         return None
-    return Target(indicator["target_op"], indicator["target_value"])
+    return Target(indicator.target_op, indicator.target_value)
 
 
 def gap_to_target(value: float | None, target: Target | None) -> float | None:
@@ -123,15 +124,15 @@ def _latest(figures: Iterable[Figure], month: date) -> dict[int, Figure]:
     return latest
 
 
-def rule_of(indicator: dict) -> str:
+def rule_of(indicator: KpiRow) -> str:
     """The KPI's aggregation rule, as stored (``dashboard.kpi.rules``); ratio KPIs never sum their percentages."""
-    rule = indicator.get("aggregation") or (RATIO if indicator["is_ratio"] else PROVINCE)
-    if not indicator["is_ratio"] and rule == RATIO:
+    rule = indicator.aggregation or (RATIO if indicator.is_ratio else PROVINCE)
+    if not indicator.is_ratio and rule == RATIO:
         return PROVINCE  # plain values have no numerators to add
     return rule
 
 
-def combine(indicator: dict, figures: Iterable[Figure]) -> tuple[float | None, float | None, float | None]:
+def combine(indicator: KpiRow, figures: Iterable[Figure]) -> tuple[float | None, float | None, float | None]:
     """Province-wide (value, numerator, denominator) from one figure per agency, by the KPI's rule.
 
     ratio: numerators and denominators add up (8/10 and 90/100 give 98/110); sum: each agency's part adds up;
@@ -142,12 +143,12 @@ def combine(indicator: dict, figures: Iterable[Figure]) -> tuple[float | None, f
         return None, None, None
     rule = rule_of(indicator)
     if rule == PROVINCE:
-        usable = [f for f in figs if figure_value(f, indicator["is_ratio"]) is not None]
+        usable = [f for f in figs if figure_value(f, indicator.is_ratio) is not None]
         if not usable:
             return None, None, None
         newest = max(usable, key=lambda f: (f.month, f.recorded_at or datetime.min, -f.agency_id))
-        return figure_value(newest, indicator["is_ratio"]), newest.numerator, newest.denominator
-    if indicator["is_ratio"]:
+        return figure_value(newest, indicator.is_ratio), newest.numerator, newest.denominator
+    if indicator.is_ratio:
         agg = aggregate((f.numerator, f.denominator) for f in figs)
         return agg.percent, agg.numerator, agg.denominator
     values = [f.value for f in figs if f.value is not None]
@@ -161,7 +162,7 @@ def _previous_month(month: date) -> date:
 
 
 def snapshot(
-    indicator: dict,
+    indicator: KpiRow,
     figures: Iterable[Figure],
     as_of: date,
     margin: float = 5.0,
@@ -173,7 +174,7 @@ def snapshot(
     """
     target = target_of(indicator)
     month = as_of.replace(day=1)
-    figs = [f for f in figures if f.indicator_id == indicator["id"]]
+    figs = [f for f in figures if f.indicator_id == indicator.id]
     if agency_ids is not None:
         figs = [f for f in figs if f.agency_id in agency_ids]
     latest = _latest(figs, month)
@@ -184,7 +185,7 @@ def snapshot(
         trend = "flat" if abs(value - previous) < 0.05 else ("up" if value > previous else "down")
     agencies = []
     for agency_id, f in latest.items():
-        v = figure_value(f, indicator["is_ratio"])
+        v = figure_value(f, indicator.is_ratio)
         agencies.append(
             AgencyValue(
                 agency_id,
@@ -202,10 +203,8 @@ def snapshot(
 
 
 def monthly_series(
-    indicator: dict, figures: Iterable[Figure], months: list[date], agency_ids: set[int] | None = None
+    indicator: KpiRow, figures: Iterable[Figure], months: list[date], agency_ids: set[int] | None = None
 ) -> list[tuple[date, float | None]]:
     """Province-wide (or the given agencies') value at the end of each month, carrying the last figure."""
-    figs = [
-        f for f in figures if f.indicator_id == indicator["id"] and (agency_ids is None or f.agency_id in agency_ids)
-    ]
+    figs = [f for f in figures if f.indicator_id == indicator.id and (agency_ids is None or f.agency_id in agency_ids)]
     return [(m, combine(indicator, _latest(figs, m).values())[0] if figs else None) for m in months]

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlencode
 
 from dashboard.kpi.deadlines import RECURRING
 from dashboard.kpi.status import STATUSES
+from dashboard.records import TaskRow
 from dashboard.text import fold_key
 
 LANGS = ("vi", "en")
@@ -94,38 +95,38 @@ class Filters:
         return replace(self, **changes)
 
 
-def in_quarter(task: dict, quarter: int, year: int) -> bool:
+def in_quarter(task: TaskRow, quarter: int, year: int) -> bool:
     """A dated task falls in a quarter when it is due in it or its window overlaps it; recurring ones always."""
-    if task["deadline_kind"] == RECURRING:
+    if task.deadline_kind == RECURRING:
         return True
-    if not task.get("due_date"):
+    if not task.due_date:
         return False
     first = date(year, 3 * (quarter - 1) + 1, 1)
     last = date(year, 3 * quarter, 31 if quarter in (1, 4) else 30)
-    due = date.fromisoformat(task["due_date"])
-    start = date.fromisoformat(task["start_date"]) if task.get("start_date") else due
+    due = task.due_date
+    start = task.start_date or due
     return start <= last and due >= first
 
 
-def task_matches(task: dict, f: Filters, year: int, groups_of: dict[int, set[int]] | None = None) -> bool:
+def task_matches(task: TaskRow, f: Filters, year: int, groups_of: dict[int, set[int]] | None = None) -> bool:
     """Whether a task row passes the filters. An agency matches the tasks of the groups it belongs to."""
     if f.agencies:
         wanted = set(f.agencies)
         for aid in f.agencies:
             wanted |= (groups_of or {}).get(aid, set())
-        if not wanted & set(task.get("_lead_ids", []) + task.get("_coordinating_ids", [])):
+        if not wanted & set(task.lead_ids + task.coordinating_ids):
             return False
-    if f.section and (task.get("section") or "") != f.section:
+    if f.section and (task.section or "") != f.section:
         return False
-    if f.statuses and task["status"] not in f.statuses:
+    if f.statuses and task.status not in f.statuses:
         return False
     if f.quarter and not in_quarter(task, f.quarter, year):
         return False
     if f.q:
         haystack = " ".join(
-            [task["code"], task["name"], task.get("output") or "", task.get("deadline_text") or ""]
-            + task["lead_agencies"]
-            + task["coordinating_agencies"]
+            [task.code, task.name, task.output or "", task.deadline_text or ""]
+            + list(task.lead_agencies)
+            + list(task.coordinating_agencies)
         )
         if fold_key(f.q) not in fold_key(haystack):
             return False

@@ -30,6 +30,7 @@ from dashboard.kpi.status import OVERDUE
 from dashboard.kpi.values import Figure, KpiSnapshot, load_figures, load_recent_figures, monthly_series, snapshot
 from dashboard.reads.filters import Filters, task_matches
 from dashboard.reads.rows import indicator_rows, plan_rows, task_rows
+from dashboard.records import KpiRow, TaskRow
 from dashboard.store.models import Agency, TaskAgency
 
 
@@ -53,8 +54,8 @@ class PlanContext:
 
     plan: dict
     plans: list[dict]
-    tasks: list[dict]
-    indicators: list[dict]
+    tasks: list[TaskRow]
+    indicators: list[KpiRow]
     agencies: dict[int, dict]
     members: dict[int, list[int]]
     groups_of: dict[int, set[int]]
@@ -99,12 +100,12 @@ def load_context(session: Session, filters: Filters, today: date) -> PlanContext
             groups_of[aid].add(group_id)
     tasks = task_rows(session, today, plan["id"])
     indicators = indicator_rows(session, plan["id"])
-    figures = load_recent_figures(session, [i["id"] for i in indicators], today)
-    sections = list(dict.fromkeys(t["section"] for t in tasks if t["section"]))
+    figures = load_recent_figures(session, [i.id for i in indicators], today)
+    sections = list(dict.fromkeys(t.section for t in tasks if t.section))
     return PlanContext(plan, plans, tasks, indicators, agencies, members, dict(groups_of), figures, today, sections)
 
 
-def filtered_tasks(ctx: PlanContext, f: Filters) -> list[dict]:
+def filtered_tasks(ctx: PlanContext, f: Filters) -> list[TaskRow]:
     return [t for t in ctx.tasks if task_matches(t, f, ctx.plan["year"], ctx.groups_of)]
 
 
@@ -116,14 +117,14 @@ def _agency_scope(ctx: PlanContext, f: Filters) -> set[int] | None:
 
 def snapshots(ctx: PlanContext, f: Filters, settings: Settings) -> list[KpiSnapshot]:
     scope = _agency_scope(ctx, f)
-    return [snapshot(i, ctx.figures_of(i["id"]), ctx.today, settings.kpi_margin, scope) for i in ctx.indicators]
+    return [snapshot(i, ctx.figures_of(i.id), ctx.today, settings.kpi_margin, scope) for i in ctx.indicators]
 
 
 def headline(snaps: list[KpiSnapshot]) -> list[KpiSnapshot]:
     """The three headline KPIs of the plan (first KPI of each headline catalogue code), in catalogue order."""
     out = []
     for code in HEADLINE:
-        hit = next((s for s in snaps if s.indicator["national_code"] == code), None)
+        hit = next((s for s in snaps if s.indicator.national_code == code), None)
         if hit is not None:
             out.append(hit)
     return out
@@ -190,10 +191,10 @@ def agency_tasks(ctx: PlanContext, agency_id: int, tasks: list[dict]) -> dict[st
     return _by_role(tasks, {agency_id} | ctx.groups_of.get(agency_id, set()))
 
 
-def _by_role(tasks: list[dict], ids: set[int]) -> dict[str, list[dict]]:
+def _by_role(tasks: list[TaskRow], ids: set[int]) -> dict[str, list[TaskRow]]:
     """The tasks that any of ``ids`` leads, and those it only coordinates."""
-    lead = [t for t in tasks if ids & set(t["_lead_ids"])]
-    coord = [t for t in tasks if ids & set(t["_coordinating_ids"]) and t not in lead]
+    lead = [t for t in tasks if ids & set(t.lead_ids)]
+    coord = [t for t in tasks if ids & set(t.coordinating_ids) and t not in lead]
     return {"lead": lead, "coordinating": coord}
 
 
@@ -212,11 +213,11 @@ def agency_trends(ctx: PlanContext, session: Session, agency_id: int) -> list[di
     figures, read here: the context holds only the latest ones)."""
     scope = set(expand([agency_id], ctx.members))
     history: dict[int, list[Figure]] = defaultdict(list)
-    for fig in load_figures(session, [i["id"] for i in ctx.indicators], ctx.today, scope):
+    for fig in load_figures(session, [i.id for i in ctx.indicators], ctx.today, scope):
         history[fig.indicator_id].append(fig)
     out = []
     for ind in ctx.indicators:
-        series = monthly_series(ind, history.get(ind["id"], []), ctx.months, scope)
+        series = monthly_series(ind, history.get(ind.id, []), ctx.months, scope)
         if any(v is not None for _, v in series):
             out.append({"indicator": ind, "series": series})
     return out
@@ -225,12 +226,12 @@ def agency_trends(ctx: PlanContext, session: Session, agency_id: int) -> list[di
 def timeline(ctx: PlanContext, f: Filters) -> dict:
     """Dated tasks for the quarter chart, recurring ones for the report grid, conditional ones apart."""
     tasks = filtered_tasks(ctx, f)
-    dated = [t for t in tasks if t["deadline_kind"] == DATE and t["due_date"]]
+    dated = [t for t in tasks if t.deadline_kind == DATE and t.due_date]
     return {
         "dated": dated,
-        "recurring": [t for t in tasks if t["deadline_kind"] == RECURRING],
-        "conditional": [t for t in tasks if t["deadline_kind"] == CONDITIONAL],
-        "unknown": [t for t in tasks if t["deadline_kind"] not in (DATE, RECURRING, CONDITIONAL)],
+        "recurring": [t for t in tasks if t.deadline_kind == RECURRING],
+        "conditional": [t for t in tasks if t.deadline_kind == CONDITIONAL],
+        "unknown": [t for t in tasks if t.deadline_kind not in (DATE, RECURRING, CONDITIONAL)],
         "year": ctx.plan["year"],
         "today": ctx.today,
     }
@@ -241,9 +242,9 @@ def ranking(ctx: PlanContext, recs: dict[int, ReportingRecord]) -> list[dict]:
     overdue: Counter = Counter()
     led: Counter = Counter()
     for t in ctx.tasks:
-        for aid in expand(t["_lead_ids"], ctx.members):
+        for aid in expand(t.lead_ids, ctx.members):
             led[aid] += 1
-            if t["status"] == OVERDUE:
+            if t.status == OVERDUE:
                 overdue[aid] += 1
     rows = []
     for aid in set(recs) | set(led):
@@ -279,7 +280,7 @@ def briefing_data(
     pages = []
     if per_agency:
         wanted = list(f.agencies) or sorted(
-            {aid for t in ctx.tasks for aid in t["_lead_ids"] if ctx.agencies.get(aid, {}).get("kind") != "group"}
+            {aid for t in ctx.tasks for aid in t.lead_ids if ctx.agencies.get(aid, {}).get("kind") != "group"}
         )
         for aid in wanted:
             if aid not in ctx.agencies:

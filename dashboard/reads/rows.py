@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from dashboard.kpi.status import Report, is_finished, task_status
+from dashboard.records import KpiRow, TaskRow
 from dashboard.store.database import id_list
 from dashboard.store.models import (
     Agency,
@@ -64,7 +65,7 @@ def _plan_filter(stmt, model, plan_id: int | None):  # noqa: ANN001, ANN202
     return stmt.where(model.plan_id == plan_id) if plan_id is not None else stmt
 
 
-def indicator_rows(session: Session, plan_id: int | None = None) -> list[dict]:
+def indicator_rows(session: Session, plan_id: int | None = None) -> list[KpiRow]:
     """KPIs in document order, with targets, sub-targets and lead agencies (canonical names)."""
     stmt = (
         select(Indicator)
@@ -75,28 +76,28 @@ def indicator_rows(session: Session, plan_id: int | None = None) -> list[dict]:
     rows = []
     for ind in session.scalars(_plan_filter(stmt, Indicator, plan_id)):
         rows.append(
-            {
-                "id": ind.id,
-                "plan": ind.plan.code,
-                "code": ind.code,
-                "national_code": ind.national_code,
-                "name": ind.name,
-                "unit": ind.unit,
-                "target_text": ind.target_text,
-                "target_op": ind.target_op,
-                "target_value": ind.target_value,
-                "subtargets": [{"label": s["label"], "op": s["op"], "value": s["value"]} for s in ind.subtargets or []],
-                "lead_agencies": [lead.agency.name for lead in ind.leads],
-                "is_ratio": ind.is_ratio,
-                "aggregation": ind.aggregation,
-            }
+            KpiRow(
+                id=ind.id,
+                plan=ind.plan.code,
+                code=ind.code,
+                national_code=ind.national_code,
+                name=ind.name,
+                unit=ind.unit,
+                target_text=ind.target_text,
+                target_op=ind.target_op,
+                target_value=ind.target_value,
+                subtargets=tuple({k: s[k] for k in ("label", "op", "value")} for s in ind.subtargets or []),
+                lead_agencies=tuple(lead.agency.name for lead in ind.leads),
+                is_ratio=bool(ind.is_ratio),
+                aggregation=ind.aggregation,
+            )
         )
     return rows
 
 
 def task_rows(
     session: Session, today: date, plan_id: int | None = None, task_ids: Collection[int] | None = None
-) -> list[dict]:
+) -> list[TaskRow]:
     """Active tasks in document order (only ``task_ids`` when given), with agencies by role, parsed deadline
     and computed status."""
     stmt = (
@@ -151,32 +152,32 @@ def task_rows(
             today,
         )
         rows.append(
-            {
-                "id": t.id,
-                "plan": t.plan_code,
-                "key": t.key,
-                "section": t.section,
-                "code": t.code,
-                "name": t.name,
-                "lead_agencies": [name for _, name in lead],
-                "coordinating_agencies": [name for _, name in coordinating],
-                "_lead_ids": [aid for aid, _ in lead],
-                "_coordinating_ids": [aid for aid, _ in coordinating],
-                "_plan_id": t.plan_id,
-                "output": t.output,
-                "deadline_text": t.deadline_text,
-                "deadline_kind": t.deadline_kind,
-                "start_date": _iso(t.start_date),
-                "due_date": _iso(t.due_date),
-                "basis": t.basis,
-                "status": status,
-                "progress": 100 if is_finished(status) else (last.progress if last else 0),
-                "last_note": last_note.note if last_note else None,
-                "last_update": _iso(last.month) if last else None,
-                "completed_on": _iso(last.completed_on) if last else None,
-                "evidence_url": last.evidence_url if last else None,
-                "_version": t.version,
-            }
+            TaskRow(
+                id=t.id,
+                plan_id=t.plan_id,
+                plan=t.plan_code,
+                key=t.key,
+                section=t.section,
+                code=t.code,
+                name=t.name,
+                lead_agencies=tuple(name for _, name in lead),
+                coordinating_agencies=tuple(name for _, name in coordinating),
+                lead_ids=tuple(aid for aid, _ in lead),
+                coordinating_ids=tuple(aid for aid, _ in coordinating),
+                output=t.output,
+                deadline_text=t.deadline_text,
+                deadline_kind=t.deadline_kind,
+                start_date=t.start_date,
+                due_date=t.due_date,
+                basis=t.basis,
+                status=status,
+                progress=100 if is_finished(status) else (last.progress if last else 0),
+                last_note=last_note.note if last_note else None,
+                last_update=last.month if last else None,
+                completed_on=last.completed_on if last else None,
+                evidence_url=last.evidence_url if last else None,
+                version=t.version,
+            )
         )
     return rows
 

@@ -30,7 +30,7 @@ def compute(session: Session, plan_id: int, today: date, settings: Settings) -> 
         raise LookupError(f"no plan {plan_id}")
     flags = all_flags(ctx, session, f, settings)
     heads = headline(snapshots(ctx, f, settings))
-    statuses = Counter(t["status"] for t in ctx.tasks)
+    statuses = Counter(t.status for t in ctx.tasks)
     return {
         "plan_id": plan_id,
         "province": ctx.plan["province"],
@@ -43,11 +43,11 @@ def compute(session: Session, plan_id: int, today: date, settings: Settings) -> 
         "flag_kinds": dict(Counter(fl.kind for fl in flags)),
         "headline": [
             {
-                "code": s.indicator["national_code"],
-                "name": s.indicator["name"],
-                "unit": s.indicator["unit"],
-                "target_op": s.indicator["target_op"],
-                "target_value": s.indicator["target_value"],
+                "code": s.indicator.national_code,
+                "name": s.indicator.name,
+                "unit": s.indicator.unit,
+                "target_op": s.indicator.target_op,
+                "target_value": s.indicator.target_value,
                 "value": s.value,
                 "status": s.status,
                 "gap": s.gap,
