@@ -17,7 +17,7 @@ from dashboard.accounts.permissions import require_admin
 from dashboard.exports.tables import TEXT, headed, table_xlsx
 from dashboard.importers import PlanImportError, import_file
 from dashboard.importers.preview import preview_file
-from dashboard.messages import t
+from dashboard.messages import Problem, t
 from dashboard.reads.rows import kiosk_rows, plan_code, plan_info, user_rows
 from dashboard.sources.refresh import recent_runs, run_source
 from layouts import admin, mywork
@@ -270,7 +270,7 @@ def register_import(app: Dash) -> None:
             return _refused(exc, lang), no_update, None, True, True, None
         if report.plan_id is not None:
             warm([report.plan_id])
-        saved = dbc.Alert(html.Pre(report.summary(), className="mb-0 small"), color="success", id="adm-import-ok")
+        saved = admin.import_saved(report, lang)
         return saved, time.time(), None, True, False, report.plan_id
 
     @app.callback(
@@ -344,7 +344,7 @@ def _uploaded(contents: str | None, filename: str | None, year: object):  # noqa
         data = base64.b64decode((contents or "").split(",", 1)[-1])
         year_value = int(year) if year not in (None, "") else None
     except (ValueError, TypeError):
-        raise PlanImportError(t("adm.bad_upload", "vi", name=name)) from None
+        raise PlanImportError("adm.bad_upload", name=name) from None
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)
@@ -357,4 +357,5 @@ def _no_plan(exc: Exception) -> Exception:
 
 
 def _refused(exc: Exception, lang: str) -> dbc.Alert:
-    return dbc.Alert(t("adm.refused", lang, problem=str(exc)), color="danger", id="adm-import-error")
+    problem = exc.text(lang) if isinstance(exc, Problem) else str(exc)
+    return dbc.Alert(t("adm.refused", lang, problem=problem), color="danger", id="adm-import-error")

@@ -62,7 +62,7 @@ def cmd_import_plan(args: argparse.Namespace, config: Config) -> int:
                 continue
             report = import_file(engine, Path(path), province=args.province, year=args.year)
         except PlanImportError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            print(f"error: {exc.text('en')}", file=sys.stderr)
             print("nothing was imported from this file; the database is unchanged", file=sys.stderr)
             status = 1
             continue

@@ -625,6 +625,156 @@ TEXT: dict[str, tuple[str, str]] = {
         "{file}: chưa có số liệu nào trong trang '{sheet}'.",
         "{file}: the sheet '{sheet}' holds no figures yet.",
     ),
+    # --- plan import refusals (dashboard.importers) ---
+    "imp.at_line": ("{file}, dòng {line}", "{file}, line {line}"),
+    "imp.in_sheet": ("{file}, trang '{sheet}'", "{file}, sheet '{sheet}'"),
+    "imp.at_sheet_row": ("{file}, trang '{sheet}', dòng {row}", "{file}, sheet '{sheet}', row {row}"),
+    "imp.no_file": ("{file}: không có tệp này", "{file}: no such file"),
+    "imp.folder": ("{file}: là thư mục, không phải tệp kế hoạch", "{file}: is a folder, not a plan file"),
+    "imp.too_big": (
+        "{file}: tệp nặng {mb} MB; tệp kế hoạch tối đa {max} MB",
+        "{file}: the file is {mb} MB; plans are at most {max} MB",
+    ),
+    "imp.empty": ("{file}: tệp rỗng", "{file}: the file is empty"),
+    "imp.no_province": (
+        "{file}: không xác định được tỉnh; hãy ghi tên tỉnh (--province)",
+        "{file}: cannot tell the province; pass --province NAME",
+    ),
+    "imp.no_year": (
+        "{file}: không xác định được năm kế hoạch; hãy ghi năm (--year)",
+        "{file}: cannot tell the plan year; pass --year N",
+    ),
+    "imp.bad_year": (
+        "{file}: năm kế hoạch {year} không phải năm của thế kỷ này",
+        "{file}: the plan year {year} is not a year of this century",
+    ),
+    "imp.too_long": (
+        "{where}: {what} dài {n} ký tự; tối đa {max}",
+        "{where}: {what} is {n} characters long; at most {max} fit",
+    ),
+    "imp.field.document_number": ("số hiệu văn bản", "the document number"),
+    "imp.field.document_type": ("loại văn bản", "the document type"),
+    "imp.field.issuing_body": ("cơ quan ban hành", "the issuing body"),
+    "imp.field.province_name": ("tên tỉnh", "the province name"),
+    "imp.pdf_password": (
+        "{file}: tệp PDF có mật khẩu; hãy lưu lại bản không có mật khẩu",
+        "{file}: the PDF is protected by a password; save it without one",
+    ),
+    "imp.pdf_unreadable": ("{file}: không đọc được tệp PDF ({cause})", "{file}: not a readable PDF ({cause})"),
+    "imp.pdf_pages": (
+        "{file}: {n} trang; một kế hoạch có tối đa {max} trang",
+        "{file}: {n} pages; a plan has at most {max}",
+    ),
+    "imp.pdf_slow": (
+        "{file}: đọc tệp PDF quá {s} giây (trang {page}/{pages}); hãy nhập bằng lệnh `import-plan` trên máy chủ, "
+        "hoặc nhập tệp Word",
+        "{file}: reading the PDF took over {s} s (page {page} of {pages}); import it with `import-plan` on the "
+        "server, or import the Word file",
+    ),
+    "imp.pdf_no_text": (
+        "{file}: tệp PDF không có lớp chữ (bản quét?); hãy nhập tệp Word hoặc PDF lưu từ tệp Word",
+        "{file}: the PDF has no text layer (a scanned image?); import the Word file or a PDF saved from it",
+    ),
+    "imp.docx_unreadable": (
+        "{file}: không đọc được tệp Word (.docx) ({cause})",
+        "{file}: not a readable Word (.docx) file ({cause})",
+    ),
+    "imp.docx_damaged": (
+        "{file}: không đọc được tệp Word (.docx) (tệp bị hỏng)",
+        "{file}: not a readable Word (.docx) file (the archive is damaged)",
+    ),
+    "imp.docx_bomb": (
+        "{file}: tài liệu giải nén ra {mb} MB (tối đa {max} MB); không phải tệp kế hoạch",
+        "{file}: the document unpacks to {mb} MB (at most {max} MB); it is not a plan",
+    ),
+    "imp.utf16": (
+        "{file}: tệp ghi là UTF-16 nhưng byte {byte} không phải ({reason}); có thể tệp bị cắt: hãy lưu lại dạng văn "
+        "bản UTF-8",
+        "{file}: the file says it is UTF-16 but byte {byte} is not ({reason}); it may be cut short: save it again "
+        "as UTF-8 text",
+    ),
+    "imp.binary": (
+        "{file}: đây là tệp nhị phân (PDF, Word hay Excel?), không phải kế hoạch dạng văn bản; hãy lưu văn bản dạng "
+        "UTF-8 hoặc dùng mẫu .xlsx/.csv",
+        "{file}: this is a binary file (PDF, Word or Excel?), not a plain-text plan; save the document as UTF-8 "
+        "text, or use the .xlsx/.csv template",
+    ),
+    "imp.not_utf8": (
+        "{where}: tệp không phải văn bản UTF-8 (byte {byte}); bảng mã cũ như TCVN3/VNI/Windows-1258 phải lưu lại "
+        "dạng UTF-8 trước",
+        "{where}: the file is not UTF-8 text (byte {byte}); legacy encodings such as TCVN3/VNI/Windows-1258 must be "
+        "saved as UTF-8 first",
+    ),
+    "imp.controls": (
+        "{file}: tệp chứa dữ liệu nhị phân ({n} ký tự điều khiển)",
+        "{file}: the file holds binary data ({n} control characters)",
+    ),
+    "imp.too_many_lines": (
+        "{file}: {n} dòng; một văn bản kế hoạch có nhiều nhất vài nghìn dòng",
+        "{file}: {n} lines; a plan document has a few thousand at most",
+    ),
+    "imp.nothing": (
+        "{file}: không thấy bảng chỉ tiêu hay nhiệm vụ nào (cần bảng có cột 'TT', đoạn nhiệm vụ có dòng '- Cơ quan "
+        "chủ trì:', hoặc các giải pháp đánh số dưới mục 'Nhiệm vụ, giải pháp')",
+        "{file}: no KPI or task table found (expected tables with a 'TT' column, task paragraphs with '- Cơ quan "
+        "chủ trì:' lines, or numbered measures under a 'Nhiệm vụ, giải pháp' heading)",
+    ),
+    "imp.missing_columns": (
+        "{where}: thiếu cột bắt buộc {columns} (xem mẫu trong README)",
+        "{where}: missing required column(s) {columns} (see the template in the README)",
+    ),
+    "imp.file": ("{file}", "{file}"),
+    "imp.too_many_rows": (
+        "{file}: hơn {max} dòng; một kế hoạch có vài trăm dòng",
+        "{file}: more than {max} rows; a plan has a few hundred",
+    ),
+    "imp.csv_broken": (
+        "{where}: không đọc được tệp CSV ({cause}); có dấu ngoặc kép nào chưa đóng?",
+        "{where}: the CSV cannot be read ({cause}); is a quote left open?",
+    ),
+    "imp.csv_no_header": ("{file}: tệp CSV không có dòng tiêu đề", "{file}: the CSV file has no header row"),
+    "imp.csv_columns": (
+        "{where}: thiếu cột bắt buộc — với nhiệm vụ: {tasks}; với chỉ tiêu: {kpis}",
+        "{where}: missing required column(s) — for tasks: {tasks}; for KPIs: {kpis}",
+    ),
+    "imp.csv_no_rows": (
+        "{file}: tệp CSV có dòng tiêu đề nhưng không có dữ liệu",
+        "{file}: the CSV file has a header but no rows",
+    ),
+    "imp.xlsx_unreadable": (
+        "{file}: không đọc được tệp .xlsx ({cause})",
+        "{file}: not a readable .xlsx workbook ({cause})",
+    ),
+    "imp.no_sheets": (
+        "{file}: không có trang nào tên '{kpis}' hay '{tasks}' (có: {found})",
+        "{file}: no sheet named '{kpis}' or '{tasks}' (found: {found})",
+    ),
+    "imp.empty_sheets": (
+        "{file}: trang '{kpis}' và '{tasks}' không có dòng nào",
+        "{file}: the sheets '{kpis}' and '{tasks}' hold no rows",
+    ),
+    "imp.year_not_number": ("{where}: năm '{value}' không phải là số", "{where}: the year '{value}' is not a number"),
+    "imp.no_such_date": ("{where}: ngày '{value}' không có thật", "{where}: the date '{value}' does not exist"),
+    "imp.field.file_name": ("tên tệp", "the file name"),
+    "imp.field.kpi_code": ("mã của chỉ tiêu '{code}'", "the code of KPI '{code}'"),
+    "imp.field.kpi_unit": ("đơn vị tính của chỉ tiêu {code}", "the unit of KPI {code}"),
+    "imp.field.kpi_target": ("mục tiêu của chỉ tiêu {code}", "the target of KPI {code}"),
+    "imp.field.agency": ("tên đơn vị '{name}…'", "the agency name '{name}…'"),
+    "imp.field.task_code": ("mã của nhiệm vụ '{code}'", "the code of task '{code}'"),
+    "imp.field.task_number": ("số thứ tự của nhiệm vụ {code}", "the number of task {code}"),
+    "imp.field.task_section": ("nhóm của nhiệm vụ {code}", "the section of task {code}"),
+    "adm.saved_plan": (
+        "Đã nhập {source} → kế hoạch {plan} ({province}, {year}).",
+        "Imported {source} → plan {plan} ({province}, {year}).",
+    ),
+    "adm.saved_kpis": (
+        "Chỉ tiêu: {n} ({new} mới, {changed} cập nhật, {removed} bỏ)",
+        "KPIs: {n} ({new} new, {changed} updated, {removed} removed)",
+    ),
+    "adm.saved_tasks": (
+        "Nhiệm vụ: {n} ({new} mới, {changed} cập nhật, {removed} bỏ, {kept} giữ lại là đã rút)",
+        "Tasks: {n} ({new} new, {changed} updated, {removed} removed, {kept} kept as withdrawn)",
+    ),
     # --- export headers ---
     "col.plan": ("Kế hoạch", "Plan"),
     "col.key": ("Mã định danh", "Key"),
@@ -724,11 +874,14 @@ def msg(key: str, **params: object) -> Message:
 
 
 class Problem(Exception):
-    """A refusal whose text is a catalogue message: ``str()`` is Vietnamese, ``text(lang)`` any language."""
+    """A refusal whose text is a catalogue message: ``text(lang)`` in either language, ``str()`` in the class's
+    ``default_lang`` (Vietnamese, the site's; the importer's refusals default to the command line's English)."""
+
+    default_lang = "vi"
 
     def __init__(self, key: str | Message, **params: object) -> None:
         self.message = key if isinstance(key, Message) else msg(key, **params)
-        super().__init__(str(self.message))
+        super().__init__(t(self.message, self.default_lang))
 
     def text(self, lang: str = "vi") -> str:
         return t(self.message, lang)

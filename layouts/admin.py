@@ -353,3 +353,64 @@ def accounts_made(accounts: list, plan_code: str, lang: str = "vi") -> html.Div:
         ],
         id="adm-accounts-made",
     )
+
+
+def import_saved(report, lang: str = "vi") -> dbc.Alert:  # noqa: ANN001
+    """What an import saved (``dashboard.importers.loader.ImportReport``): counts, new agencies, warnings."""
+    c = report.counts
+    kpis = {k: c[f"indicators{k}"] for k in ("", "_created", "_updated", "_removed")}
+    tasks = {k: c[f"tasks{k}"] for k in ("", "_created", "_updated", "_removed", "_retired")}
+    return dbc.Alert(
+        [
+            html.P(
+                t(
+                    "adm.saved_plan",
+                    lang,
+                    source=report.source,
+                    plan=report.plan_code,
+                    province=report.province,
+                    year=report.year,
+                ),
+                className="mb-1",
+            ),
+            html.Ul(
+                [
+                    html.Li(
+                        t(
+                            "adm.saved_kpis",
+                            lang,
+                            n=kpis[""],
+                            new=kpis["_created"],
+                            changed=kpis["_updated"],
+                            removed=kpis["_removed"],
+                        )
+                    ),
+                    html.Li(
+                        t(
+                            "adm.saved_tasks",
+                            lang,
+                            n=tasks[""],
+                            new=tasks["_created"],
+                            changed=tasks["_updated"],
+                            removed=tasks["_removed"],
+                            kept=tasks["_retired"],
+                        )
+                    ),
+                ],
+                className="mb-1",
+            ),
+            html.P(t("adm.new_agencies", lang) + "; ".join(report.new_agencies), className="small mb-1")
+            if report.new_agencies
+            else None,
+            html.Details(
+                [
+                    html.Summary(t("adm.findings", lang, n=len(report.findings))),
+                    html.Pre("\n".join(map(str, report.findings)), className="small"),
+                ]
+            )
+            if report.findings
+            else None,
+        ],
+        color="success",
+        id="adm-import-ok",
+    )

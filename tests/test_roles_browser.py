@@ -170,7 +170,7 @@ def test_admin_imports_a_word_plan_with_preview_and_accounts(dash_duo, app, tmp_
     # The demo already holds this plan: the corrected document would change nothing, and says so.
     assert "Nhiệm vụ: thêm 0, sửa 0, rút 0" in dash_duo.find_element("#adm-import-preview").text
     click(dash_duo, "#adm-import-save")
-    dash_duo.wait_for_contains_text("#adm-import-ok", "tasks: 56 (0 new, 56 updated", timeout=30)
+    dash_duo.wait_for_contains_text("#adm-import-ok", "Nhiệm vụ: 56 (0 mới, 56 cập nhật", timeout=30)
     click(dash_duo, "#adm-accounts-create")
     dash_duo.wait_for_element("#adm-accounts-made, #adm-accounts-none", timeout=20)
     assert severe(dash_duo) == []

@@ -124,10 +124,11 @@ def test_admin_imports_a_plan_from_the_page(app, tmp_path: Path) -> None:  # noq
     engine = app.server.extensions["kpi"]["engine"]
     client = login(app, "admin")
 
-    def upload(path) -> str:  # noqa: ANN001
+    def upload(path, lang: str = "vi") -> str:  # noqa: ANN001
         """Upload, see the preview, then save (what the admin does): the texts of both answers."""
         body = "data:text/plain;base64," + base64.b64encode(path.read_bytes()).decode()
-        resp = call(app, client, "adm-import", {"adm-import.contents": body, "adm-import.filename": path.name})
+        values = {"adm-import.contents": body, "adm-import.filename": path.name, "adm-lang.data": lang}
+        resp = call(app, client, "adm-import", values)
         answer = resp.get_json()["response"]
         pending = answer.get("adm-import-pending", {}).get("data")
         if not pending:
@@ -141,9 +142,12 @@ def test_admin_imports_a_plan_from_the_page(app, tmp_path: Path) -> None:  # noq
     prose = tmp_path / "chi-van-ban.txt"
     prose.write_text("KẾ HOẠCH\n\nMột văn bản chỉ có lời văn.\n", encoding="utf-8")
     text = upload(prose)
-    assert "chi-van-ban.txt: no KPI or task table found" in text and "dữ liệu giữ nguyên" in text
+    # the refusal speaks the page's language: Vietnamese first, English under ?lang=en
+    assert "chi-van-ban.txt: không thấy bảng chỉ tiêu hay nhiệm vụ nào" in text and "dữ liệu giữ nguyên" in text
+    english = upload(prose, "en")
+    assert "chi-van-ban.txt: no KPI or task table found" in english and "the data is unchanged" in english
     assert snapshot(engine) == before
     text = upload(LC)  # the same document again: updated in place
-    assert "tasks: 123 (0 new, 123 updated" in text
+    assert "Nhiệm vụ: 123 (0 mới, 123 cập nhật" in text
     after = snapshot(engine)
     assert after["task"] == before["task"] and after["audit_log"] == before["audit_log"] + 1

@@ -25,19 +25,17 @@ def read_plan(path: Path, time_limit: float | None = None) -> ParsedPlan:
     seconds a PDF may take to read (a web request must answer before its worker is killed)."""
     path = Path(path)
     if not path.exists():
-        raise PlanImportError(f"{path}: no such file")
+        raise PlanImportError("imp.no_file", file=str(path))
     if path.is_dir():
-        raise PlanImportError(f"{path}: is a folder, not a plan file")
+        raise PlanImportError("imp.folder", file=str(path))
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise PlanImportError(
-            f"{path.name}: the file is {size // (1024 * 1024)} MB; plans are at most {MAX_BYTES // (1024 * 1024)} MB"
-        )
+        raise PlanImportError("imp.too_big", file=path.name, mb=size // (1024 * 1024), max=MAX_BYTES // (1024 * 1024))
     data = path.read_bytes()
     suffix = path.suffix.lower()
     if suffix in SPREADSHEET_SUFFIXES:
         if not data.strip():
-            raise PlanImportError(f"{path.name}: the file is empty")
+            raise PlanImportError("imp.empty", file=path.name)
         return read_spreadsheet(path, data)
     # The published documents: their own tables and paragraphs become the lines the one plan parser reads.
     if suffix == ".pdf" or data.startswith(b"%PDF"):

@@ -5,9 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from dashboard.messages import Problem
 
-class PlanImportError(Exception):
-    """Input that cannot be imported; the message names the file and the line, sheet or column."""
+
+class PlanImportError(Problem):
+    """Input that cannot be imported; the message (a catalogue key) names the file and the line, sheet or
+    column: in English by default (the command line's, and the import report's), in the page's language on the
+    admin page (``text(lang)``)."""
+
+    default_lang = "en"
 
 
 @dataclass

@@ -16,7 +16,7 @@ from dashboard.kpi.catalog import classify, is_ratio
 from dashboard.kpi.deadlines import UNKNOWN, parse_deadline
 from dashboard.kpi.rules import RATIO, default_aggregation
 from dashboard.kpi.targets import parse_target
-from dashboard.messages import label
+from dashboard.messages import label, msg
 from dashboard.store.database import bump_data_version
 from dashboard.store.models import (
     AgencyAlias,
@@ -76,11 +76,11 @@ def load_plan(
     province_name = province or parsed.province
     plan_year = year or parsed.year
     if not province_name:
-        raise PlanImportError(f"{parsed.source_file}: cannot tell the province; pass --province NAME")
+        raise PlanImportError("imp.no_province", file=parsed.source_file)
     if not plan_year:
-        raise PlanImportError(f"{parsed.source_file}: cannot tell the plan year; pass --year N")
+        raise PlanImportError("imp.no_year", file=parsed.source_file)
     if not 2000 <= plan_year <= 2100:
-        raise PlanImportError(f"{parsed.source_file}: the plan year {plan_year} is not a year of this century")
+        raise PlanImportError("imp.bad_year", file=parsed.source_file, year=plan_year)
     check_lengths(parsed, province_name)
     prov = get_or_create_province(session, province_name)
     directory = StoredDirectory(session, prov)
@@ -124,29 +124,31 @@ def check_lengths(parsed: ParsedPlan, province: str) -> None:
     """Refuse, naming the line and field, any text longer than its column holds (PostgreSQL would refuse it
     half-way through the import; SQLite would store it, so the two would disagree)."""
 
-    def check(value: str | None, column, line: int | None, what: str) -> None:  # noqa: ANN001
+    def check(value: str | None, column, line: int | None, what: str, **params: str) -> None:  # noqa: ANN001
         limit = column.type.length
         if value and limit and len(value) > limit:
-            where = f"{parsed.source_file}, line {line}" if line else parsed.source_file
-            raise PlanImportError(f"{where}: {what} is {len(value)} characters long; at most {limit} fit")
+            where = msg("imp.at_line", file=parsed.source_file, line=line) if line else parsed.source_file
+            raise PlanImportError("imp.too_long", where=where, what=msg(what, **params), n=len(value), max=limit)
 
-    check(province, Province.name, None, "the province name")
-    check(parsed.doc_number, Plan.doc_number, None, "the document number")
-    check(parsed.doc_type, Plan.doc_type, None, "the document type")
-    check(parsed.issuer, Plan.issuer, None, "the issuing body")
-    check(parsed.source_file, Plan.source_file, None, "the file name")
+    check(province, Province.name, None, "imp.field.province_name")
+    check(parsed.doc_number, Plan.doc_number, None, "imp.field.document_number")
+    check(parsed.doc_type, Plan.doc_type, None, "imp.field.document_type")
+    check(parsed.issuer, Plan.issuer, None, "imp.field.issuing_body")
+    check(parsed.source_file, Plan.source_file, None, "imp.field.file_name")
     for ind in parsed.indicators:
-        check(ind.code, Indicator.code, ind.line, f"the code of KPI '{ind.code[:40]}'")
-        check(ind.unit, Indicator.unit, ind.line, f"the unit of KPI {ind.code[:40]}")
-        check(ind.target_text, Indicator.target_text, ind.line, f"the target of KPI {ind.code[:40]}")
+        code = ind.code[:40]
+        check(ind.code, Indicator.code, ind.line, "imp.field.kpi_code", code=code)
+        check(ind.unit, Indicator.unit, ind.line, "imp.field.kpi_unit", code=code)
+        check(ind.target_text, Indicator.target_text, ind.line, "imp.field.kpi_target", code=code)
         for name in ind.leads:
-            check(name, AgencyAlias.spelling, ind.line, f"the agency name '{name[:60]}…'")
+            check(name, AgencyAlias.spelling, ind.line, "imp.field.agency", name=name[:60])
     for task in parsed.tasks:
-        check(task.code, Task.code, task.line, f"the code of task '{task.code[:40]}'")
-        check(task.number, Task.number, task.line, f"the number of task {task.code[:40]}")
-        check(task.section, Task.section, task.line, f"the section of task {task.code[:40]}")
+        code = task.code[:40]
+        check(task.code, Task.code, task.line, "imp.field.task_code", code=code)
+        check(task.number, Task.number, task.line, "imp.field.task_number", code=code)
+        check(task.section, Task.section, task.line, "imp.field.task_section", code=code)
         for name in task.leads + task.coordinating:
-            check(name, AgencyAlias.spelling, task.line, f"the agency name '{name[:60]}…'")
+            check(name, AgencyAlias.spelling, task.line, "imp.field.agency", name=name[:60])
 
 
 def _unique_code(code: str, seen: set[str], line: int | None, report: ImportReport, what: str) -> str:

@@ -30,11 +30,11 @@ def pdf_lines(data: bytes, source: str, time_limit: float | None = None) -> str:
     except (PDFPasswordIncorrect, PDFEncryptionError, PdfminerException) as exc:
         cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
-            raise PlanImportError(f"{source}: the PDF is protected by a password; save it without one") from None
-        raise PlanImportError(f"{source}: not a readable PDF ({cause.__class__.__name__})") from None
+            raise PlanImportError("imp.pdf_password", file=source) from None
+        raise PlanImportError("imp.pdf_unreadable", file=source, cause=cause.__class__.__name__) from None
     with pdf:
         if len(pages) > MAX_PAGES:
-            raise PlanImportError(f"{source}: {len(pages)} pages; a plan has at most {MAX_PAGES}")
+            raise PlanImportError("imp.pdf_pages", file=source, n=len(pages), max=MAX_PAGES)
         lines: list[str] = []
         chars = 0
         headers: list[list[str]] = []  # the header row of each table seen so far
@@ -42,10 +42,7 @@ def pdf_lines(data: bytes, source: str, time_limit: float | None = None) -> str:
         open_end = False  # the previous page ended inside a paragraph
         for number, page in enumerate(pages, start=1):
             if time_limit is not None and time.monotonic() - started >= time_limit:
-                raise PlanImportError(
-                    f"{source}: reading the PDF took over {time_limit:g} s (page {number} of {len(pages)}); "
-                    "import it with `import-plan` on the server, or import the Word file"
-                )
+                raise PlanImportError("imp.pdf_slow", file=source, s=f"{time_limit:g}", page=number, pages=len(pages))
             chars += len(page.chars)
             page_lines, starts_prose, ends_open = _page_lines(page, headers, running)
             if open_end and starts_prose and lines and page_lines and not _starts_item(page_lines[0]):
@@ -53,9 +50,7 @@ def pdf_lines(data: bytes, source: str, time_limit: float | None = None) -> str:
             lines += page_lines
             open_end = ends_open
     if chars == 0:
-        raise PlanImportError(
-            f"{source}: the PDF has no text layer (a scanned image?); import the Word file or a PDF saved from it"
-        )
+        raise PlanImportError("imp.pdf_no_text", file=source)
     return "\n".join(lines)
 
 

@@ -18,6 +18,7 @@ from dashboard.importers.text_plan import decode
 from dashboard.importers.workbook import MAX_ROWS, UnreadableWorkbook, read_sheets
 from dashboard.kpi.rules import parse_aggregation
 from dashboard.kpi.targets import parse_target
+from dashboard.messages import Message, msg, t
 from dashboard.text import clean, fold_key
 
 
@@ -102,16 +103,15 @@ def _text(value: object) -> str:
     return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@") else text
 
 
-def _rows_to_plan(plan: ParsedPlan, kind: str, headers: list[str], rows: list[tuple[int, list]], where: str) -> None:
+def _rows_to_plan(
+    plan: ParsedPlan, kind: str, headers: list[str], rows: list[tuple[int, list]], place: Message
+) -> None:
+    where = t(place, "en")  # the import report's warnings are in English, like the command line
     columns = TASK_COLUMNS if kind == "task" else INDICATOR_COLUMNS
     found = _header_map(headers, columns)
     missing = _missing(found, columns)
     if missing:
-        raise PlanImportError(
-            f"{where}: missing required column(s) "
-            + ", ".join(f"'{m}'" for m in missing)
-            + " (see the template in the README)"
-        )
+        raise PlanImportError("imp.missing_columns", where=place, columns=", ".join(f"'{m}'" for m in missing))
     auto = 0
     for rownum, raw in rows:
         values = {f: _text(raw[i]) if i < len(raw) else "" for f, i in found.items()}
@@ -214,28 +214,27 @@ def read_csv(data: bytes, source: str) -> ParsedPlan:
         for row in reader:
             rows.append(row)
             if len(rows) > MAX_ROWS:
-                raise PlanImportError(f"{source}: more than {MAX_ROWS:,} rows; a plan has a few hundred")
+                raise PlanImportError("imp.too_many_rows", file=source, max=f"{MAX_ROWS:,}")
     except csv.Error as exc:
-        raise PlanImportError(
-            f"{source}, line {reader.line_num}: the CSV cannot be read ({exc}); is a quote left open?"
-        ) from None
+        where = msg("imp.at_line", file=source, line=reader.line_num)
+        raise PlanImportError("imp.csv_broken", where=where, cause=str(exc)) from None
     if not rows or not any(rows[0]):
-        raise PlanImportError(f"{source}: the CSV file has no header row")
+        raise PlanImportError("imp.csv_no_header", file=source)
     headers = [clean(h) for h in rows[0]]
     kind = _kind_of(headers)
     if kind is None:
         need_t = _missing(_header_map(headers, TASK_COLUMNS), TASK_COLUMNS)
         need_k = _missing(_header_map(headers, INDICATOR_COLUMNS), INDICATOR_COLUMNS)
         raise PlanImportError(
-            f"{source}, line 1: missing required column(s) — for tasks: "
-            + ", ".join(f"'{m}'" for m in need_t)
-            + "; for KPIs: "
-            + ", ".join(f"'{m}'" for m in need_k)
+            "imp.csv_columns",
+            where=msg("imp.at_line", file=source, line=1),
+            tasks=", ".join(f"'{m}'" for m in need_t),
+            kpis=", ".join(f"'{m}'" for m in need_k),
         )
     plan = ParsedPlan(source_file=source)
-    _rows_to_plan(plan, kind, headers, [(i, r) for i, r in enumerate(rows[1:], start=2)], f"{source}")
+    _rows_to_plan(plan, kind, headers, [(i, r) for i, r in enumerate(rows[1:], start=2)], msg("imp.file", file=source))
     if not plan.tasks and not plan.indicators:
-        raise PlanImportError(f"{source}: the CSV file has a header but no rows")
+        raise PlanImportError("imp.csv_no_rows", file=source)
     return plan
 
 
@@ -244,7 +243,7 @@ def read_xlsx(data: bytes, source: str) -> ParsedPlan:
     try:
         book = read_sheets(data)
     except UnreadableWorkbook as exc:
-        raise PlanImportError(f"{source}: not a readable .xlsx workbook ({exc})") from None
+        raise PlanImportError("imp.xlsx_unreadable", file=source, cause=str(exc)) from None
     plan = ParsedPlan(source_file=source)
     sheets = {fold_key(title): (title, rows) for title, rows in book.items()}
     meta_sheet = sheets.get(fold_key(PLAN_SHEET)) or sheets.get("plan")
@@ -265,16 +264,13 @@ def read_xlsx(data: bytes, source: str) -> ParsedPlan:
             kind,
             headers,
             [(i, list(r)) for i, r in enumerate(rows[1:], start=2)],
-            f"{source}, sheet '{title}'",
+            msg("imp.in_sheet", file=source, sheet=title),
         )
     if not found_any:
-        raise PlanImportError(
-            f"{source}: no sheet named '{KPI_SHEET}' or '{TASK_SHEET}' (found: "
-            + ", ".join(f"'{title}'" for title in book)
-            + ")"
-        )
+        found = ", ".join(f"'{title}'" for title in book)
+        raise PlanImportError("imp.no_sheets", file=source, kpis=KPI_SHEET, tasks=TASK_SHEET, found=found)
     if not plan.tasks and not plan.indicators:
-        raise PlanImportError(f"{source}: the sheets '{KPI_SHEET}' and '{TASK_SHEET}' hold no rows")
+        raise PlanImportError("imp.empty_sheets", file=source, kpis=KPI_SHEET, tasks=TASK_SHEET)
     return plan
 
 
@@ -291,16 +287,14 @@ def _read_plan_sheet(title: str, rows: list[tuple], plan: ParsedPlan, source: st
             try:
                 plan.year = int(float(str(value)))
             except ValueError:
-                raise PlanImportError(
-                    f"{source}, sheet '{title}', row {rownum}: the year '{value}' is not a number"
-                ) from None
+                where = msg("imp.at_sheet_row", file=source, sheet=title, row=rownum)
+                raise PlanImportError("imp.year_not_number", where=where, value=value) from None
         elif field == "issue_date":
             try:
                 plan.issue_date = value.date() if isinstance(value, datetime) else _parse_date(str(value))
             except ValueError:
-                raise PlanImportError(
-                    f"{source}, sheet '{title}', row {rownum}: the date '{value}' does not exist"
-                ) from None
+                where = msg("imp.at_sheet_row", file=source, sheet=title, row=rownum)
+                raise PlanImportError("imp.no_such_date", where=where, value=value) from None
         else:
             setattr(plan, field, _text(value))
     if plan.doc_number:

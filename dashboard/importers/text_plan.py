@@ -17,6 +17,7 @@ from dashboard.importers.document import ParsedIndicator, ParsedPlan, ParsedTask
 from dashboard.importers.numbering import BULLET, ITEM, SECTION, SUB, read_number, unique_codes
 from dashboard.importers.repeats import link_repeated_tasks
 from dashboard.kpi.targets import parse_target
+from dashboard.messages import msg
 from dashboard.text import clean, fold, fold_key
 
 NUMBER_HEADERS = {"tt", "stt", "so tt", "so thu tu"}
@@ -49,32 +50,24 @@ class _Table:
 def decode(data: bytes, source: str) -> str:
     """Bytes of a text plan to text; refuses empty, binary and non-UTF-8 input with a clear message."""
     if not data.strip():
-        raise PlanImportError(f"{source}: the file is empty")
+        raise PlanImportError("imp.empty", file=source)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise PlanImportError(
-                f"{source}: the file says it is UTF-16 but byte {exc.start} is not ({exc.reason}); "
-                "it may be cut short: save it again as UTF-8 text"
-            ) from None
+            raise PlanImportError("imp.utf16", file=source, byte=exc.start, reason=exc.reason) from None
     else:
         if b"\x00" in data[:4096] or data.startswith((b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0")):
-            raise PlanImportError(
-                f"{source}: this is a binary file (PDF, Word or Excel?), not a plain-text plan; "
-                "save the document as UTF-8 text, or use the .xlsx/.csv template"
-            )
+            raise PlanImportError("imp.binary", file=source)
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            raise PlanImportError(
-                f"{source}, line {line}: the file is not UTF-8 text (byte 0x{data[exc.start]:02x}); "
-                "legacy encodings such as TCVN3/VNI/Windows-1258 must be saved as UTF-8 first"
-            ) from None
+            where = msg("imp.at_line", file=source, line=line)
+            raise PlanImportError("imp.not_utf8", where=where, byte=f"0x{data[exc.start]:02x}") from None
     controls = sum(1 for c in text[:20000] if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f")
     if controls > 20:
-        raise PlanImportError(f"{source}: the file holds binary data ({controls} control characters)")
+        raise PlanImportError("imp.controls", file=source, n=controls)
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
@@ -85,7 +78,7 @@ def parse_text_plan(text: str, source: str) -> ParsedPlan:
     """Parse a whole plan document; raises PlanImportError when it holds no KPI or task at all."""
     lines = text.split("\n")
     if len(lines) > MAX_LINES:
-        raise PlanImportError(f"{source}: {len(lines):,} lines; a plan document has a few thousand at most")
+        raise PlanImportError("imp.too_many_lines", file=source, n=f"{len(lines):,}")
     plan = ParsedPlan(source_file=source)
     _read_metadata(lines, plan)
     tables = _read_tables(lines, plan)
@@ -106,10 +99,7 @@ def parse_text_plan(text: str, source: str) -> ParsedPlan:
     _unique_codes(plan)
     link_repeated_tasks(plan)
     if not plan.indicators and not plan.tasks:
-        raise PlanImportError(
-            f"{source}: no KPI or task table found (expected tables with a 'TT' column, task paragraphs with "
-            "'- Cơ quan chủ trì:' lines, or numbered measures under a 'Nhiệm vụ, giải pháp' heading)"
-        )
+        raise PlanImportError("imp.nothing", file=source)
     return plan
 
 

@@ -25,7 +25,7 @@ def docx_lines(data: bytes, source: str) -> str:
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise PlanImportError(f"{source}: not a readable Word (.docx) file ({exc.__class__.__name__})") from None
+        raise PlanImportError("imp.docx_unreadable", file=source, cause=exc.__class__.__name__) from None
     numbering = _Numbering(document)
     lines: list[str] = []
     for block in document.element.body.iterchildren():
@@ -41,11 +41,10 @@ def docx_lines(data: bytes, source: str) -> str:
 def _check_archive(data: bytes, source: str) -> None:
     unpacked = unpacked_size(data)
     if unpacked is None:
-        raise PlanImportError(f"{source}: not a readable Word (.docx) file (the archive is damaged)")
+        raise PlanImportError("imp.docx_damaged", file=source)
     if unpacks_too_large(data, unpacked):
         raise PlanImportError(
-            f"{source}: the document unpacks to {unpacked // 1024 // 1024} MB "
-            f"(at most {MAX_UNPACKED // 1024 // 1024} MB); it is not a plan"
+            "imp.docx_bomb", file=source, mb=unpacked // 1024 // 1024, max=MAX_UNPACKED // 1024 // 1024
         )
 
 
