@@ -775,6 +775,94 @@ TEXT: dict[str, tuple[str, str]] = {
         "Nhiệm vụ: {n} ({new} mới, {changed} cập nhật, {removed} bỏ, {kept} giữ lại là đã rút)",
         "Tasks: {n} ({new} new, {changed} updated, {removed} removed, {kept} kept as withdrawn)",
     ),
+    # --- import warnings (the report of dashboard.importers) ---
+    "imp.w.at_line": ("dòng {line}: {text}", "line {line}: {text}"),
+    "imp.w.code_twice": (
+        "mã {what} '{code}' xuất hiện hai lần; mã thứ hai thành '{new}'",
+        "{what} code '{code}' appears twice; the second is '{new}'",
+    ),
+    "imp.w.kpi": ("chỉ tiêu", "KPI"),
+    "imp.w.task": ("nhiệm vụ", "task"),
+    "imp.w.no_target": (
+        "chỉ tiêu {code} không đọc được mục tiêu ('{text}')",
+        "KPI {code} has no readable target ('{text}')",
+    ),
+    "imp.w.guessed_rule": (
+        "chỉ tiêu {code}: cách tổng hợp được đoán là '{rule}' ({why}); ghi khác đi ở cột 'Cách tổng hợp' của mẫu",
+        "KPI {code}: aggregation guessed as '{rule}' ({why}); say otherwise in the template's 'Cách tổng hợp' column",
+    ),
+    "imp.w.kpi_no_lead": ("chỉ tiêu {code} không có cơ quan chủ trì", "KPI {code} has no lead agency"),
+    "imp.w.kpi_kept": (
+        "chỉ tiêu {code} không còn trong văn bản nhưng có {n} số liệu; được giữ lại",
+        "KPI {code} is no longer in the document but has {n} figures; kept",
+    ),
+    "imp.w.task_deadline": ("nhiệm vụ {code}: {problem}", "task {code}: {problem}"),
+    "imp.w.task_no_lead": ("nhiệm vụ {code} không có cơ quan chủ trì", "task {code} has no lead agency"),
+    "imp.w.task_kept": (
+        "nhiệm vụ {code} không còn trong văn bản nhưng có {n} lần cập nhật; được giữ lại là đã rút",
+        "task {code} is no longer in the document but has {n} updates; kept as withdrawn",
+    ),
+    "rule.why_group": (
+        "do một nhóm đơn vị chủ trì: mỗi đơn vị báo cáo phần của mình, cộng lại",
+        "led by a collective group: each agency reports its own part, summed",
+    ),
+    "rule.why_province": (
+        "một số liệu chung của tỉnh, do cơ quan chủ trì báo cáo",
+        "one figure for the province, reported by its lead",
+    ),
+    "dl.none": ("không ghi thời hạn", "no deadline given"),
+    "dl.unreadable": ("không đọc được thời hạn '{text}'", "cannot read deadline '{text}'"),
+    "dl.bad_date": (
+        "ngày không có thật trong thời hạn '{text}': {cause}",
+        "invalid date in deadline '{text}': {cause}",
+    ),
+    "imp.at_row": ("{place}, dòng {row}", "{place}, row {row}"),
+    "imp.w.no_name_row": ("{where}: không có tên; bỏ qua dòng", "{where}: no name; row skipped"),
+    "imp.at_cell": ("{place}, dòng {row}, cột '{column}'", "{place}, row {row}, column '{column}'"),
+    "imp.w.bad_target": ("{where}: không đọc được mục tiêu '{text}'", "{where}: cannot read the target '{text}'"),
+    "imp.w.bad_rule": (
+        "{where}: '{text}' không phải: Tỷ lệ, Cộng các đơn vị, Số liệu chung của tỉnh; được đoán",
+        "{where}: '{text}' is none of: Tỷ lệ, Cộng các đơn vị, Số liệu chung của tỉnh; guessed",
+    ),
+    "imp.w.bad_subtarget": (
+        "{where}: không đọc được chỉ tiêu thành phần '{text}' (viết ví dụ 'Cấp tỉnh ≥ 70')",
+        "{where}: cannot read the sub-target '{text}' (write e.g. 'Cấp tỉnh ≥ 70')",
+    ),
+    "imp.w.repeat": (
+        "nhiệm vụ {code} nhắc lại nhiệm vụ {kept} của phụ lục (dòng {at}); chỉ nhập một lần là {kept}",
+        "task {code} repeats task {kept} of the annex (line {at}); imported once as {kept}",
+    ),
+    "imp.w.repeat_deadline": (
+        "nhiệm vụ {code}: phụ lục ghi '{annex}', mục {section} ghi '{said}'; giữ thời hạn của phụ lục",
+        "task {code}: the annex says '{annex}', section {section} says '{said}'; the annex's deadline is kept",
+    ),
+    "imp.w.second_number": (
+        "{what} thứ hai mang số {old} trong cùng mục: nhập thành {new}",
+        "a second {what} numbered {old} in the same section: imported as {new}",
+    ),
+    "imp.w.issue_date": ("ngày ban hành không hợp lệ '{text}'", "invalid issue date '{text}'"),
+    "imp.w.stray_tabs": (
+        "dòng có dấu tab nằm ngoài bảng (không có dòng tiêu đề có cột 'TT' phía trên); bỏ qua",
+        "tab-separated line outside any table (no header row with 'TT' above it); skipped",
+    ),
+    "imp.w.orphan_row": (
+        "dòng không có số thứ tự và không có dòng nào phía trên để nối tiếp; bỏ qua",
+        "row without a number and no row above it to continue; skipped",
+    ),
+    "imp.w.bad_number": (
+        "không đọc được số '{number}' ở cột TT; bỏ qua dòng",
+        "cannot read the number '{number}' in the TT column; row skipped",
+    ),
+    "imp.w.kpi_no_name": ("chỉ tiêu {code} không có tên; bỏ qua", "KPI {code} has no name; skipped"),
+    "imp.w.task_no_name": ("nhiệm vụ {code} không có tên; bỏ qua", "task {code} has no name; skipped"),
+    "imp.w.prose_no_lead": (
+        "{n} giải pháp viết dạng văn xuôi, không giải pháp nào ghi cơ quan chủ trì: mỗi giải pháp bị cảnh báo '06 rõ'",
+        "{n} measures written as prose, none names a lead agency: each is flagged '06 rõ'",
+    ),
+    "imp.w.prose_no_deadline": (
+        "{n} giải pháp không ghi thời hạn: mỗi giải pháp bị cảnh báo '06 rõ' cho đến khi có thời hạn",
+        "{n} measures give no deadline: each is flagged '06 rõ' until one is set",
+    ),
     # --- export headers ---
     "col.plan": ("Kế hoạch", "Plan"),
     "col.key": ("Mã định danh", "Key"),

@@ -318,7 +318,7 @@ def import_preview(preview, lang: str = "vi") -> html.Div:  # noqa: ANN001
             html.Details(
                 [
                     html.Summary(t("adm.findings", lang, n=len(r.findings))),
-                    html.Pre("\n".join(map(str, r.findings)), className="small"),
+                    html.Pre("\n".join(f.text(lang) for f in r.findings), className="small"),
                 ]
             )
             if r.findings
@@ -405,7 +405,7 @@ def import_saved(report, lang: str = "vi") -> dbc.Alert:  # noqa: ANN001
             html.Details(
                 [
                     html.Summary(t("adm.findings", lang, n=len(report.findings))),
-                    html.Pre("\n".join(map(str, report.findings)), className="small"),
+                    html.Pre("\n".join(f.text(lang) for f in report.findings), className="small"),
                 ]
             )
             if report.findings

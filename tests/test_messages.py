@@ -322,3 +322,22 @@ def test_exports_and_the_pdf_in_english(app) -> None:  # noqa: ANN001
     assert any("Headline KPIs" in line for line in lines) and any("Page 1" in line for line in lines)
     assert not _vietnamese_interface(lines)
     assert not any(t(key, "vi") in line for line in lines for key in ("pdf.headline", "pdf.kpis", "pdf.quarters"))
+
+
+def test_an_import_preview_speaks_the_page_language(app) -> None:  # noqa: ANN001
+    import base64
+
+    from conftest import LC
+
+    admin = login(app, "admin")
+    body = "data:text/plain;base64," + base64.b64encode(LC.read_bytes()).decode()
+
+    def preview(lang: str) -> list[str]:
+        values = {"adm-import.contents": body, "adm-import.filename": LC.name, "adm-lang.data": lang}
+        return _texts(call(app, admin, "adm-import", values).get_json())
+
+    english, vietnamese = preview("en"), preview("vi")
+    # Lào Cai's plan repeats annex tasks in its sections: the report says so, in the page's language
+    assert any("repeats task PLII.IV.9 of the annex" in line for text in english for line in text.splitlines())
+    assert any("nhắc lại nhiệm vụ PLII.IV.9 của phụ lục" in text for text in vietnamese)
+    assert not _vietnamese_interface([line for text in english for line in text.splitlines()])

@@ -139,7 +139,7 @@ def test_lettered_bulleted_and_repeated_numbers_get_unique_codes_from_their_path
         ("I.2.1-3", "Số hóa hồ sơ đất đai", "I. THỂ CHẾ"),  # printed twice: never two tasks with one code
         ("II.1", "Phủ sóng 5G", "II. HẠ TẦNG"),
     ]
-    assert sum("numbered I.2.1 in the same section" in f.message for f in plan.findings) == 2
+    assert sum("numbered I.2.1 in the same section" in str(f) for f in plan.findings) == 2
 
 
 def _encrypted_pdf() -> bytes:

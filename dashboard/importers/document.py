@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from dashboard.messages import Problem
+from dashboard.messages import Message, Problem, msg, t
 
 
 class PlanImportError(Problem):
@@ -18,13 +18,18 @@ class PlanImportError(Problem):
 
 @dataclass
 class Finding:
-    """A warning of the import report, located in the source."""
+    """A warning of the import report, located in the source; ``str()`` in English (the command line's),
+    ``text(lang)`` for a page."""
 
     line: int | None
-    message: str
+    message: Message
+
+    def text(self, lang: str = "vi") -> str:
+        said = t(self.message, lang)
+        return t("imp.w.at_line", lang, line=self.line, text=said) if self.line else said
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.message}" if self.line else self.message
+        return self.text("en")
 
 
 @dataclass
@@ -70,5 +75,6 @@ class ParsedPlan:
     tasks: list[ParsedTask] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
-    def warn(self, line: int | None, message: str) -> None:
-        self.findings.append(Finding(line, message))
+    def warn(self, line: int | None, key: str, **params: object) -> None:
+        """Add a warning: a catalogue key and its values."""
+        self.findings.append(Finding(line, msg(key, **params)))

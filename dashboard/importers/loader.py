@@ -16,7 +16,7 @@ from dashboard.kpi.catalog import classify, is_ratio
 from dashboard.kpi.deadlines import UNKNOWN, parse_deadline
 from dashboard.kpi.rules import RATIO, default_aggregation
 from dashboard.kpi.targets import parse_target
-from dashboard.messages import label, msg
+from dashboard.messages import msg
 from dashboard.store.database import bump_data_version
 from dashboard.store.models import (
     AgencyAlias,
@@ -156,7 +156,7 @@ def _unique_code(code: str, seen: set[str], line: int | None, report: ImportRepo
         n = 2
         while f"{code}-{n}" in seen:
             n += 1
-        report.findings.append(Finding(line, f"{what} code '{code}' appears twice; the second is '{code}-{n}'"))
+        report.findings.append(Finding(line, msg("imp.w.code_twice", what=msg(what), code=code, new=f"{code}-{n}")))
         code = f"{code}-{n}"
     seen.add(code)
     return code
@@ -168,7 +168,7 @@ def _load_indicators(
     existing = {i.code: i for i in session.scalars(select(Indicator).where(Indicator.plan_id == plan.id))}
     seen: set[str] = set()
     for pos, item in enumerate(parsed.indicators):
-        code = _unique_code(item.code, seen, item.line, report, "KPI")
+        code = _unique_code(item.code, seen, item.line, report, "imp.w.kpi")
         ind = existing.get(code)
         if ind is None:
             ind = Indicator(plan_id=plan.id, code=code)
@@ -185,7 +185,7 @@ def _load_indicators(
         else:
             target_op, target_value = (target.op, target.value) if target else (None, None)
         if target_op is None:
-            report.findings.append(Finding(item.line, f"KPI {code} has no readable target ('{item.target_text}')"))
+            report.findings.append(Finding(item.line, msg("imp.w.no_target", code=code, text=item.target_text)))
         catalog = classify(item.name)
         ind.position = pos
         ind.name = item.name
@@ -201,13 +201,9 @@ def _load_indicators(
         else:
             ind.aggregation, why = default_aggregation(ind.is_ratio, ind.unit, any(a.kind == GROUP for a in leads))
             if why:
-                rule_label = label("aggregation", ind.aggregation, "en").lower()
+                rule = msg(f"aggregation.{ind.aggregation}")
                 report.findings.append(
-                    Finding(
-                        item.line,
-                        f"KPI {code}: aggregation guessed as '{rule_label}' ({why}); say otherwise in the "
-                        "template's 'Cách tổng hợp' column",
-                    )
+                    Finding(item.line, msg("imp.w.guessed_rule", code=code, rule=rule, why=msg(why)))
                 )
         ind.note = item.note or None
         ind.source_line = item.line
@@ -218,16 +214,14 @@ def _load_indicators(
             if all(lead.agency_id != agency.id for lead in ind.leads):
                 ind.leads.append(IndicatorLead(agency_id=agency.id, position=lpos))
         if not item.leads:
-            report.findings.append(Finding(item.line, f"KPI {code} has no lead agency"))
+            report.findings.append(Finding(item.line, msg("imp.w.kpi_no_lead", code=code)))
     report.counts["indicators"] = len(seen)
     for code, ind in existing.items():
         if code in seen:
             continue
         used = session.scalar(select(func.count()).select_from(Measurement).where(Measurement.indicator_id == ind.id))
         if used:
-            report.findings.append(
-                Finding(None, f"KPI {code} is no longer in the document but has {used} figures; kept")
-            )
+            report.findings.append(Finding(None, msg("imp.w.kpi_kept", code=code, n=used)))
         else:
             session.delete(ind)
             report.counts["indicators_removed"] += 1
@@ -239,7 +233,7 @@ def _load_tasks(
     existing = {t.code: t for t in session.scalars(select(Task).where(Task.plan_id == plan.id))}
     seen: set[str] = set()
     for pos, item in enumerate(parsed.tasks):
-        code = _unique_code(item.code, seen, item.line, report, "task")
+        code = _unique_code(item.code, seen, item.line, report, "imp.w.task")
         task = existing.get(code)
         if task is None:
             task = Task(plan_id=plan.id, code=code, key=f"{plan.code}:{code}")
@@ -249,7 +243,7 @@ def _load_tasks(
             report.counts["tasks_updated"] += 1
         deadline = parse_deadline(item.deadline_text, plan_year)
         if deadline.kind == UNKNOWN:
-            report.findings.append(Finding(item.line, f"task {code}: {deadline.problem}"))
+            report.findings.append(Finding(item.line, msg("imp.w.task_deadline", code=code, problem=deadline.problem)))
         report.deadline_kinds[deadline.kind] += 1
         task.position = pos
         task.active = True
@@ -274,7 +268,7 @@ def _load_tasks(
         for lpos, (agency_id, role) in enumerate(links):
             task.agencies.append(TaskAgency(agency_id=agency_id, role=role, position=lpos))
         if not item.leads:
-            report.findings.append(Finding(item.line, f"task {code} has no lead agency"))
+            report.findings.append(Finding(item.line, msg("imp.w.task_no_lead", code=code)))
     report.counts["tasks"] = len(seen)
     for code, task in existing.items():
         if code in seen:
@@ -283,9 +277,7 @@ def _load_tasks(
         if used:
             task.active = False
             report.counts["tasks_retired"] += 1
-            report.findings.append(
-                Finding(None, f"task {code} is no longer in the document but has {used} updates; kept as withdrawn")
-            )
+            report.findings.append(Finding(None, msg("imp.w.task_kept", code=code, n=used)))
         else:
             session.delete(task)
             report.counts["tasks_removed"] += 1

@@ -51,11 +51,7 @@ def link_repeated_tasks(plan: ParsedPlan, year: int | None = None) -> list[tuple
         pairs.append((t, p))
     for kept, dropped in pairs:
         _merge(kept, dropped)
-        plan.warn(
-            dropped.line,
-            f"task {dropped.code} repeats task {kept.code} of the annex (line {kept.line}); "
-            f"imported once as {kept.code}",
-        )
+        plan.warn(dropped.line, "imp.w.repeat", code=dropped.code, kept=kept.code, at=kept.line)
         mine, theirs = (
             parse_deadline(kept.deadline_text, year or plan.year),
             parse_deadline(dropped.deadline_text, year or plan.year),
@@ -63,8 +59,11 @@ def link_repeated_tasks(plan: ParsedPlan, year: int | None = None) -> list[tuple
         if (mine.kind, mine.due) != (theirs.kind, theirs.due):
             plan.warn(
                 dropped.line,
-                f"task {kept.code}: the annex says '{kept.deadline_text}', section {dropped.code} says "
-                f"'{dropped.deadline_text}'; the annex's deadline is kept",
+                "imp.w.repeat_deadline",
+                code=kept.code,
+                annex=kept.deadline_text,
+                section=dropped.code,
+                said=dropped.deadline_text,
             )
     dropped_ids = {id(d) for _, d in pairs}
     plan.tasks = [t for t in plan.tasks if id(t) not in dropped_ids]

@@ -18,7 +18,7 @@ from dashboard.importers.text_plan import decode
 from dashboard.importers.workbook import MAX_ROWS, UnreadableWorkbook, read_sheets
 from dashboard.kpi.rules import parse_aggregation
 from dashboard.kpi.targets import parse_target
-from dashboard.messages import Message, msg, t
+from dashboard.messages import Message, msg
 from dashboard.text import clean, fold_key
 
 
@@ -106,7 +106,6 @@ def _text(value: object) -> str:
 def _rows_to_plan(
     plan: ParsedPlan, kind: str, headers: list[str], rows: list[tuple[int, list]], place: Message
 ) -> None:
-    where = t(place, "en")  # the import report's warnings are in English, like the command line
     columns = TASK_COLUMNS if kind == "task" else INDICATOR_COLUMNS
     found = _header_map(headers, columns)
     missing = _missing(found, columns)
@@ -118,7 +117,7 @@ def _rows_to_plan(
         if not any(values.values()):
             continue
         if not values.get("name"):
-            plan.warn(None, f"{where}, row {rownum}: no name; row skipped")
+            plan.warn(None, "imp.w.no_name_row", where=msg("imp.at_row", place=place, row=rownum))
             continue
         auto += 1
         code = values.get("code") or str(auto)
@@ -140,19 +139,13 @@ def _rows_to_plan(
         else:
             target_text = values.get("target", "")
             if target_text and parse_target(target_text) is None:
-                plan.warn(
-                    None,
-                    f"{where}, row {rownum}, column '{_col_header(columns, 'target')}': "
-                    f"cannot read the target '{target_text}'",
-                )
+                cell = msg("imp.at_cell", place=place, row=rownum, column=_col_header(columns, "target"))
+                plan.warn(None, "imp.w.bad_target", where=cell, text=target_text)
             ratio = fold_key(values.get("is_ratio", ""))
             rule = parse_aggregation(values.get("aggregation"))
             if values.get("aggregation") and rule is None:
-                plan.warn(
-                    None,
-                    f"{where}, row {rownum}, column '{_col_header(columns, 'aggregation')}': "
-                    f"'{values['aggregation']}' is none of: Tỷ lệ, Cộng các đơn vị, Số liệu chung của tỉnh; guessed",
-                )
+                cell = msg("imp.at_cell", place=place, row=rownum, column=_col_header(columns, "aggregation"))
+                plan.warn(None, "imp.w.bad_rule", where=cell, text=values["aggregation"])
             plan.indicators.append(
                 ParsedIndicator(
                     code=code,
@@ -160,7 +153,9 @@ def _rows_to_plan(
                     unit=values.get("unit", ""),
                     target_text=target_text,
                     leads=split_agencies(values.get("lead_agencies")),
-                    subtargets=_subtargets(values.get("subtargets", ""), plan, f"{where}, row {rownum}"),
+                    subtargets=_subtargets(
+                        values.get("subtargets", ""), plan, msg("imp.at_row", place=place, row=rownum)
+                    ),
                     note=values.get("note", ""),
                     is_ratio=None if not ratio else ratio in ("co", "x", "yes", "true", "1"),
                     aggregation=rule,
@@ -173,13 +168,13 @@ def _col_header(columns: tuple[Column, ...], field: str) -> str:
     return next(c.header for c in columns if c.field == field)
 
 
-def _subtargets(text: str, plan: ParsedPlan, where: str) -> list[dict]:
+def _subtargets(text: str, plan: ParsedPlan, where: Message) -> list[dict]:
     out = []
     for part in filter(None, (p.strip() for p in text.split(";"))):
         m = _SUBTARGET.match(part)
         target = parse_target(part) if m else None
         if not m or target is None:
-            plan.warn(None, f"{where}: cannot read the sub-target '{part}' (write e.g. 'Cấp tỉnh ≥ 70')")
+            plan.warn(None, "imp.w.bad_subtarget", where=where, text=part)
             continue
         out.append({"label": m.group(1).strip(), "op": target.op, "value": target.value, "text": part})
     return out

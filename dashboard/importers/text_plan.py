@@ -105,11 +105,11 @@ def parse_text_plan(text: str, source: str) -> ParsedPlan:
 
 def _unique_codes(plan: ParsedPlan) -> None:
     """Never two tasks (or KPIs) with one code: a repeated number gets a suffix and a line in the report."""
-    for items, what in ((plan.tasks, "task"), (plan.indicators, "KPI")):
+    for items, what in ((plan.tasks, "imp.w.task"), (plan.indicators, "imp.w.kpi")):
         codes, changed = unique_codes([x.code for x in items])
         for i, old, new in changed:
             items[i].code = new
-            plan.warn(items[i].line, f"a second {what} numbered {old} in the same section: imported as {new}")
+            plan.warn(items[i].line, "imp.w.second_number", what=msg(what), old=old, new=new)
 
 
 # --- metadata -----------------------------------------------------------------------------------
@@ -130,7 +130,7 @@ def _read_metadata(lines: list[str], plan: ParsedPlan) -> None:
                 try:
                     plan.issue_date = date(year, int(month), int(day))
                 except ValueError:
-                    plan.warn(lines.index(raw) + 1, f"invalid issue date '{line}'")
+                    plan.warn(lines.index(raw) + 1, "imp.w.issue_date", text=line)
             plan.year = year
     plan.title = _read_title(lines)
     if plan.title:
@@ -237,7 +237,7 @@ def _read_tables(lines: list[str], plan: ParsedPlan) -> list[_Table]:
             tables.append(table)
             continue
         if table is None:
-            plan.warn(n, "tab-separated line outside any table (no header row with 'TT' above it); skipped")
+            plan.warn(n, "imp.w.stray_tabs")
             continue
         table.rows.append({"line": n, "cells": cells})
     return tables
@@ -292,9 +292,9 @@ def _merge(rows: list[dict], plan: ParsedPlan, table: _Table) -> list[dict]:
                 if any(c for i, c in enumerate(cells) if i not in (table.roles["number"], table.roles["name"])):
                     last["bare"] = False
             else:
-                plan.warn(row["line"], "row without a number and no row above it to continue; skipped")
+                plan.warn(row["line"], "imp.w.orphan_row")
         else:
-            plan.warn(row["line"], f"cannot read the number '{number}' in the TT column; row skipped")
+            plan.warn(row["line"], "imp.w.bad_number", number=number)
     return records
 
 
@@ -319,7 +319,7 @@ def _build_indicators(table: _Table, plan: ParsedPlan, prefix: str) -> None:
         cells = rec["cells"]
         name = _cell(cells, table.roles, "name")
         if not name:
-            plan.warn(rec["line"], f"KPI {rec['number']} has no name; skipped")
+            plan.warn(rec["line"], "imp.w.kpi_no_name", code=rec["number"])
             continue
         plan.indicators.append(
             ParsedIndicator(
@@ -352,7 +352,7 @@ def _build_tasks(table: _Table, plan: ParsedPlan, label: str) -> None:
         heading = rec["parent"] if rec["parent"] is not None and rec["parent"]["bare"] else None
         parts = [p for p in (label, letter and letter[0], roman and roman[0], rec["number"]) if p]
         if not name:
-            plan.warn(rec["line"], f"task {'.'.join(parts)} has no name; skipped")
+            plan.warn(rec["line"], "imp.w.task_no_name", code=".".join(parts))
             continue
         path = [f"{s[0]}. {s[1]}" for s in (letter, roman) if s]
         if heading is not None:
@@ -475,5 +475,5 @@ def _read_prose_measures(lines: list[str], plan: ParsedPlan) -> None:
             )
     if plan.tasks:
         total = len(plan.tasks)
-        plan.warn(None, f"{total} measures written as prose, none names a lead agency: each is flagged '06 rõ'")
-        plan.warn(None, f"{total} measures give no deadline: each is flagged '06 rõ' until one is set")
+        plan.warn(None, "imp.w.prose_no_lead", n=total)
+        plan.warn(None, "imp.w.prose_no_deadline", n=total)

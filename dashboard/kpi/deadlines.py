@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from dashboard.messages import Message, msg
 from dashboard.text import clean, fold
 
 DATE = "date"
@@ -30,7 +31,7 @@ class Deadline:
     kind: str
     due: date | None = None
     start: date | None = None
-    problem: str | None = None
+    problem: Message | None = None  # why it could not be read
 
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
@@ -72,12 +73,12 @@ def parse_deadline(text: str | None, plan_year: int) -> Deadline:
     """Read a deadline text as written in a plan; ``plan_year`` fills a missing year."""
     raw = clean(text)
     if not raw:
-        return Deadline(UNKNOWN, problem="no deadline given")
+        return Deadline(UNKNOWN, problem=msg("dl.none"))
     f = fold(raw).strip(" .;,")
     try:
-        return _parse(f, plan_year) or Deadline(UNKNOWN, problem=f"cannot read deadline '{raw}'")
+        return _parse(f, plan_year) or Deadline(UNKNOWN, problem=msg("dl.unreadable", text=raw))
     except ValueError as exc:  # impossible calendar dates such as 31/2/2026
-        return Deadline(UNKNOWN, problem=f"invalid date in deadline '{raw}': {exc}")
+        return Deadline(UNKNOWN, problem=msg("dl.bad_date", text=raw, cause=str(exc)))
 
 
 def _parse(f: str, plan_year: int) -> Deadline | None:

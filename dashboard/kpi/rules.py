@@ -92,8 +92,8 @@ def default_aggregation(is_ratio: bool, unit: str | None, led_by_group: bool) ->
     if is_ratio:
         return RATIO, None
     if led_by_group and not is_percent(unit):
-        return SUM, "led by a collective group: each agency reports its own part, summed"
-    return PROVINCE, "one figure for the province, reported by its lead"
+        return SUM, "rule.why_group"
+    return PROVINCE, "rule.why_province"
 
 
 def fill_aggregation_rules(session) -> int:  # noqa: ANN001
