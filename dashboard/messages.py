@@ -156,6 +156,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "yes": ("Có", "Yes"),
     "no": ("Không", "No"),
     # --- shared words ---
+    "dropdown.select_all": ("Chọn tất cả", "Select all"),
+    "dropdown.deselect_all": ("Bỏ chọn tất cả", "Deselect all"),
+    "dropdown.selected_count": ("Đã chọn {num_selected}", "{num_selected} selected"),
+    "dropdown.search": ("Tìm (không cần dấu)", "Search (accents optional)"),
+    "dropdown.clear_search": ("Xóa tìm kiếm", "Clear search"),
+    "dropdown.clear_selection": ("Bỏ chọn", "Clear selection"),
+    "dropdown.no_options_found": ("Không tìm thấy", "Nothing found"),
     "down.title": ("Tạm mất kết nối cơ sở dữ liệu", "The database cannot be reached"),
     "down.body": (
         "Trang sẽ tự tải lại sau ít giây khi kết nối được khôi phục.",

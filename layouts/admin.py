@@ -8,7 +8,7 @@ from dash import dcc, html
 from dashboard.accounts.users import ROLES
 from dashboard.messages import label, t
 
-from .widgets import empty
+from .widgets import dropdown, empty
 
 
 def admin_page(agencies: list[dict], lang: str = "vi") -> html.Div:
@@ -45,14 +45,14 @@ def admin_page(agencies: list[dict], lang: str = "vi") -> html.Div:
                                 dbc.Col(
                                     [
                                         dbc.Label(t("adm.role", lang), html_for="adm-role"),
-                                        dcc.Dropdown(id="adm-role", options=role_opts, value="agency", clearable=False),
+                                        dropdown("adm-role", role_opts, lang, value="agency", clearable=False),
                                     ],
                                     md=3,
                                 ),
                                 dbc.Col(
                                     [
                                         dbc.Label(t("adm.agency_for", lang), html_for="adm-agency"),
-                                        dcc.Dropdown(id="adm-agency", options=agency_opts),
+                                        dropdown("adm-agency", agency_opts, lang),
                                     ],
                                     md=3,
                                 ),
@@ -81,7 +81,7 @@ def admin_page(agencies: list[dict], lang: str = "vi") -> html.Div:
                                 dbc.Col(
                                     [
                                         dbc.Label(t("adm.accounts", lang), html_for="adm-reset-user"),
-                                        dcc.Dropdown(id="adm-reset-user"),
+                                        dropdown("adm-reset-user", [], lang),
                                     ],
                                     md=4,
                                 ),

@@ -376,9 +376,17 @@ def timeline(tasks: list[TaskRow], year: int, today: date, group_by: str = "agen
         annotations=annotations,
         xaxis={
             "range": [(start_year - timedelta(days=4)).isoformat(), (end_year + timedelta(days=6)).isoformat()],
-            "tickformat": "%d/%m",
-            "dtick": "M1",
-            "gridcolor": "#e5e5e5",
+            # Quarters by name ("Quý II/2026") under each quarter, a light line at each month's start.
+            "tickmode": "array",
+            "tickvals": [(date(year, 3 * q - 1, 15)).isoformat() for q in range(1, 5)],
+            "ticktext": [f"{quarter_label(q, lang)}/{year}" for q in range(1, 5)],
+            "showgrid": False,
+            "minor": {
+                "tickmode": "array",
+                "tickvals": [date(year, m, 1).isoformat() for m in range(1, 13)],
+                "showgrid": True,
+                "gridcolor": "#e5e5e5",
+            },
         },
         yaxis={"autorange": "reversed", "tickfont": {"size": 11}},
         legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom"},

@@ -9,6 +9,8 @@ from dashboard.kpi.status import STATUSES
 from dashboard.messages import label, quarter_label, t
 from dashboard.reads.filters import Filters
 
+from .widgets import dropdown
+
 KIND_ORDER = {"department": 0, "office": 1, "police": 2, "other": 3, "commune": 4, "group": 5}
 
 
@@ -34,9 +36,10 @@ def filter_bar(f: Filters, plans: list[dict], agencies: list[dict], sections: li
                 [
                     field(
                         t("plan", lang),
-                        dcc.Dropdown(
-                            id="f-plan",
-                            options=plan_opts,
+                        dropdown(
+                            "f-plan",
+                            plan_opts,
+                            lang,
                             value=f.plan or (plans[0]["id"] if plans else None),
                             clearable=False,
                         ),
@@ -44,9 +47,10 @@ def filter_bar(f: Filters, plans: list[dict], agencies: list[dict], sections: li
                     ),
                     field(
                         t("agencies", lang),
-                        dcc.Dropdown(
-                            id="f-agency",
-                            options=agency_opts,
+                        dropdown(
+                            "f-agency",
+                            agency_opts,
+                            lang,
                             value=list(f.agencies),
                             multi=True,
                             placeholder=t("all", lang),
@@ -55,14 +59,15 @@ def filter_bar(f: Filters, plans: list[dict], agencies: list[dict], sections: li
                     ),
                     field(
                         t("section", lang),
-                        dcc.Dropdown(id="f-section", options=section_opts, value=f.section, placeholder=t("all", lang)),
+                        dropdown("f-section", section_opts, lang, value=f.section, placeholder=t("all", lang)),
                         {"xs": 12, "md": 6, "xl": 2},
                     ),
                     field(
                         t("status", lang),
-                        dcc.Dropdown(
-                            id="f-status",
-                            options=status_opts,
+                        dropdown(
+                            "f-status",
+                            status_opts,
+                            lang,
                             value=list(f.statuses),
                             multi=True,
                             placeholder=t("all", lang),
@@ -71,7 +76,7 @@ def filter_bar(f: Filters, plans: list[dict], agencies: list[dict], sections: li
                     ),
                     field(
                         t("quarter", lang),
-                        dcc.Dropdown(id="f-quarter", options=quarter_opts, value=f.quarter, placeholder=t("all", lang)),
+                        dropdown("f-quarter", quarter_opts, lang, value=f.quarter, placeholder=t("all", lang)),
                         {"xs": 6, "md": 3, "xl": 1},
                     ),
                     field(

@@ -11,7 +11,7 @@ from dashboard.kpi.status import REPORTED
 from dashboard.messages import label, t
 
 from .formatting import month_label, vn_date
-from .widgets import empty, status_badge
+from .widgets import dropdown, empty, status_badge
 
 
 def mywork_page(
@@ -38,7 +38,7 @@ def mywork_page(
                     dbc.Col(
                         [
                             dbc.Label(t("mw.month", lang), html_for="mw-month"),
-                            dcc.Dropdown(id="mw-month", options=month_opts, value=month.isoformat(), clearable=False),
+                            dropdown("mw-month", month_opts, lang, value=month.isoformat(), clearable=False),
                         ],
                         xs=12,
                         md=3,
@@ -84,7 +84,7 @@ def task_modal(lang: str = "vi") -> dbc.Modal:
                 [
                     html.Div(id="mw-modal-task", className="small text-muted mb-2"),
                     dbc.Label(t("status", lang), html_for="mw-status"),
-                    dcc.Dropdown(id="mw-status", options=status_opts, clearable=False),
+                    dropdown("mw-status", status_opts, lang, clearable=False),
                     dbc.Label(t("col.progress", lang), html_for="mw-progress", className="mt-2"),
                     dbc.Input(id="mw-progress", type="text", inputMode="numeric", placeholder="0-100"),
                     dbc.FormFeedback(id="mw-progress-error", type="invalid"),

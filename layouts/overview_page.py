@@ -36,6 +36,7 @@ def overview(
                         f"gauge-{s.indicator.national_code}",
                         "headline-gauge",
                         chart_name(charts.short_name(s.indicator), plan, today),
+                        lang,
                     ),
                     xs=12,
                     md=4,
@@ -65,6 +66,7 @@ def overview(
                     "agency-gauges",
                     "",
                     chart_name("chi tieu theo don vi", plan, today),
+                    lang,
                 ),
             ]
         )

@@ -40,6 +40,7 @@ def timeline_page(
             "timeline-chart",
             "",
             chart_name("tien do theo quy", plan, today),
+            lang,
         )
         if dated
         else empty(t("no_tasks", lang), "timeline-empty")
@@ -67,6 +68,7 @@ def timeline_page(
                 "report-grid",
                 "",
                 chart_name("bao cao thang", plan, today),
+                lang,
             )
             if cells and data["recurring"]
             else empty(t("no_tasks", lang), "report-grid-empty"),

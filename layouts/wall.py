@@ -18,6 +18,7 @@ from . import charts
 from .flag_text import flag_detail
 from .formatting import vn_date, vn_percent
 from .theme import FLAG_COLOR, FLAG_ICON, GREEN, RED
+from .widgets import plotly_locale
 
 VIEWS = ("wall_overview", "wall_flags", "wall_timeline", "wall_ranking")
 WALL_GRAPH = {"displayModeBar": False, "staticPlot": True, "responsive": True}
@@ -97,7 +98,7 @@ def overview_view(heads: list[KpiSnapshot], counts: Counter, tasks: list[TaskRow
             [
                 dcc.Graph(
                     figure=charts.gauge(s, lang, dark=True, height=460, fill=True),
-                    config=WALL_GRAPH,
+                    config={**WALL_GRAPH, "locale": plotly_locale(lang)},
                     className="wall-gauge",
                     id=f"wall-gauge-{s.indicator.national_code}",
                 )
@@ -170,7 +171,7 @@ def timeline_view(tasks: list[TaskRow], year: int, today: date, lang: str) -> ht
         [
             dcc.Graph(
                 figure=charts.quarter_bars(tasks, year, lang, dark=True),
-                config=WALL_GRAPH,
+                config={**WALL_GRAPH, "locale": plotly_locale(lang)},
                 className="wall-quarters",
                 id="wall-quarter-chart",
             ),

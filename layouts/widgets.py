@@ -14,7 +14,7 @@ from dashboard.messages import label, t
 from dashboard.reads.filters import Filters
 from dashboard.records import TaskRow
 from dashboard.sources.refresh import Freshness
-from dashboard.text import slug
+from dashboard.text import fold, slug
 
 from . import charts
 from .flag_text import flag_detail
@@ -22,16 +22,41 @@ from .formatting import age_words, vn_date, with_unit
 from .plain_html import BOOTSTRAP, element
 from .theme import FLAG_COLOR, FLAG_ICON, KPI_COLOR, KPI_ICON, STATUS_COLOR, STATUS_ICON, TREND_ICON
 
+DROPDOWN_LABELS = (
+    "select_all",
+    "deselect_all",
+    "selected_count",
+    "search",
+    "clear_search",
+    "clear_selection",
+    "no_options_found",
+)
+
+
+def dropdown(component_id: str, options: list[dict], lang: str, **props: object) -> dcc.Dropdown:
+    """A dropdown in the page's language whose search ignores accents ("noi vu" finds "Sở Nội vụ"); every
+    dropdown of the site is made here."""
+    searchable = [{**o, "search": f"{o['label']} {fold(str(o['label']))}"} for o in options]
+    labels = {key: t(f"dropdown.{key}", lang) for key in DROPDOWN_LABELS}
+    return dcc.Dropdown(id=component_id, options=searchable, labels=labels, **props)
+
+
+def plotly_locale(lang: str) -> str:
+    """Plotly's locale for a page language."""
+    return "en" if lang == "en" else "vi"
+
 
 def chart_name(what: str, plan: dict, today: date) -> str:
     """A file name that says what and when: ``hai-long-voi-dvc-truc-tuyen-lao-cai-2026-kh-bcd-27-11-2026``."""
     return slug(f"{what} {plan['code']} {today:%d-%m-%Y}")
 
 
-def graph(fig, graph_id: str, class_name: str = "", name: str | None = None) -> dcc.Graph:  # noqa: ANN001
-    """A chart whose camera button saves a PNG at slide resolution (1920 px wide) under a telling name."""
+def graph(fig, graph_id: str, class_name: str = "", name: str | None = None, lang: str = "vi") -> dcc.Graph:  # noqa: ANN001
+    """A chart whose camera button saves a PNG at slide resolution (1920 px wide) under a telling name, with
+    Plotly's own texts (toolbar, messages) in the page's language (``assets/plotly-locale-vi.js``)."""
     height = (fig["layout"].get("height") if isinstance(fig, dict) else fig.layout.height) or 1080
     config = {
+        "locale": plotly_locale(lang),
         "displaylogo": False,
         "responsive": True,
         # Government data never leaves the site: no "Share chart…" / "Edit in Chart Studio" to Plotly's cloud.

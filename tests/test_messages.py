@@ -341,3 +341,17 @@ def test_an_import_preview_speaks_the_page_language(app) -> None:  # noqa: ANN00
     assert any("repeats task PLII.IV.9 of the annex" in line for text in english for line in text.splitlines())
     assert any("nhắc lại nhiệm vụ PLII.IV.9 của phụ lục" in text for text in vietnamese)
     assert not _vietnamese_interface([line for text in english for line in text.splitlines()])
+
+
+def test_every_dropdown_is_made_by_the_one_helper() -> None:
+    """``layouts.widgets.dropdown`` gives a dropdown its Vietnamese texts and accent-free search; a dropdown made
+    elsewhere would miss both."""
+    from dash import dcc
+
+    from layouts.widgets import dropdown
+
+    made = [p for p in _python_files() if "dcc.Dropdown(" in p.read_text(encoding="utf-8")]
+    assert [p.relative_to(ROOT).as_posix() for p in made] == ["layouts/widgets.py"]
+    d = dropdown("x", [{"label": "Sở Nội vụ", "value": 1}], "vi")
+    assert isinstance(d, dcc.Dropdown)
+    assert d.options[0]["search"] == "Sở Nội vụ so noi vu" and d.labels["select_all"] == "Chọn tất cả"

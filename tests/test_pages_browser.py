@@ -304,7 +304,7 @@ def test_download_a_chart_png_and_an_excel_file(dash_duo, demo, tmp_path: Path) 
     open_page(dash_duo, f"/?plan={TN}", "#gauge-online_services .indicatorlayer .trace")
     graph = dash_duo.find_element("#gauge-online_services")
     ActionChains(dash_duo.driver).move_to_element(graph).perform()
-    button = dash_duo.wait_for_element("#gauge-online_services .modebar-btn[data-title^='Download plot']", timeout=10)
+    button = dash_duo.wait_for_element("#gauge-online_services .modebar-btn[data-title^='Tải biểu đồ']", timeout=10)
     dash_duo.driver.execute_script("arguments[0].click();", button)
     png = wait_file(".png")
     assert png.name == "dvc-truc-tuyen-toan-trinh-thai-nguyen-2026-kh-ubnd-27-11-2026.png"
@@ -331,4 +331,62 @@ def test_national_view_lists_every_province_and_links_to_its_pages(dash_duo, dem
     link.click()  # an in-app link: the overview of that province, without reloading the page
     until(lambda: f"plan={LC}" in dash_duo.driver.current_url, timeout=10)
     dash_duo.wait_for_element("#headline-gauges", timeout=30)
+    no_console_errors(dash_duo)
+
+
+# Plotly's and the dropdown's own English texts, which a Vietnamese page must not show.
+ENGLISH_WIDGET_TEXT = (
+    "Download plot",
+    "Zoom in",
+    "Zoom out",
+    "Autoscale",
+    "Reset axes",
+    "Box Select",
+    "Select All",
+    "Deselect All",
+    "No options found",
+    "selected",
+    "Produced with Plotly",
+)
+
+
+def _english_on_page(driver) -> list[str]:  # noqa: ANN001
+    """English interface text in what the page shows: its text and every title, tooltip and placeholder."""
+    from dashboard.messages import TEXT
+
+    shown = driver.execute_script(
+        "var out = [document.body.innerText];"
+        "document.querySelectorAll('[title],[data-title],[placeholder],[aria-label]').forEach(function (e) {"
+        "  ['title', 'data-title', 'placeholder', 'aria-label'].forEach(function (a) {"
+        "    if (e.getAttribute(a)) { out.push(e.getAttribute(a)); } }); });"
+        "return out;"
+    )
+    catalogue_english = [en for vi, en in TEXT.values() if en != vi and len(en) >= 8 and "{" not in en]
+    return sorted({s for s in (*ENGLISH_WIDGET_TEXT, *catalogue_english) if any(s in text for text in shown)})
+
+
+def test_vietnamese_pages_show_no_english_chart_toolbar_or_dropdown_text(dash_duo, demo) -> None:  # noqa: ANN001
+    app, _ = demo
+    dash_duo.start_server(app, navigate=False)  # the login page comes first
+    open_page(dash_duo, f"/tien-do?plan={LC}", "#timeline-chart")
+    dash_duo.wait_for_element("#timeline-chart .modebar-btn", timeout=20)
+    titles = [b.get_attribute("data-title") for b in dash_duo.find_elements("#timeline-chart .modebar-btn")]
+    assert "Tải biểu đồ dạng PNG" in titles, titles
+    # the timeline names the quarters, not the first of a month
+    ticks = [t.text for t in dash_duo.find_elements("#timeline-chart .xtick text")]
+    assert "Quý II/2026" in ticks, ticks
+    # every dropdown speaks Vietnamese and finds an agency without its accents
+    dash_duo.find_element("#f-agency").click()
+    box = dash_duo.wait_for_element(".dash-dropdown-search", timeout=10)
+    box.send_keys("noi vu")
+    until(lambda: "Sở Nội vụ" in dash_duo.find_element(".dash-dropdown-options").text, timeout=10)
+    shown = [o.text for o in dash_duo.find_elements(".dash-dropdown-option")]
+    assert shown and all("Nội vụ" in o for o in shown), shown
+    assert _english_on_page(dash_duo.driver) == []
+    box.send_keys(Keys.ESCAPE)
+    # the same check is not vacuous: the English page shows Plotly's English toolbar
+    dash_duo.driver.get(dash_duo.server.url + f"/tien-do?plan={LC}&lang=en")
+    dash_duo.wait_for_element("#timeline-chart .modebar-btn", timeout=20)
+    titles = [b.get_attribute("data-title") for b in dash_duo.find_elements("#timeline-chart .modebar-btn")]
+    assert any(t.startswith("Download plot") for t in titles), titles
     no_console_errors(dash_duo)
