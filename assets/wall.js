@@ -55,6 +55,18 @@
     }
   });
 
+  // The wall is laid out on a 1920×1080 canvas (assets/wall.css) and scaled as a whole to the screen, text
+  // and charts alike: twice the size on a 4K TV, letterboxed on a screen of another shape.
+  function fit() {
+    var scale = Math.min(window.innerWidth / 1920, window.innerHeight / 1080);
+    var style = document.documentElement.style;
+    style.setProperty("--wall-scale", String(scale));
+    style.setProperty("--wall-left", (window.innerWidth - 1920 * scale) / 2 + "px");
+    style.setProperty("--wall-top", (window.innerHeight - 1080 * scale) / 2 + "px");
+  }
+  fit();
+  window.addEventListener("resize", fit);
+
   var bootVersion = null;
   function check() {
     if (location.pathname.replace(/\/$/, "") !== "/wall") { return; }

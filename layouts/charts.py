@@ -18,6 +18,7 @@ from .formatting import month_label, vn_date, vn_number
 from .theme import AMBER, BLUE, GREEN, GREY, KPI_COLOR, RED, STATUS_COLOR, STATUS_SYMBOL
 
 FONT = "Open Sans, Liberation Sans, Noto Sans, Arial, sans-serif"
+WALL_MIN_FONT = 28  # px on the wall's 1920×1080 canvas, which assets/wall.js scales to the screen
 OPS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
 
 
@@ -79,13 +80,14 @@ def gauge(snap: KpiSnapshot, lang: str = "vi", dark: bool = False, height: int =
     copies every property, which cost more than the data behind the page."""
     ind = snap.indicator
     is_pct = is_percent(ind.unit)
+    small = WALL_MIN_FONT if fill else 10  # the wall's smallest text, on its 1920×1080 canvas
     trace: dict = {
         "type": "indicator",
         "mode": "gauge+number+delta" if snap.previous is not None else "gauge+number",
         "value": snap.value if snap.value is not None else 0,
         "number": {"suffix": " %" if is_pct else "", "valueformat": ".1f", "font": {"size": height * 0.16}},
         "gauge": {
-            "axis": {"range": [0, _axis_max(snap)], "tickfont": {"size": max(10, height * 0.045)}},
+            "axis": {"range": [0, _axis_max(snap)], "tickfont": {"size": max(small, height * 0.045)}},
             "bar": {"color": KPI_COLOR[snap.status], "thickness": 0.6},
             "bgcolor": "#3a3f47" if dark else "#eef0f3",
             "borderwidth": 0,
@@ -98,18 +100,21 @@ def gauge(snap: KpiSnapshot, lang: str = "vi", dark: bool = False, height: int =
         "title": {
             "text": f"{_plot(short_name(ind, lang))}<br><span style='font-size:0.75em'>{t('target', lang)} "
             f"{_plot(target_text(ind, lang))} · {label('kpi_state', snap.status, lang)}</span>",
-            "font": {"size": max(12, height * 0.065)},
+            # the second line is 0.75 em: on the wall it too stays at the smallest size or above
+            "font": {"size": max(small / 0.75 if fill else 12, height * 0.065)},
         },
     }
     if snap.previous is not None:
         trace["delta"] = {
+            "font": {"size": max(small, height * 0.08)},
             "reference": snap.previous,
             "valueformat": ".1f",
             "increasing": {"color": GREEN},
             "decreasing": {"color": RED},
         }
     # ``fill``: take the container's height (wall screen) instead of a fixed one; fonts still follow ``height``.
-    layout = _layout(lang, dark, margin={"l": 55, "r": 55, "t": height * 0.28, "b": 10})
+    side = 80 if fill else 55  # room for the end tick ("100") at the wall's larger tick size
+    layout = _layout(lang, dark, margin={"l": side, "r": side, "t": height * 0.28, "b": 10})
     if not fill:
         layout["height"] = height
     if snap.value is None:
@@ -443,7 +448,8 @@ def report_grid(cells: list[ReportCell], names: dict[int, str], lang: str = "vi"
 
 
 def quarter_bars(tasks: list[TaskRow], year: int, lang: str = "vi", dark: bool = False) -> dict:
-    """For the wall: per quarter, the dated tasks due in it stacked by status."""
+    """For the wall (``dark``) and the briefing: per quarter, the dated tasks due in it stacked by status."""
+    small = WALL_MIN_FONT if dark else 10
     from dashboard.reads.filters import in_quarter
 
     data: list[dict] = []
@@ -471,17 +477,17 @@ def quarter_bars(tasks: list[TaskRow], year: int, lang: str = "vi", dark: bool =
                     "text": [y or "" for y in ys],
                     "textposition": "inside",
                     "textangle": 0,
-                    "textfont": {"size": 26},
+                    "textfont": {"size": max(small, 26)},
                 }
             )
     layout = _layout(
         lang,
         dark,
         barmode="stack",
-        uniformtext={"minsize": 18, "mode": "hide"},
-        legend={"orientation": "h", "y": -0.08, "font": {"size": 22}},
-        xaxis={"tickfont": {"size": 30}},
-        yaxis={"tickfont": {"size": 20}, "gridcolor": "#444" if dark else "#ddd"},
+        uniformtext={"minsize": small if dark else 18, "mode": "hide"},
+        legend={"orientation": "h", "y": -0.08, "font": {"size": max(small, 22)}},
+        xaxis={"tickfont": {"size": max(small, 30)}},
+        yaxis={"tickfont": {"size": max(small, 20)}, "gridcolor": "#444" if dark else "#ddd"},
         margin={"l": 50, "r": 20, "t": 20, "b": 60},
     )
     return {"data": data, "layout": layout}

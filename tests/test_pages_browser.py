@@ -390,3 +390,44 @@ def test_vietnamese_pages_show_no_english_chart_toolbar_or_dropdown_text(dash_du
     titles = [b.get_attribute("data-title") for b in dash_duo.find_elements("#timeline-chart .modebar-btn")]
     assert any(t.startswith("Download plot") for t in titles), titles
     no_console_errors(dash_duo)
+
+
+SMALLEST_WALL_TEXT = """
+var scale = parseFloat(getComputedStyle(document.documentElement).getPropertyValue('--wall-scale')) || 1;
+var sizes = [];
+document.querySelectorAll('#wall-root *').forEach(function (el) {
+  if (!el.getClientRects().length) { return; }
+  var own = Array.prototype.some.call(el.childNodes, function (n) {
+    return n.nodeType === 3 && n.textContent.trim();
+  });
+  if (own) { sizes.push([parseFloat(getComputedStyle(el).fontSize) * scale, el.textContent.trim().slice(0, 40)]); }
+});
+sizes.sort(function (a, b) { return a[0] - b[0]; });
+return [scale, sizes.slice(0, 3), document.documentElement.scrollHeight > window.innerHeight];
+"""
+
+
+@pytest.mark.parametrize(("width", "height", "smallest"), [(1920, 1080, 28), (3840, 2160, 56)])
+def test_wall_text_is_sized_from_the_screen(dash_duo, demo, width: int, height: int, smallest: int) -> None:  # noqa: ANN001
+    """Every text the wall shows, chart text included, is at least 28 px on a 1080p screen and twice that on
+    a 4K one, in each of its views; nothing scrolls."""
+    app, _ = demo
+    dash_duo.start_server(app, navigate=False)
+    # the screen itself, as a TV in kiosk mode shows the page: no window frame takes a part of it
+    dash_duo.driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+    )
+    dash_duo.driver.get(dash_duo.server.url + f"/wall?token=man-hinh-demo-2026&plan={TN}&rotate=4")
+    dash_duo.wait_for_element("#wall-gauge-online_services .indicatorlayer .trace", timeout=30)
+    inner = dash_duo.driver.execute_script("return [window.innerWidth, window.innerHeight]")
+    assert inner == [width, height]
+    measured = {}
+    for view in ("Tổng quan", "Cảnh báo", "Tiến độ theo quý", "Xếp hạng đơn vị"):
+        dash_duo.wait_for_text_to_equal("#wall-view-name", view, timeout=30)
+        time.sleep(0.8)  # the view's charts draw
+        scale, sizes, scrolls = dash_duo.driver.execute_script(SMALLEST_WALL_TEXT)
+        assert abs(scale - min(inner[0] / 1920, inner[1] / 1080)) < 0.01
+        assert not scrolls, view
+        measured[view] = sizes[0]
+    assert all(size >= smallest - 0.5 for size, _ in measured.values()), measured
