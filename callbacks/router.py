@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from dash import Dash, Input, Output, State, html, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, html, no_update
 from flask import session as flask_session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -113,7 +113,7 @@ def render(pathname: str | None, search: str | None, _version: int | None = None
         keep_last_good(cache(), last_good_key(route.path, asked, scope), last)
     f = f.with_(plan=built["plan"])
     nav = shell.navbar(pathname, f, built["flags"], meta, f"{t('as_of', f.lang)} {vn_date(today)}", _user_info())
-    return shell.page(nav, built["bar"], [freshness, built["content"]])
+    return shell.page(nav, built["bar"], [freshness, built["content"]], f.lang)
 
 
 def _offline(pathname: str, f: Filters, today, last: dict | None):  # noqa: ANN001, ANN202
@@ -122,13 +122,13 @@ def _offline(pathname: str, f: Filters, today, last: dict | None):  # noqa: ANN0
     warning = widgets.db_down(at, f.lang)
     if last is None:
         nav = shell.navbar(pathname, f, 0, {}, f"{t('as_of', f.lang)} {vn_date(today)}", _user_info())
-        return shell.page(nav, None, [warning])
+        return shell.page(nav, None, [warning], f.lang)
     built = last["built"]
     f = f.with_(plan=built["plan"])
     nav = shell.navbar(
         pathname, f, built["flags"], last["meta"], f"{t('as_of', f.lang)} {vn_date(today)}", _user_info()
     )
-    return shell.page(nav, built["bar"], [warning, last["freshness"], built["content"]])
+    return shell.page(nav, built["bar"], [warning, last["freshness"], built["content"]], f.lang)
 
 
 def _build(s, route: routes.Route | None, f: Filters, who, today, readable: set[int] | None) -> dict:  # noqa: ANN001
@@ -343,6 +343,15 @@ def register(app: Dash) -> None:
     )
     def toggle_nav(n, is_open):  # noqa: ANN001, ANN202
         return not is_open
+
+    # The phone's filter button opens and closes the filters in the browser: no round trip for a fold.
+    app.clientside_callback(
+        ClientsideFunction(namespace="page", function_name="toggle"),
+        Output("filter-collapse", "is_open"),
+        Input("filter-toggle", "n_clicks"),
+        State("filter-collapse", "is_open"),
+        prevent_initial_call=True,
+    )
 
 
 __all__ = ["register", "render", "html"]

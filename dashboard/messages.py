@@ -156,6 +156,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "yes": ("Có", "Yes"),
     "no": ("Không", "No"),
     # --- shared words ---
+    "filters": ("Bộ lọc", "Filters"),
     "dropdown.select_all": ("Chọn tất cả", "Select all"),
     "dropdown.deselect_all": ("Bỏ chọn tất cả", "Deselect all"),
     "dropdown.selected_count": ("Đã chọn {num_selected}", "{num_selected} selected"),

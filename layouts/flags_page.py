@@ -33,21 +33,28 @@ def flags_page(plan: dict, today: date, flags: list[Flag], counts: dict[str, int
                     className="flag-tile",
                     style={"borderColor": FLAG_COLOR[kind]},
                 ),
-                xs=6,
+                xs=4,
                 md=True,
             )
             for kind in rf.KINDS
         ],
         className="g-2 mb-3",
     )
+    exports = html.Div(
+        [
+            export_buttons("flags", t("export_flags", lang)),
+            export_buttons("briefing", t("export_briefing", lang), ("pdf",)),
+            export_buttons("briefing-agencies", t("export_briefing_agencies", lang), ("pdf",)),
+        ],
+        className="order-last order-md-0",  # on a phone the flags come first, the exports after them
+    )
     return html.Div(
         [
             plan_header(plan, today, lang),
             html.H2(f"{t('flags_title', lang)} ({len(flags)})", className="h5", id="flags-heading"),
             tiles,
-            export_buttons("flags", t("export_flags", lang)),
-            export_buttons("briefing", t("export_briefing", lang), ("pdf",)),
-            export_buttons("briefing-agencies", t("export_briefing_agencies", lang), ("pdf",)),
+            exports,
             flag_list(flags, lang),
-        ]
+        ],
+        className="d-flex flex-column",
     )

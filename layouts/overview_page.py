@@ -12,6 +12,7 @@ from dashboard.messages import t
 from dashboard.reads.filters import Filters
 
 from . import charts
+from .formatting import with_unit
 from .widgets import (
     chart_name,
     empty,
@@ -61,13 +62,17 @@ def overview(
                         {"label": t("sort_name", lang), "value": "name"},
                     ],
                 ),
-                graph(
-                    charts.agency_bullets(agency_rows, heads, lang),
-                    "agency-gauges",
-                    "",
-                    chart_name("chi tieu theo don vi", plan, today),
-                    lang,
+                html.Div(
+                    graph(
+                        charts.agency_bullets(agency_rows, heads, lang),
+                        "agency-gauges",
+                        "",
+                        chart_name("chi tieu theo don vi", plan, today),
+                        lang,
+                    ),
+                    className="d-none d-md-block",
                 ),
+                agency_list(agency_rows, heads, lang),
             ]
         )
     else:
@@ -85,3 +90,17 @@ def overview(
             kpi_table(snaps, lang),
         ]
     )
+
+
+def agency_list(rows: list[dict], heads: list[KpiSnapshot], lang: str) -> html.Div:
+    """The per-agency view for a phone: a list that reads on a narrow screen (name, then each headline KPI's
+    value against its target) in place of the chart, which would squeeze names and values."""
+    items = []
+    for row in rows:
+        values = []
+        for snap, av in zip(heads, row["values"], strict=True):
+            shown = with_unit(av.value, snap.indicator.unit, lang) if av is not None else "–"
+            target = charts.target_text(snap.indicator, lang)
+            values.append(html.Div(f"{charts.short_name(snap.indicator, lang)}: {shown} / {target}", className="small"))
+        items.append(html.Li([html.Div(row["name"], className="fw-semibold"), *values], className="list-group-item"))
+    return html.Ul(items, className="list-group d-md-none", id="agency-list")

@@ -80,6 +80,14 @@ def navbar(
                 dbc.NavbarBrand(t("app_title", lang), href="/" + Filters(plan=f.plan, lang=lang).to_query()),
                 demo_badge(meta, lang),
                 html.Span(today_text, className="text-white-50 small ms-2 d-none d-xxl-inline", id="as-of"),
+                # On a phone the menu folds away; the red-flag count stays in sight beside its toggle.
+                html.A(
+                    dbc.Badge(f"⚠ {flag_count}", color="danger", pill=True),
+                    href="/canh-bao" + f.to_query(),
+                    className="d-lg-none ms-auto me-2 text-decoration-none",
+                    id="nav-flag-count-small",
+                    title=t("nav_flags", lang),
+                ),
                 dbc.NavbarToggler(id="nav-toggle"),
                 dbc.Collapse(dbc.Nav(links, navbar=True, className="ms-auto"), id="nav-collapse", navbar=True),
             ],
@@ -104,5 +112,22 @@ def _nav_link(route: routes.Route, pathname: str, f: Filters, flag_count: int) -
     return dbc.NavItem(dbc.NavLink(label, href=route.path + query, active=pathname == route.path, id=route.nav_id))
 
 
-def page(nav: dbc.Navbar, filter_bar, content) -> html.Div:  # noqa: ANN001
-    return html.Div([nav, dbc.Container([filter_bar, html.Div(content, id="page-content")], fluid=True)])
+def page(nav: dbc.Navbar, filter_bar, content, lang: str = "vi") -> html.Div:  # noqa: ANN001
+    """The navigation bar, the filters and the page. On a phone the filters fold behind one button, so the
+    red flags and gauges come first; from a tablet up they are always shown (assets/style.css)."""
+    filters = None
+    if filter_bar is not None:
+        filters = html.Div(
+            [
+                dbc.Button(
+                    t("filters", lang),
+                    id="filter-toggle",
+                    color="secondary",
+                    outline=True,
+                    size="sm",
+                    className="d-md-none mb-2",
+                ),
+                dbc.Collapse(filter_bar, id="filter-collapse", is_open=False, className="filter-collapse"),
+            ]
+        )
+    return html.Div([nav, dbc.Container([filters, html.Div(content, id="page-content")], fluid=True)])

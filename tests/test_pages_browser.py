@@ -197,7 +197,9 @@ def test_wall_rotates_without_scrollbars(dash_duo, demo) -> None:  # noqa: ANN00
     )
     assert len(tiles) == 5 and sum(tiles) == len(flags) > 10  # every kind has its tile, "06 rõ" too
     # The flags view turns its pages within the rotation: every flag is on screen before the next view. The
-    # page itself records what it shows (a poll from the test can miss a two-second page on a loaded machine).
+    # page itself records what it shows (a poll from the test can miss a two-second page on a loaded machine),
+    # from the view before it on, so no page of the flags view has been shown yet.
+    dash_duo.wait_for_text_to_equal("#wall-view-name", "Xếp hạng đơn vị", timeout=60)
     dash_duo.driver.execute_script(
         """
         window.wallSeen = {titles: {}, pages: {}, most: 0};
@@ -205,6 +207,7 @@ def test_wall_rotates_without_scrollbars(dash_duo, demo) -> None:  # noqa: ANN00
         function record() {
           var shown = list.querySelectorAll('.wall-flag-page:not(.wall-hidden)');
           shown.forEach(function (page) {
+            if (!page.getClientRects().length) { return; }  // its view is not on screen
             var titles = page.querySelectorAll('.wall-flag-title');
             window.wallSeen.most = Math.max(window.wallSeen.most, titles.length);
             window.wallSeen.pages[Array.prototype.indexOf.call(list.children, page)] = true;
@@ -212,14 +215,16 @@ def test_wall_rotates_without_scrollbars(dash_duo, demo) -> None:  # noqa: ANN00
           });
         }
         record();
-        new MutationObserver(record).observe(list, {attributes: true, subtree: true, attributeFilter: ['class']});
+        // a page turns, or its view comes on screen (the view's own class changes after its first page's)
+        var root = document.getElementById('wall-root');
+        new MutationObserver(record).observe(root, {attributes: true, subtree: true, attributeFilter: ['class']});
         """
     )
-    dash_duo.wait_for_text_to_equal("#wall-view-name", "Cảnh báo", timeout=10)
-    dash_duo.wait_for_text_to_equal("#wall-view-name", "Tiến độ theo quý", timeout=30)
+    dash_duo.wait_for_text_to_equal("#wall-view-name", "Cảnh báo", timeout=30)
+    dash_duo.wait_for_text_to_equal("#wall-view-name", "Tiến độ theo quý", timeout=60)
     seen = dash_duo.driver.execute_script("return window.wallSeen")
     assert set(seen["titles"]) == {fl.title for fl in flags} and len(seen["pages"]) > 2 and seen["most"] <= 5
-    dash_duo.wait_for_text_to_equal("#wall-view-name", "Xếp hạng đơn vị", timeout=10)
+    dash_duo.wait_for_text_to_equal("#wall-view-name", "Xếp hạng đơn vị", timeout=30)
     assert dash_duo.find_elements("#wall-ranking-table tbody tr")
     clock = dash_duo.find_element("#wall-clock-text").text
     assert clock.endswith(TODAY.strftime("%d/%m/%Y")) or "/" in clock
@@ -431,3 +436,36 @@ def test_wall_text_is_sized_from_the_screen(dash_duo, demo, width: int, height: 
         assert not scrolls, view
         measured[view] = sizes[0]
     assert all(size >= smallest - 0.5 for size, _ in measured.values()), measured
+
+
+def test_a_phone_shows_the_flags_first(dash_duo, demo) -> None:  # noqa: ANN001
+    """At 390×844: the first red flag is on the first screen, the flag count is in sight, the filters fold
+    behind one button, and the per-agency view is a list that names every agency."""
+    app, engine = demo
+    dash_duo.start_server(app, navigate=False)
+    dash_duo.driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": True}
+    )
+    open_page(dash_duo, f"/canh-bao?plan={LC}", ".flag-item")
+    _, flags, _ = core(engine, LC)
+    top = dash_duo.driver.execute_script(
+        "return document.querySelector('.flag-item').getBoundingClientRect().top + window.scrollY"
+    )
+    assert top < 844 - 60, top  # the first flag's title is on the first screen, no scrolling
+    count = dash_duo.find_element("#nav-flag-count-small")
+    assert count.is_displayed() and count.text == f"⚠ {len(flags)}"
+    assert not dash_duo.find_element("#f-agency").is_displayed()  # folded
+    dash_duo.find_element("#filter-toggle").click()
+    until(lambda: dash_duo.find_element("#f-agency").is_displayed(), timeout=10)
+    # the overview: gauges first, then the agencies as a list rather than a squeezed chart
+    dash_duo.driver.get(dash_duo.server.url + f"/?plan={TN}")
+    dash_duo.wait_for_element("#agency-list", timeout=30)
+    ctx, _, _ = core(engine, TN)
+    items = dash_duo.find_elements("#agency-list .list-group-item")
+    assert items and all(i.is_displayed() for i in items[:3])
+    assert not dash_duo.find_element("#agency-gauges").is_displayed()
+    gauges_top = dash_duo.driver.execute_script(
+        "return document.getElementById('headline-gauges').getBoundingClientRect().top"
+    )
+    assert gauges_top < 844
+    no_console_errors(dash_duo)
