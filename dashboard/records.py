@@ -10,8 +10,17 @@ from dataclasses import dataclass
 from datetime import date
 
 
-def _iso(d: date | None) -> str | None:
-    return d.isoformat() if d else None
+def _public(row: object, names: tuple[str, ...]) -> dict:
+    """The named fields as JSON takes them: dates as ISO text, tuples as lists (their dicts copied)."""
+    out: dict = {}
+    for name in names:
+        value = getattr(row, name)
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, tuple):
+            value = [dict(v) if isinstance(v, dict) else v for v in value]
+        out[name] = value
+    return out
 
 
 @dataclass(frozen=True)
@@ -67,11 +76,7 @@ class TaskRow:
 
     def public(self) -> dict:
         """The row as the JSON export and API name it (dates as ISO text, no internal ids)."""
-        out: dict = {}
-        for name in self.PUBLIC:
-            value = getattr(self, name)
-            out[name] = _iso(value) if isinstance(value, date) else list(value) if isinstance(value, tuple) else value
-        return out
+        return _public(self, self.PUBLIC)
 
 
 @dataclass(frozen=True)
@@ -109,8 +114,4 @@ class KpiRow:
 
     def public(self) -> dict:
         """The row as the JSON export and API name it."""
-        out: dict = {}
-        for name in self.PUBLIC:
-            value = getattr(self, name)
-            out[name] = [dict(v) if isinstance(v, dict) else v for v in value] if isinstance(value, tuple) else value
-        return out
+        return _public(self, self.PUBLIC)

@@ -308,21 +308,7 @@ def import_preview(preview, lang: str = "vi") -> html.Div:  # noqa: ANN001
             )
             if details
             else None,
-            html.P(
-                t("adm.new_agencies", lang) + "; ".join(r.new_agencies),
-                className="small mb-1",
-                id="adm-preview-new",
-            )
-            if r.new_agencies
-            else None,
-            html.Details(
-                [
-                    html.Summary(t("adm.findings", lang, n=len(r.findings))),
-                    html.Pre("\n".join(f.text(lang) for f in r.findings), className="small"),
-                ]
-            )
-            if r.findings
-            else None,
+            *_report_notes(r, lang, "adm-preview-new"),
         ],
         id="adm-import-preview",
         className="alert alert-info",
@@ -399,18 +385,28 @@ def import_saved(report, lang: str = "vi") -> dbc.Alert:  # noqa: ANN001
                 ],
                 className="mb-1",
             ),
-            html.P(t("adm.new_agencies", lang) + "; ".join(report.new_agencies), className="small mb-1")
-            if report.new_agencies
-            else None,
-            html.Details(
-                [
-                    html.Summary(t("adm.findings", lang, n=len(report.findings))),
-                    html.Pre("\n".join(f.text(lang) for f in report.findings), className="small"),
-                ]
-            )
-            if report.findings
-            else None,
+            *_report_notes(report, lang, "adm-saved-new"),
         ],
         color="success",
         id="adm-import-ok",
     )
+
+
+def _report_notes(report, lang: str, new_id: str) -> list:  # noqa: ANN001
+    """An import report's agencies new to the directory and its warnings, in the page's language."""
+    new = (
+        html.P(t("adm.new_agencies", lang) + "; ".join(report.new_agencies), className="small mb-1", id=new_id)
+        if report.new_agencies
+        else None
+    )
+    warnings = (
+        html.Details(
+            [
+                html.Summary(t("adm.findings", lang, n=len(report.findings))),
+                html.Pre("\n".join(f.text(lang) for f in report.findings), className="small"),
+            ]
+        )
+        if report.findings
+        else None
+    )
+    return [new, warnings]
