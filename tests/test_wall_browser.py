@@ -1,0 +1,129 @@
+"""The wall screen in headless Chromium: it pages through every red flag, sizes its text from the screen and
+never scrolls (split from test_pages_browser so that the two test processes share the browser work)."""
+
+import time
+
+import pytest
+from demo_copy import demo_url
+from test_pages_browser import TN, TODAY, core, no_console_errors
+
+from dashboard.config import Config
+from dashboard.reads.page_data import flag_counts
+from dashboard.store.database import make_engine
+from webapp import create_app
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo(tmp_path):  # noqa: ANN001, ANN201
+    url = demo_url(tmp_path, "demo.db")
+    app = create_app(Config(database_url=url, secret_key="test", today=TODAY, demo_source_scale=0.05))
+    return app, make_engine(url)
+
+
+def test_wall_rotates_without_scrollbars(dash_duo, demo) -> None:  # noqa: ANN001
+    app, engine = demo
+    dash_duo.start_server(app, navigate=False)  # the login page comes first
+    dash_duo.driver.set_window_size(1920, 1080)
+    dash_duo.driver.get(dash_duo.server.url + f"/wall?token=man-hinh-demo-2026&plan={TN}&rotate=2")
+    dash_duo.wait_for_element("#wall-root", timeout=30)
+    dash_duo.wait_for_text_to_equal("#wall-view-name", "Tổng quan", timeout=10)
+    for code in ("online_services", "satisfaction", "digital_skills"):
+        dash_duo.wait_for_element(f"#wall-gauge-{code} .indicatorlayer .trace", timeout=20)
+    _, flags, _ = core(engine, TN)
+    counts = flag_counts(flags)
+    # textContent: on a slow machine the two-second rotation may already have hidden the view
+    overdue = dash_duo.driver.execute_script("return document.getElementById('wall-count-overdue').textContent")
+    assert overdue == str(counts["overdue"])
+    tiles = dash_duo.driver.execute_script(
+        "return Array.from(document.querySelectorAll('[id^=wall-count-]')).map(e => +e.textContent)"
+    )
+    assert len(tiles) == 5 and sum(tiles) == len(flags) > 10  # every kind has its tile, "06 rõ" too
+    # The flags view turns its pages within the rotation: every flag is on screen before the next view. The
+    # page itself records what it shows (a poll from the test can miss a two-second page on a loaded machine),
+    # from the view before it on, so no page of the flags view has been shown yet.
+    dash_duo.wait_for_text_to_equal("#wall-view-name", "Xếp hạng đơn vị", timeout=60)
+    dash_duo.driver.execute_script(
+        """
+        window.wallSeen = {titles: {}, pages: {}, most: 0};
+        var list = document.getElementById('wall-flag-list');
+        function record() {
+          var shown = list.querySelectorAll('.wall-flag-page:not(.wall-hidden)');
+          shown.forEach(function (page) {
+            if (!page.getClientRects().length) { return; }  // its view is not on screen
+            var titles = page.querySelectorAll('.wall-flag-title');
+            window.wallSeen.most = Math.max(window.wallSeen.most, titles.length);
+            window.wallSeen.pages[Array.prototype.indexOf.call(list.children, page)] = true;
+            titles.forEach(function (e) { window.wallSeen.titles[e.textContent] = true; });
+          });
+        }
+        record();
+        // a page turns, or its view comes on screen (the view's own class changes after its first page's)
+        var root = document.getElementById('wall-root');
+        new MutationObserver(record).observe(root, {attributes: true, subtree: true, attributeFilter: ['class']});
+        """
+    )
+    dash_duo.wait_for_text_to_equal("#wall-view-name", "Cảnh báo", timeout=30)
+    dash_duo.wait_for_text_to_equal("#wall-view-name", "Tiến độ theo quý", timeout=60)
+    seen = dash_duo.driver.execute_script("return window.wallSeen")
+    assert set(seen["titles"]) == {fl.title for fl in flags} and len(seen["pages"]) > 2 and seen["most"] <= 5
+    dash_duo.wait_for_text_to_equal("#wall-view-name", "Xếp hạng đơn vị", timeout=30)
+    assert dash_duo.find_elements("#wall-ranking-table tbody tr")
+    clock = dash_duo.find_element("#wall-clock-text").text
+    assert clock.endswith(TODAY.strftime("%d/%m/%Y")) or "/" in clock
+    sizes = dash_duo.driver.execute_script(
+        "var r = document.getElementById('wall-root');"
+        "return [document.documentElement.scrollHeight, window.innerHeight, document.documentElement.scrollWidth,"
+        " window.innerWidth, r.scrollHeight, r.clientHeight];"
+    )
+    assert sizes[0] <= sizes[1] and sizes[2] <= sizes[3]  # no scrollbars
+    assert sizes[4] <= sizes[5]  # nothing cut off at the bottom
+    assert "wall-hidden" in dash_duo.find_element("#wall-stale").get_attribute("class")
+    no_console_errors(dash_duo)
+
+
+SMALLEST_WALL_TEXT = """
+var scale = parseFloat(getComputedStyle(document.documentElement).getPropertyValue('--wall-scale')) || 1;
+var sizes = [];
+document.querySelectorAll('#wall-root *').forEach(function (el) {
+  if (!el.getClientRects().length) { return; }
+  var own = Array.prototype.some.call(el.childNodes, function (n) {
+    return n.nodeType === 3 && n.textContent.trim();
+  });
+  if (own) { sizes.push([parseFloat(getComputedStyle(el).fontSize) * scale, el.textContent.trim().slice(0, 40)]); }
+});
+sizes.sort(function (a, b) { return a[0] - b[0]; });
+return [scale, sizes.slice(0, 3), document.documentElement.scrollHeight > window.innerHeight];
+"""
+
+
+@pytest.mark.parametrize(("width", "height", "smallest"), [(1920, 1080, 28), (3840, 2160, 56)])
+def test_wall_text_is_sized_from_the_screen(dash_duo, demo, width: int, height: int, smallest: int) -> None:  # noqa: ANN001
+    """Every text the wall shows, chart text included, is at least 28 px on a 1080p screen and twice that on
+    a 4K one, in each of its views; nothing scrolls."""
+    app, _ = demo
+    dash_duo.start_server(app, navigate=False)
+    # the screen itself, as a TV in kiosk mode shows the page: no window frame takes a part of it
+    dash_duo.driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+    )
+    dash_duo.driver.get(dash_duo.server.url + f"/wall?token=man-hinh-demo-2026&plan={TN}&rotate=2")
+    dash_duo.wait_for_element("#wall-gauge-online_services .indicatorlayer .trace", timeout=30)
+    inner = dash_duo.driver.execute_script("return [window.innerWidth, window.innerHeight]")
+    assert inner == [width, height]
+    measured: dict = {}
+    views = {"Tổng quan", "Cảnh báo", "Tiến độ theo quý", "Xếp hạng đơn vị"}
+    deadline = time.time() + 60
+    while set(measured) != views and time.time() < deadline:  # each view as it comes round, within one cycle
+        view = dash_duo.find_element("#wall-view-name").text
+        if view in views and view not in measured:
+            time.sleep(0.5)  # the view's charts draw
+            scale, sizes, scrolls = dash_duo.driver.execute_script(SMALLEST_WALL_TEXT)
+            assert abs(scale - min(inner[0] / 1920, inner[1] / 1080)) < 0.01
+            assert not scrolls, view
+            measured[view] = sizes[0]
+        time.sleep(0.2)
+    assert set(measured) == views, measured
+    assert all(size >= smallest - 0.5 for size, _ in measured.values()), measured
