@@ -32,6 +32,11 @@ from dashboard.store.models import Plan
 log = logging.getLogger(__name__)
 
 
+# What the cache holds is pickled app objects: when their shape changes (rows became dataclasses in format 2), a
+# new format keeps a running site from reading entries the new code cannot use.
+CACHE_FORMAT = 2
+
+
 def key_prefix(database_url: str) -> str:
     """The prefix of every shared-cache key of the site whose store is ``database_url``: the web workers and the
     scheduler worker write and read the same keys, and two sites (or two test databases) sharing one Redis
@@ -41,7 +46,7 @@ def key_prefix(database_url: str) -> str:
     from dashboard.store.database import normalize_url
 
     where = make_url(normalize_url(database_url)).render_as_string(hide_password=True)
-    return f"kpi:{hashlib.sha1(where.encode()).hexdigest()[:8]}:"
+    return f"kpi:{CACHE_FORMAT}:{hashlib.sha1(where.encode()).hexdigest()[:8]}:"
 
 
 @lru_cache(maxsize=4)
