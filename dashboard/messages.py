@@ -70,6 +70,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "clear_filters": ("Bỏ lọc", "Clear filters"),
     "headline": ("Chỉ tiêu chủ yếu", "Headline KPIs"),
     "by_agency": ("Theo đơn vị", "By agency"),
+    "slide.by_agency": ("Chỉ tiêu chính theo đơn vị", "Headline KPIs by agency"),
     "sort_gap": ("Xa mục tiêu nhất trước", "Furthest from target first"),
     "sort_name": ("Theo tên", "By name"),
     "all_kpis": ("Tất cả chỉ tiêu của kế hoạch", "Every KPI of the plan"),

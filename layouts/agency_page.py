@@ -14,13 +14,16 @@ from dashboard.messages import report_deadline, t
 from dashboard.reads.filters import Filters
 
 from . import charts
-from .formatting import month_label, vn_percent
+from .formatting import month_label, vn_percent, with_unit
+from .sparkline import sparkline
+from .theme import KPI_COLOR
 from .widgets import (
-    chart_name,
     empty,
     flag_list,
     graph,
+    kpi_badge,
     plan_header,
+    slide,
     task_table,
 )
 
@@ -40,49 +43,22 @@ def agency_page(
 ) -> html.Div:
     lang = f.lang
     mine = [s for s in snaps if s.value is not None]
-    gauges = (
-        dbc.Row(
+    # One light figure and a table of sparklines: a chart per KPI and per trend took the browser seconds.
+    kpis = (
+        html.Div(
             [
-                dbc.Col(
-                    graph(
-                        charts.gauge(s, lang, height=220),
-                        f"agency-gauge-{s.indicator.id}",
-                        "agency-gauge",
-                        chart_name(f"{agency['name']} {charts.short_name(s.indicator)}", plan, today),
-                        lang,
-                    ),
-                    xs=12,
-                    md=4,
-                )
-                for s in mine
-            ],
-            className="g-2",
-            id="agency-gauges-row",
+                graph(
+                    charts.kpi_bars(mine, lang),
+                    "agency-kpi-chart",
+                    "",
+                    slide(f"{agency['name']}: {t('agency_kpis', lang)}", plan, today, lang),
+                    lang,
+                ),
+                kpi_trend_table(mine, trends, lang),
+            ]
         )
         if mine
         else empty(t("no_data", lang), "agency-no-kpis")
-    )
-    trend_graphs = (
-        dbc.Row(
-            [
-                dbc.Col(
-                    graph(
-                        charts.trend(tr["series"], tr["indicator"], lang),
-                        f"trend-{tr['indicator'].id}",
-                        "",
-                        chart_name(f"{agency['name']} dien bien {charts.short_name(tr['indicator'])}", plan, today),
-                        lang,
-                    ),
-                    xs=12,
-                    lg=6,
-                )
-                for tr in trends
-            ],
-            className="g-2",
-            id="agency-trends",
-        )
-        if trends
-        else None
     )
     ids = {agency["id"]}
     return html.Div(
@@ -90,9 +66,7 @@ def agency_page(
             plan_header(plan, today, lang),
             html.H2(agency["name"], className="h4", id="agency-name"),
             html.H3(t("agency_kpis", lang), className="h5 mt-3"),
-            gauges,
-            html.H3(t("monthly_trend", lang), className="h5 mt-3") if trends else None,
-            trend_graphs,
+            kpis,
             html.H3(t("reporting", lang), className="h5 mt-4"),
             reporting_record(record, cells, lang, deadline),
             html.H3(f"{t('agency_flags', lang)} ({len(flags)})", className="h5 mt-4"),
@@ -102,6 +76,37 @@ def agency_page(
             html.H3(f"{t('as_coord', lang)} ({len(tasks['coordinating'])})", className="h5 mt-4"),
             task_table(tasks["coordinating"], lang, "agency-coord-tasks"),
         ]
+    )
+
+
+def kpi_trend_table(snaps: list[KpiSnapshot], trends: list[dict], lang: str) -> dbc.Table:
+    """The agency's KPIs with value, target, state and the months as a sparkline (its values in the tooltip)."""
+    series = {tr["indicator"].id: tr["series"] for tr in trends}
+    rows = []
+    for snap in snaps:
+        ind = snap.indicator
+        months = series.get(ind.id, [])
+        src = sparkline([v for _, v in months], ind.target_value, KPI_COLOR[snap.status])
+        history = "; ".join(f"{month_label(m)}: {with_unit(v, ind.unit, lang)}" for m, v in months if v is not None)
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(charts.short_name(ind, lang), title=ind.name),
+                    html.Td(with_unit(snap.value, ind.unit, lang), className="text-nowrap kpi-value"),
+                    html.Td(charts.target_text(ind, lang), className="text-nowrap"),
+                    html.Td(kpi_badge(snap.status, lang)),
+                    html.Td(
+                        html.Img(src=src, alt=history, title=history, className="sparkline", width=140, height=36)
+                        if src
+                        else "–"
+                    ),
+                ],
+                id=f"agency-kpi-{ind.id}",
+            )
+        )
+    head = html.Thead(html.Tr([html.Th(t(k, lang)) for k in ("kpi", "current", "target", "status", "monthly_trend")]))
+    return dbc.Table(
+        [head, html.Tbody(rows)], bordered=True, hover=True, size="sm", responsive=True, id="agency-kpi-table"
     )
 
 

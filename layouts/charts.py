@@ -14,7 +14,7 @@ from dashboard.kpi.values import KpiSnapshot
 from dashboard.messages import label, quarter_label, report_deadline, t
 from dashboard.records import KpiRow, TaskRow
 
-from .formatting import month_label, vn_date, vn_number
+from .formatting import month_label, vn_date, vn_number, with_unit
 from .theme import AMBER, BLUE, GREEN, GREY, KPI_COLOR, RED, STATUS_COLOR, STATUS_SYMBOL
 
 FONT = "Open Sans, Liberation Sans, Noto Sans, Arial, sans-serif"
@@ -197,6 +197,56 @@ def agency_bullets(rows: list[dict], heads: list[KpiSnapshot], lang: str = "vi")
     # and copies (each costs more than the page's data; the shapes above are fixed and covered by the tests).
     layout = _layout(lang, height=height, margin={"l": 5, "r": 5, "t": top, "b": 5})
     return {"data": traces, "layout": {**layout, "annotations": annotations}}
+
+
+def kpi_bars(snaps: list[KpiSnapshot], lang: str = "vi") -> dict:
+    """An agency's KPIs in one light figure: a bar per KPI on its own scale (the gauge's), the value written on
+    it, the target as a black tick, the colour its state. Replaces a gauge per KPI (each a full chart)."""
+    names, widths, colors, texts, targets, hovers = [], [], [], [], [], []
+    for snap in snaps:
+        ind = snap.indicator
+        top = _axis_max(snap)
+        names.append(_plot(short_name(ind, lang)))
+        widths.append(100 * (snap.value or 0) / top)
+        colors.append(KPI_COLOR[snap.status])
+        texts.append(with_unit(snap.value, ind.unit, lang))
+        targets.append(100 * ind.target_value / top if ind.target_value is not None else None)
+        hovers.append(
+            f"{_plot(ind.name)}<br>{t('current', lang)}: {with_unit(snap.value, ind.unit, lang)} · "
+            f"{t('target', lang)} {_plot(target_text(ind, lang))} · {label('kpi_state', snap.status, lang)}"
+        )
+    bars = {
+        "type": "bar",
+        "orientation": "h",
+        "y": names,
+        "x": widths,
+        "marker": {"color": colors},
+        "text": texts,
+        "textposition": "outside",
+        "cliponaxis": False,
+        "customdata": hovers,
+        "hovertemplate": "%{customdata}<extra></extra>",
+        "name": t("current", lang),
+    }
+    ticks = {
+        "type": "scatter",
+        "mode": "markers",
+        "y": names,
+        "x": targets,
+        "marker": {"symbol": "line-ns-open", "size": 26, "color": "#111", "line": {"width": 4, "color": "#111"}},
+        "hoverinfo": "skip",
+        "name": t("target", lang),
+    }
+    layout = _layout(
+        lang,
+        height=50 + 38 * max(1, len(snaps)),
+        showlegend=False,
+        bargap=0.35,
+        margin={"l": 10, "r": 70, "t": 10, "b": 10},
+        xaxis={"range": [0, 118], "visible": False, "fixedrange": True},
+        yaxis={"autorange": "reversed", "fixedrange": True},
+    )
+    return {"data": [bars, ticks], "layout": layout}
 
 
 def trend(series: list[tuple[date, float | None]], indicator: KpiRow, lang: str = "vi") -> dict:

@@ -14,12 +14,12 @@ from dashboard.reads.filters import Filters
 from . import charts
 from .formatting import with_unit
 from .widgets import (
-    chart_name,
     empty,
     export_buttons,
     graph,
     kpi_table,
     plan_header,
+    slide,
 )
 
 
@@ -36,7 +36,7 @@ def overview(
                         charts.gauge(s, lang),
                         f"gauge-{s.indicator.national_code}",
                         "headline-gauge",
-                        chart_name(charts.short_name(s.indicator), plan, today),
+                        slide(charts.short_name(s.indicator, lang), plan, today, lang),
                         lang,
                     ),
                     xs=12,
@@ -67,7 +67,7 @@ def overview(
                         charts.agency_bullets(agency_rows, heads, lang),
                         "agency-gauges",
                         "",
-                        chart_name("chi tieu theo don vi", plan, today),
+                        slide(t("slide.by_agency", lang), plan, today, lang),
                         lang,
                     ),
                     className="d-none d-md-block",

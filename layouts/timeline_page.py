@@ -13,11 +13,11 @@ from dashboard.reads.filters import Filters
 
 from . import charts
 from .widgets import (
-    chart_name,
     empty,
     export_buttons,
     graph,
     plan_header,
+    slide,
     task_table,
 )
 
@@ -39,7 +39,7 @@ def timeline_page(
             charts.timeline(dated, data["year"], today, f.group_by, lang),
             "timeline-chart",
             "",
-            chart_name("tien do theo quy", plan, today),
+            slide(t("timeline_title", lang), plan, today, lang),
             lang,
         )
         if dated
@@ -67,7 +67,7 @@ def timeline_page(
                 charts.report_grid(cells, names, lang, deadline),
                 "report-grid",
                 "",
-                chart_name("bao cao thang", plan, today),
+                slide(t("reporting", lang), plan, today, lang),
                 lang,
             )
             if cells and data["recurring"]

@@ -46,15 +46,25 @@ def plotly_locale(lang: str) -> str:
     return "en" if lang == "en" else "vi"
 
 
-def chart_name(what: str, plan: dict, today: date) -> str:
-    """A file name that says what and when: ``hai-long-voi-dvc-truc-tuyen-lao-cai-2026-kh-bcd-27-11-2026``."""
-    return slug(f"{what} {plan['code']} {today:%d-%m-%Y}")
+def slide(what: str, plan: dict, today: date, lang: str) -> dict:
+    """What a chart's slide export carries: its title, a line naming the plan and the "as of" date, and a file
+    name that says what and when (``dvc-truc-tuyen-toan-trinh-lao-cai-2026-kh-bcd-27-11-2026``)."""
+    plan_name = plan.get("title") or plan.get("code") or ""
+    if len(plan_name) > 80:  # the line fits the slide; the date comes before it, never cut
+        plan_name = plan_name[:79] + "…"
+    return {
+        "title": what,
+        "subtitle": f"{plan.get('province') or ''} · {t('as_of', lang)} {vn_date(today)} · {plan_name}",
+        "filename": slug(f"{what} {plan['code']} {today:%d-%m-%Y}"),
+    }
 
 
-def graph(fig, graph_id: str, class_name: str = "", name: str | None = None, lang: str = "vi") -> dcc.Graph:  # noqa: ANN001
-    """A chart whose camera button saves a PNG at slide resolution (1920 px wide) under a telling name, with
-    Plotly's own texts (toolbar, messages) in the page's language (``assets/plotly-locale-vi.js``)."""
-    height = (fig["layout"].get("height") if isinstance(fig, dict) else fig.layout.height) or 1080
+def graph(fig, graph_id: str, class_name: str = "", export: dict | None = None, lang: str = "vi") -> dcc.Graph:  # noqa: ANN001
+    """A chart whose PNG and SVG buttons save a slide (``assets/charts.js``: 1920 px wide, text twice its
+    screen size, titled with ``export`` from ``slide``), with Plotly's own texts (toolbar, messages) in the
+    page's language (``assets/plotly-locale-vi.js``)."""
+    if export is not None:
+        fig = {**fig, "layout": {**fig["layout"], "meta": {"title": export["title"], "subtitle": export["subtitle"]}}}
     config = {
         "locale": plotly_locale(lang),
         "displaylogo": False,
@@ -64,14 +74,10 @@ def graph(fig, graph_id: str, class_name: str = "", name: str | None = None, lan
         "showEditInChartStudio": False,
         "showLink": False,
         "plotlyServerURL": "",
-        "modeBarButtonsToRemove": ["sendDataToCloud"],
-        "toImageButtonOptions": {
-            "format": "png",
-            "filename": name or graph_id,
-            "width": 1920,
-            "height": max(600, min(int(height * 1920 / 1200), 4000)),
-            "scale": 1,
-        },
+        # Plotly's camera saves the chart as drawn on screen (small text on a slide): charts.js adds PNG and
+        # SVG buttons that save it at slide size instead.
+        "modeBarButtonsToRemove": ["sendDataToCloud", "toImage"],
+        "toImageButtonOptions": {"filename": export["filename"] if export else graph_id},
     }
     return dcc.Graph(id=graph_id, figure=fig, config=config, className=class_name)
 

@@ -1,14 +1,18 @@
 """Every page in headless Chromium on the demo data: content, counts, filters in the URL, no console error."""
 
+import os
+import re
 import time
 from datetime import date
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from dash.testing.wait import until
 from demo_copy import demo_url
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from sqlalchemy import text
 from webclient import browser_login
 
 from dashboard.config import Config
@@ -147,8 +151,14 @@ def test_agency_page(dash_duo, demo) -> None:  # noqa: ANN001
     open_page(dash_duo, f"/don-vi?plan={TN}", "#agency-chooser")
     dash_duo.find_element("#agency-chooser").find_element(By.LINK_TEXT, "Sở Nội vụ").click()
     dash_duo.wait_for_text_to_equal("#agency-name", "Sở Nội vụ", timeout=10)
-    dash_duo.wait_for_element("#agency-gauges-row .indicatorlayer .trace", timeout=20)
-    dash_duo.wait_for_element("#agency-trends .scatterlayer", timeout=20)
+    dash_duo.wait_for_element("#agency-kpi-chart .barlayer .point", timeout=20)
+    # one light chart, and the months of each KPI as a sparkline in its row (no chart per KPI any more)
+    assert len(dash_duo.find_elements("#page-content .js-plotly-plot")) == 1
+    rows = dash_duo.find_elements("#agency-kpi-table tbody tr")
+    assert rows and len(dash_duo.find_elements("#agency-kpi-table img.sparkline")) == len(rows)
+    assert len(dash_duo.find_elements("#agency-kpi-chart .barlayer .point")) == len(rows)
+    if os.environ.get("SCREENSHOT_DIR"):
+        dash_duo.driver.save_screenshot(os.path.join(os.environ["SCREENSHOT_DIR"], "agency.png"))
     assert int(dash_duo.find_element("#rep-expected").text) == 11  # January..November: all due by 25/11
     received = int(dash_duo.find_element("#rep-received").text)
     on_time = int(dash_duo.find_element("#rep-on-time").text)
@@ -215,6 +225,11 @@ def test_open_page_picks_up_a_refresh_by_itself(dash_duo, tmp_path: Path) -> Non
     no_console_errors(dash_duo)
 
 
+def _plan_title(engine, plan: int) -> str:  # noqa: ANN001
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT title FROM plan WHERE id = :p"), {"p": plan}).scalar_one()
+
+
 def test_download_a_chart_png_and_an_excel_file(dash_duo, demo, tmp_path: Path) -> None:  # noqa: ANN001
     import struct
 
@@ -248,19 +263,30 @@ def test_download_a_chart_png_and_an_excel_file(dash_duo, demo, tmp_path: Path) 
     open_page(dash_duo, f"/?plan={TN}", "#gauge-online_services .indicatorlayer .trace")
     graph = dash_duo.find_element("#gauge-online_services")
     ActionChains(dash_duo.driver).move_to_element(graph).perform()
-    button = dash_duo.wait_for_element("#gauge-online_services .modebar-btn[data-title^='Tải biểu đồ']", timeout=10)
+    button = dash_duo.wait_for_element("#gauge-online_services .modebar-btn-png", timeout=10)
+    assert button.get_attribute("data-title") == "Tải ảnh PNG khổ trình chiếu"
     dash_duo.driver.execute_script("arguments[0].click();", button)
     png = wait_file(".png")
     assert png.name == "dvc-truc-tuyen-toan-trinh-thai-nguyen-2026-kh-ubnd-27-11-2026.png"
     width, height = struct.unpack(">II", png.read_bytes()[16:24])  # the PNG header's IHDR chunk
-    assert width >= 1920 and height > 0
+    assert width == 1920 and height >= 1080
+    # The SVG is drawn by the same slide maker: its text shows what the PNG holds, at which size.
     svg_button = dash_duo.wait_for_element("#gauge-online_services .modebar-btn-svg", timeout=10)
     dash_duo.driver.execute_script("arguments[0].click();", svg_button)
     svg = wait_file(".svg")
     assert svg.name == png.name.replace(".png", ".svg")
-    assert svg.read_text(encoding="utf-8").startswith("<svg") and "DVC trực tuyến toàn trình" in svg.read_text(
-        encoding="utf-8"
-    )
+    text = svg.read_text(encoding="utf-8")
+    root = ElementTree.fromstring(text)
+    drawn_width = float(root.get("viewBox").split()[2])
+    zoom = float(root.get("width")) / drawn_width  # the file's pixels per drawn pixel
+    assert float(root.get("width")) == 1920 and zoom == 2
+    title = next(e for e in root.iter() if "gtitle" in (e.get("class") or "") and e.get("style"))
+    title_px = float(re.search(r"font-size: ?([\d.]+)px", title.get("style")).group(1)) * zoom
+    assert title_px >= 40, title_px
+    words = " ".join("".join(e.itertext()) for e in root.iter() if "gtitle" in (e.get("class") or ""))
+    plan_title = _plan_title(engine, TN)
+    assert "DVC trực tuyến toàn trình" in words and "Thái Nguyên" in words and "27/11/2026" in words
+    assert plan_title[:40] in words, words
     no_console_errors(dash_duo)
 
 
@@ -315,7 +341,7 @@ def test_vietnamese_pages_show_no_english_chart_toolbar_or_dropdown_text(dash_du
     open_page(dash_duo, f"/tien-do?plan={LC}", "#timeline-chart")
     dash_duo.wait_for_element("#timeline-chart .modebar-btn", timeout=20)
     titles = [b.get_attribute("data-title") for b in dash_duo.find_elements("#timeline-chart .modebar-btn")]
-    assert "Tải biểu đồ dạng PNG" in titles, titles
+    assert {"Tự co giãn", "Tải ảnh PNG khổ trình chiếu", "Tải ảnh SVG khổ trình chiếu"} <= set(titles), titles
     # the timeline names the quarters, not the first of a month
     ticks = [t.text for t in dash_duo.find_elements("#timeline-chart .xtick text")]
     assert "Quý II/2026" in ticks, ticks
@@ -332,7 +358,7 @@ def test_vietnamese_pages_show_no_english_chart_toolbar_or_dropdown_text(dash_du
     dash_duo.driver.get(dash_duo.server.url + f"/tien-do?plan={LC}&lang=en")
     dash_duo.wait_for_element("#timeline-chart .modebar-btn", timeout=20)
     titles = [b.get_attribute("data-title") for b in dash_duo.find_elements("#timeline-chart .modebar-btn")]
-    assert any(t.startswith("Download plot") for t in titles), titles
+    assert {"Autoscale", "Download a slide-size PNG"} <= set(titles), titles
     no_console_errors(dash_duo)
 
 

@@ -151,3 +151,39 @@ def test_admin_imports_a_plan_from_the_page(app, tmp_path: Path) -> None:  # noq
     assert "Nhiệm vụ: 123 (0 mới, 123 cập nhật" in text
     after = snapshot(engine)
     assert after["task"] == before["task"] and after["audit_log"] == before["audit_log"] + 1
+
+
+def test_the_agency_page_lists_each_kpi_with_its_months_as_a_sparkline(app) -> None:  # noqa: ANN001
+    """One light chart and a row per KPI the agency reports: the sparkline's text names each month from the
+    agency's first figure to November (a month without a new figure carries the last one), counted here from
+    plain SQL."""
+    import re
+
+    from sqlalchemy import text
+    from webclient import find
+
+    engine = app.server.extensions["kpi"]["engine"]
+    with engine.connect() as conn:
+        agency = conn.execute(text("SELECT id FROM agency WHERE name = 'Sở Nội vụ' AND province_id = 1")).scalar_one()
+        months = dict(
+            conn.execute(
+                text(
+                    "SELECT m.indicator_id, MIN(m.month) FROM measurement m "
+                    "JOIN indicator i ON i.id = m.indicator_id WHERE i.plan_id = 1 AND m.agency_id = :a "
+                    "AND (m.value IS NOT NULL OR m.denominator > 0) AND m.month <= '2026-11-27' GROUP BY m.indicator_id"
+                ),
+                {"a": agency},
+            ).all()
+        )
+    resp = call(
+        app, login(app, "lanhdao"), "url", {"url.pathname": "/don-vi", "url.search": f"?plan=1&agency={agency}"}
+    )
+    page = resp.get_json()["response"]
+    table = find(page, "agency-kpi-table")
+    shown = {}
+    for row in re.findall(r'"id": "agency-kpi-(\d+)"', json.dumps(table)):
+        cell = json.dumps(find(table, f"agency-kpi-{row}"), ensure_ascii=False)
+        title = re.search(r'"title": "([^"]*\d{2}/\d{4}[^"]*)"', cell)
+        shown[int(row)] = len(title.group(1).split("; ")) if title else 0
+    assert months and shown == {ind: 12 - date.fromisoformat(str(first)[:10]).month for ind, first in months.items()}
+    assert json.dumps(page).count('"type": "Graph"') == 1  # one chart for all the KPIs
