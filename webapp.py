@@ -24,7 +24,9 @@ from dashboard.accounts.auth import init_auth
 from dashboard.accounts.permissions import PermissionDenied
 from dashboard.config import Config
 from dashboard.demo import prepare_store
+from dashboard.exports.report_jobs import Runner
 from dashboard.messages import t
+from dashboard.reads.page_data import Settings
 from dashboard.reads.plan_cache import key_prefix
 from dashboard.sources.scheduler import KpiScheduler
 from dashboard.store.database import make_engine
@@ -66,7 +68,13 @@ def create_app(config: Config | None = None) -> Dash:
     # arrives base64-encoded inside a Dash request.
     server.config.update(SECRET_KEY=config.secret_key, MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES)
     cache = Cache(server, config=cache_config(config.redis_url, config.database_url))
-    server.extensions["kpi"] = {"engine": engine, "config": config, "cache": cache, "sources": sources}
+    server.extensions["kpi"] = {
+        "engine": engine,
+        "config": config,
+        "cache": cache,
+        "sources": sources,
+        "reports": Runner(engine, Settings.from_config(config)),
+    }
     init_auth(server, engine, secure_cookies=config.secure_cookies, ratelimit_storage=config.redis_url)
     version = code_version()
 
@@ -98,8 +106,6 @@ def create_app(config: Config | None = None) -> Dash:
     callbacks.register(app)
     _security_headers(server, app.csp_hashes())
     if config.run_scheduler:
-        from dashboard.reads.page_data import Settings
-
         settings = Settings.from_config(config)
 
         def prepare(plan_ids: list[int] | None) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Dash
 
-from . import admin, downloads, mywork, router, wall
+from . import admin, downloads, mywork, reports, router, wall
 
 
 def register(app: Dash) -> None:
@@ -14,3 +14,4 @@ def register(app: Dash) -> None:
     mywork.register(app)
     admin.register(app)
     downloads.register(app)
+    reports.register(app)

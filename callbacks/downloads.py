@@ -10,8 +10,7 @@ from dashboard.accounts.permissions import readable_plan, require_read_plan
 from dashboard.exports import tables as export
 from dashboard.messages import t
 from dashboard.reads.filters import Filters
-from dashboard.reads.page_data import all_flags, briefing_data, filtered_tasks, snapshots
-from dashboard.store.database import get_meta
+from dashboard.reads.page_data import all_flags, filtered_tasks, snapshots
 from dashboard.text import slug
 
 from .context import actor, config, plan_context, session, settings
@@ -21,22 +20,12 @@ NAMES = {
     "flags": "canh bao",
     "kpis": "chi tieu",
     "tracking": "trang thai nhiem vu",
-    "briefing": "bao cao tinh hinh",
-    "briefing-agencies": "bao cao tinh hinh theo don vi",
 }
 MIME = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv",
     "json": "application/json",
-    "pdf": "application/pdf",
 }
-
-
-def briefing_pdf(s, f: Filters, today, per_agency: bool) -> bytes:  # noqa: ANN001
-    from layouts.briefing import build_pdf
-
-    data = briefing_data(s, f, today, settings(), per_agency)
-    return build_pdf(**data, demo=get_meta(s, "dataset") == "demo", lang=f.lang)
 
 
 def build(what: str, fmt: str, search: str | None) -> tuple[bytes, str] | None:
@@ -56,9 +45,7 @@ def build(what: str, fmt: str, search: str | None) -> tuple[bytes, str] | None:
         if ctx_ is None:
             return None
         f = f.with_(plan=ctx_.plan["id"])
-        if what in ("briefing", "briefing-agencies"):
-            data = briefing_pdf(s, f, today, what == "briefing-agencies")
-        elif what == "tasks":
+        if what == "tasks":
             rows = filtered_tasks(ctx_, f)
             data = export.to_xlsx(rows, "tasks", lang=f.lang) if fmt == "xlsx" else export.to_csv(rows, "tasks", f.lang)
         elif what == "tracking":

@@ -45,6 +45,7 @@ from layouts import (
     mywork,
     national_page,
     overview_page,
+    reports_page,
     shell,
     timeline_page,
     widgets,
@@ -182,6 +183,8 @@ def _build(s, route: routes.Route | None, f: Filters, who, today, readable: set[
         names = {a: v["name"] for a, v in ctx.agencies.items()}
         deadline = report_deadline(st.report_day, st.report_hour, f.lang)
         content = timeline_page.timeline_page(ctx.plan, today, data, cells, names, f, deadline)
+    elif page == "reports":
+        content = reports_page.reports_page(ctx.plan, today, f)
     else:
         content = flags_page.flags_page(ctx.plan, today, flags, flag_counts(flags), f)
     return {"plan": ctx.plan["id"], "flags": len(flags), "bar": plain(bar), "content": plain(content)}

@@ -44,6 +44,8 @@ ROUTES: tuple[Route, ...] = (
     Route("/don-vi", "agency", nav="nav_agency", nav_id="nav-don-vi"),
     Route("/tien-do", "timeline", nav="nav_timeline", nav_id="nav-tien-do"),
     Route("/canh-bao", "flags", nav="nav_flags", nav_id="nav-canh-bao"),
+    # per person (their own jobs) and changing by the second while a job runs: never cached
+    Route("/bao-cao", "reports", cache=None, nav="nav_reports", nav_id="nav-bao-cao"),
     Route(
         "/toan-quoc",
         "national",

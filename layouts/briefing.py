@@ -47,6 +47,14 @@ def _flag_line(fl: Flag, lang: str, with_code: bool = False) -> str:
     return f"• {label('flag', fl.kind, lang)}: {code}{fl.title} — {flag_detail(fl, lang)}"
 
 
+def _kpi_line(s: KpiSnapshot, lang: str) -> str:
+    """A KPI as a bullet line: code, name, value and target."""
+    return (
+        f"• {s.indicator.code} {charts.short_name(s.indicator, lang)}: {with_unit(s.value, s.indicator.unit, lang)} "
+        f"({t('pdf.target', lang)} {charts.target_text(s.indicator, lang)})"
+    )
+
+
 class BriefingError(RuntimeError):
     """The briefing cannot be made on this machine (fonts or the chart renderer missing)."""
 
@@ -116,8 +124,12 @@ def build_pdf(
     agency_pages: list[dict] | None = None,
     demo: bool = False,
     lang: str = "vi",
+    agency: str | None = None,
 ) -> bytes:
-    """The briefing for one plan as of ``today``, in ``lang``; ``agency_pages`` adds a page per agency."""
+    """The briefing for one plan as of ``today``, in ``lang``; ``agency_pages`` adds a page per agency.
+
+    With ``agency`` it is that agency's own briefing (its KPIs, tasks and flags, as given): text and tables
+    without charts, with the list of its tasks, so a pack of forty prints in seconds."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -146,10 +158,15 @@ def build_pdf(
         p(t("pdf.title", lang, plan=f"{plan['title'][0].lower()}{plan['title'][1:]}"), "title"),
         p(f"{plan['issuer'] or plan['province']} · {plan['doc_number'] or ''} · {t('as_of', lang)} {vn_date(today)}"),
     ]
+    if agency:
+        story.append(p(t("pdf.agency", lang, name=agency), "h2"))
     if demo:
         story.append(p(t("pdf.demo", lang), "small"))
     story.append(p(t("pdf.headline", lang), "h2"))
-    if heads:
+    if heads and agency:
+        for s in heads:
+            story.append(p(_kpi_line(s, lang)))
+    elif heads:
         width = (A4[0] - 3 * cm) / len(heads)
         images = [
             Image(io.BytesIO(chart_png(charts.gauge(s, lang, height=300), 600, 420)), width=width, height=width * 0.7)
@@ -197,13 +214,14 @@ def build_pdf(
         story.append(Spacer(1, 4))
     story.append(p(t("pdf.quarters", lang), "h2"))
     dated = [tk for tk in tasks if tk.deadline_kind == "date"]
-    story.append(
-        Image(
-            io.BytesIO(chart_png(charts.quarter_bars(tasks, plan["year"], lang), 1000, 480)),
-            width=A4[0] - 3 * cm,
-            height=(A4[0] - 3 * cm) * 0.48,
+    if not agency:
+        story.append(
+            Image(
+                io.BytesIO(chart_png(charts.quarter_bars(tasks, plan["year"], lang), 1000, 480)),
+                width=A4[0] - 3 * cm,
+                height=(A4[0] - 3 * cm) * 0.48,
+            )
         )
-    )
     counts = defaultdict(int)
     for tk in tasks:
         counts[tk.status] += 1
@@ -213,20 +231,35 @@ def build_pdf(
             + "; ".join(f"{label('status', k, lang)} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
         )
     )
+    if agency and tasks:
+        rows = [[p(t(k, lang), "cell") for k in ("code", "task", "deadline", "status")]]
+        rows += [
+            [
+                p(tk.code or "", "cell"),
+                p(tk.name, "cell"),
+                p(vn_date(tk.due_date) if tk.due_date else (tk.deadline_text or ""), "cell"),
+                p(label("status", tk.status, lang), "cell"),
+            ]
+            for tk in tasks
+        ]
+        table = Table(rows, colWidths=[1.3 * cm, 10.4 * cm, 2.6 * cm, 3.2 * cm], repeatRows=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDE7F0")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
+        story.append(table)
     for page in agency_pages or []:
         story.append(PageBreak())
         story.append(p(t("pdf.agency", lang, name=page["name"]), "title"))
         counts = {"lead": len(page["lead"]), "coordinating": len(page["coordinating"]), "flags": len(page["flags"])}
         story.append(p(t("pdf.agency_counts", lang, **counts)))
         for s in page["snaps"]:
-            story.append(
-                p(
-                    f"• {s.indicator.code} {charts.short_name(s.indicator)}: "
-                    f"{with_unit(s.value, s.indicator.unit)} ({t('pdf.target', lang)} "
-                    f"{charts.target_text(s.indicator, lang)})",
-                    "small",
-                )
-            )
+            story.append(p(_kpi_line(s, lang), "small"))
         for fl in page["flags"]:
             story.append(p(_flag_line(fl, lang), "small"))
 

@@ -17,6 +17,7 @@ from .widgets import (
     export_buttons,
     flag_list,
     plan_header,
+    reports_link,
 )
 
 
@@ -43,8 +44,7 @@ def flags_page(plan: dict, today: date, flags: list[Flag], counts: dict[str, int
     exports = html.Div(
         [
             export_buttons("flags", t("export_flags", lang)),
-            export_buttons("briefing", t("export_briefing", lang), ("pdf",)),
-            export_buttons("briefing-agencies", t("export_briefing_agencies", lang), ("pdf",)),
+            reports_link(f),
         ],
         className="order-last order-md-0",  # on a phone the flags come first, the exports after them
     )

@@ -19,6 +19,7 @@ from .widgets import (
     graph,
     kpi_table,
     plan_header,
+    reports_link,
     slide,
 )
 
@@ -86,7 +87,7 @@ def overview(
             per_agency,
             html.H2(t("all_kpis", lang), className="h5 mt-4"),
             export_buttons("kpis", t("export_kpis", lang)) if snaps else None,
-            export_buttons("briefing", t("export_briefing", lang), ("pdf",)),
+            reports_link(f),
             kpi_table(snaps, lang),
         ]
     )

@@ -101,6 +101,14 @@ def export_buttons(what: str, label: str, formats: tuple[str, ...] = ("xlsx", "c
     )
 
 
+def reports_link(f: Filters) -> html.Div:
+    """The way to the "Báo cáo" page (briefing, per-agency pack, slides) for the same filters."""
+    return html.Div(
+        dcc.Link(t("reports.link", f.lang), href="/bao-cao" + f.to_query(), className="reports-link"),
+        className="mb-2 small",
+    )
+
+
 def empty(text: str, element_id: str | None = None) -> dbc.Alert:
     return dbc.Alert(text, color="light", className="empty-state", **({"id": element_id} if element_id else {}))
 

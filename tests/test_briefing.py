@@ -1,18 +1,19 @@
 """The meeting briefing PDF: content matches the dashboard, Vietnamese survives, fonts embedded, A4, pages."""
 
-import base64
 import io
 from datetime import date
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from webclient import TODAY, call, demo_app, kiosk, login
+from sqlalchemy import func, select
+from webclient import TODAY, demo_app, kiosk, login, report_file, start_report
 
 from dashboard.exports.briefings import write_monthly_briefings
 from dashboard.reads.filters import Filters
 from dashboard.reads.page_data import Settings, briefing_data
 from dashboard.store.database import transaction
+from dashboard.store.models import ReportJob
 from layouts.formatting import with_unit
 
 
@@ -21,23 +22,14 @@ def app(tmp_path_factory):  # noqa: ANN001, ANN201
     return demo_app(tmp_path_factory.mktemp("briefing"))
 
 
-def pdf_from_ui(app, client, what: str, search: str):  # noqa: ANN001, ANN201
-    key = '{"fmt":["ALL"],"type":"export","what":["ALL"]}'
-    trigger = {"fmt": "pdf", "type": "export", "what": what}
-    return call(app, client, key, {f"{key}.n_clicks": [(trigger, 1)], "url.search": search}, trigger=trigger)
-
-
 def text_of(data: bytes) -> tuple[str, PdfReader]:
     reader = PdfReader(io.BytesIO(data))
     return "\n".join(page.extract_text() for page in reader.pages), reader
 
 
-def test_briefing_from_the_red_flags_page(app) -> None:  # noqa: ANN001
-    resp = pdf_from_ui(app, login(app, "lanhdao"), "briefing", "?plan=3")
-    assert resp.status_code == 200, resp.data[:300]
-    data = resp.get_json()["response"]["download"]["data"]
-    assert data["filename"] == "bao-cao-tinh-hinh-lao-cai-2026-kh-bcd-27-11-2026.pdf"
-    pdf = base64.b64decode(data["content"])
+def test_briefing_from_the_reports_page(app) -> None:  # noqa: ANN001
+    pdf, name = report_file(app, login(app, "lanhdao"), "briefing", "?plan=3")
+    assert name == "bao-cao-tinh-hinh-lao-cai-2026-kh-bcd-27-11-2026.pdf"
     text, reader = text_of(pdf)
     flat = " ".join(text.split())
     assert "Báo cáo tình hình thực hiện kế hoạch hoạt động năm 2026" in flat
@@ -84,5 +76,13 @@ def test_the_monthly_briefing_runs_once_per_month(app, tmp_path: Path) -> None: 
 
 
 def test_a_wall_token_gets_no_briefing(app) -> None:  # noqa: ANN001
-    resp = pdf_from_ui(app, kiosk(app), "briefing", "?plan=1")
-    assert "download" not in (resp.get_json() or {}).get("response", {})
+    def jobs() -> int:
+        with transaction(app.server.extensions["kpi"]["engine"]) as s:
+            return s.scalar(select(func.count()).select_from(ReportJob))
+
+    wall, before = kiosk(app), jobs()
+    assert start_report(app, wall, "briefing", "?plan=1").status_code == 403
+    assert jobs() == before
+    # nor a kept file, whatever id it asks for
+    for job_id in range(1, before + 2):
+        assert wall.get(f"/bao-cao/tai/{job_id}").status_code in (302, 403)

@@ -16,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import text
-from webclient import TODAY, call, demo_app, find, login
+from webclient import TODAY, call, demo_app, find, login, report_file
 
 from layouts.formatting import with_unit
 
@@ -353,7 +353,7 @@ def test_red_flag_counts_on_the_page_and_in_the_export(app, conn, client, plan_i
 def test_the_pdf_briefing_shows_the_same_numbers(app, conn, client, plan_id: int) -> None:  # noqa: ANN001
     kpis = expected_kpis(conn, plan_id)
     total = sum(expected_flags(conn, plan_id, kpis).values())
-    data = download(app, client, "briefing", "pdf", f"?plan={plan_id}")
+    data, _ = report_file(app, client, "briefing", f"?plan={plan_id}")
     pdf = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     flat = " ".join(pdf.split())
     assert f"3. Cảnh báo ({total})" in flat

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import content
 from openpyxl import Workbook
-from webclient import call, demo_app, kiosk, login
+from webclient import call, demo_app, kiosk, login, report_file
 
 from dashboard.importers import PlanImportError, import_file
 from dashboard.importers.workbook import MAX_UNPACKED, WorkbookTooLarge, read_sheets
@@ -166,11 +166,12 @@ def test_a_huge_task_name_never_breaks_the_briefing(app, tmp_path: Path, monkeyp
         s.execute(update(Task).where(Task.plan_id == 3, Task.code == "PLII.I.1").values(name="Rà soát " * 4096))
         bump_data_version(s)
     client = login(app, "lanhdao")
-    key = '{"fmt":["ALL"],"type":"export","what":["ALL"]}'
-    trigger = {"fmt": "pdf", "type": "export", "what": "briefing"}
-    resp = call(app, client, key, {f"{key}.n_clicks": [(trigger, 1)], "url.search": "?plan=3"}, trigger=trigger)
-    pdf = base64.b64decode(resp.get_json()["response"]["download"]["data"]["content"])
+    pdf, _ = report_file(app, client, "briefing", "?plan=3")
     assert pdf.startswith(b"%PDF")
+    pack, _ = report_file(app, client, "pack", "?plan=3")  # the lead agency's own PDF lists the task in full
+    assert pack.startswith(b"PK")
+    deck, _ = report_file(app, client, "slides", "?plan=3")
+    assert deck.startswith(b"PK")
     # one plan's briefing failing does not stop the monthly run for the plans after it
     import layouts.briefing as briefing
 

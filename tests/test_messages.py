@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from webclient import call, demo_app, find, login, response_text
+from webclient import call, demo_app, find, login, report_file, response_text
 
 from dashboard.messages import TEXT, Problem, msg, t
 
@@ -317,7 +317,7 @@ def test_exports_and_the_pdf_in_english(app) -> None:  # noqa: ANN001
 
     from pypdf import PdfReader
 
-    pdf = PdfReader(io.BytesIO(_download(app, client, "briefing", "pdf", "?plan=1&lang=en")))
+    pdf = PdfReader(io.BytesIO(report_file(app, client, "briefing", "?plan=1&lang=en")[0]))
     lines = [line for page in pdf.pages for line in page.extract_text().splitlines()]
     assert any("Headline KPIs" in line for line in lines) and any("Page 1" in line for line in lines)
     assert not _vietnamese_interface(lines)

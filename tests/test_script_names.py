@@ -6,14 +6,16 @@ import base64
 import csv
 import io
 import json
+import zipfile
 from datetime import date
 
 import pytest
 from dash.testing.wait import until
 from openpyxl import load_workbook
+from pptx import Presentation
 from pypdf import PdfReader
 from sqlalchemy import delete, select
-from webclient import TODAY, browser_login, call, demo_app, login
+from webclient import TODAY, browser_login, call, demo_app, login, report_file
 
 from dashboard.kpi.deadlines import DATE
 from dashboard.kpi.status import OVERDUE
@@ -68,10 +70,22 @@ def test_every_export_keeps_the_name_as_text(app) -> None:  # noqa: ANN001
     assert any(r["name"] == HOSTILE for r in tracking)
     rows = list(csv.reader(io.StringIO(fetch(app, client, "tracking", "csv").decode("utf-8-sig"))))
     assert any(HOSTILE in row for row in rows)
-    for what in ("briefing", "briefing-agencies"):
-        reader = PdfReader(io.BytesIO(fetch(app, client, what, "pdf")))
-        text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    briefing, _ = report_file(app, client, "briefing", "?plan=1")
+    pack, _ = report_file(app, client, "pack", "?plan=1")
+    with zipfile.ZipFile(io.BytesIO(pack)) as files:
+        own = files.read("so-khoa-hoc-va-cong-nghe.pdf")  # the agency that leads the renamed task
+    for what, data in (("briefing", briefing), ("the agency's pack PDF", own)):
+        text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages)
         assert MARK in text, what  # printed as characters, not swallowed as markup
+    slides, _ = report_file(app, client, "slides", "?plan=1")
+    cells = [
+        c.text
+        for sl in Presentation(io.BytesIO(slides)).slides
+        for sh in sl.shapes
+        if sh.has_table
+        for c in sh.table.iter_cells()
+    ]
+    assert any(MARK in c for c in cells)  # its red flag, as text on a slide
 
 
 PAGES = [

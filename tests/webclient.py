@@ -164,3 +164,88 @@ def find(node, component_id: str):  # noqa: ANN001, ANN201
             if hit is not None:
                 return hit
     return None
+
+
+REPORT_KINDS = ("briefing", "pack", "slides")
+
+
+def _callback_key(app, first_input: str) -> str:  # noqa: ANN001
+    return next(k for k, v in app.callback_map.items() if v["inputs"][0]["id"] == first_input)
+
+
+def start_report(app, client, kind: str, search: str):  # noqa: ANN001, ANN201
+    """Click a "Báo cáo" page button as the browser does (the response holds the notice)."""
+    buttons = [{"kind": k, "type": "report-start"} for k in REPORT_KINDS]
+    body = {
+        "output": "report-notice.children",
+        "outputs": {"id": "report-notice", "property": "children"},
+        "inputs": [[{"id": b, "property": "n_clicks", "value": 1 if b["kind"] == kind else None} for b in buttons]],
+        "state": [{"id": "url", "property": "search", "value": search}],
+        "changedPropIds": [json.dumps({"kind": kind, "type": "report-start"}, separators=(",", ":")) + ".n_clicks"],
+    }
+    return client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+
+
+def report_list(app, client, search: str) -> dict:  # noqa: ANN001
+    """What the "Báo cáo" page's poll answers: the job table, whether polling stops, the buttons' state."""
+    buttons = [{"kind": k, "type": "report-start"} for k in REPORT_KINDS]
+    body = {
+        "output": _callback_key(app, "report-poll"),
+        "outputs": [
+            {"id": "report-jobs", "property": "children"},
+            {"id": "report-poll", "property": "disabled"},
+            [{"id": b, "property": "disabled"} for b in buttons],
+        ],
+        "inputs": [
+            {"id": "report-poll", "property": "n_intervals", "value": 1},
+            {"id": "report-notice", "property": "children", "value": None},
+        ],
+        "state": [
+            [{"id": b, "property": "id", "value": b} for b in buttons],
+            {"id": "url", "property": "search", "value": search},
+        ],
+        "changedPropIds": ["report-poll.n_intervals"],
+    }
+    resp = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+    assert resp.status_code == 200, resp.data[:300]
+    return resp.get_json()["response"]
+
+
+def report_file(app, client, kind: str, search: str, timeout: float = 180) -> tuple[bytes, str]:  # noqa: ANN001
+    """Start a report on the "Báo cáo" page, follow the list until it is ready and download it, as a person
+    does: the file and its name."""
+    import time
+
+    resp = start_report(app, client, kind, search)
+    assert resp.status_code == 200, resp.data[:300]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        answer = report_list(app, client, search)
+        if answer["report-poll"]["disabled"]:
+            break
+        time.sleep(0.2)
+    suffix = {"briefing": ".pdf", "pack": ".zip", "slides": ".pptx"}[kind]
+    links = [
+        a["href"]
+        for a in _all_props(answer["report-jobs"]["children"])
+        if str(a.get("href", "")).startswith("/bao-cao/tai/") and str(a.get("download", "")).endswith(suffix)
+    ]
+    assert links, json.dumps(answer, ensure_ascii=False)[:800]
+    got = client.get(links[0])  # newest first
+    assert got.status_code == 200, got.data[:300]
+    name = re.search(r'filename\*?=(?:UTF-8\'\')?"?([^";]+)', got.headers["Content-Disposition"]).group(1)
+    return got.data, name
+
+
+def _all_props(node) -> list[dict]:  # noqa: ANN001
+    """The props of every component in a rendered tree."""
+    out = []
+    if isinstance(node, dict):
+        if isinstance(node.get("props"), dict):
+            out.append(node["props"])
+        for value in node.values():
+            out += _all_props(value)
+    elif isinstance(node, list):
+        for value in node:
+            out += _all_props(value)
+    return out

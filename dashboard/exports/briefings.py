@@ -1,4 +1,5 @@
-"""The monthly briefing, written to a folder the day after the reporting deadline (the 26th for the 25th)."""
+"""The monthly briefing, written to a folder the day after the reporting deadline (the 26th for the 25th), and
+kept in the store for the "Báo cáo" page."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from dashboard.exports.report_jobs import keep_scheduled
 from dashboard.reads.filters import Filters
 from dashboard.reads.page_data import Settings, briefing_data
 from dashboard.reads.rows import plan_rows
@@ -39,9 +41,12 @@ def write_monthly_briefings(engine: Engine, folder: Path, today: date, settings:
             path = folder / briefing_name(plan, today)
             try:
                 data = briefing_data(s, Filters(plan=plan["id"]), today, settings, per_agency=True)
+                pdf = build_pdf(**data, demo=demo)
                 tmp = path.with_suffix(".part")
-                tmp.write_bytes(build_pdf(**data, demo=demo))
+                tmp.write_bytes(pdf)
                 tmp.replace(path)  # never a half-written file in the folder
+                with transaction(engine) as kept:
+                    keep_scheduled(kept, plan["id"], today, pdf, path.name)  # on the "Báo cáo" page too
             except Exception:
                 log.exception("the monthly briefing of plan %s could not be written", plan["code"])
                 continue

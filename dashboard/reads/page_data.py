@@ -305,3 +305,44 @@ def briefing_data(
         "tasks": tasks,
         "agency_pages": pages,
     }
+
+
+def agency_briefings(session: Session, f: Filters, today: date, settings: Settings) -> list[dict]:
+    """One briefing per agency that leads a task or reports a KPI, holding only what the agency page shows
+    for it: its KPIs with a figure, the tasks it leads or coordinates, its red flags."""
+    ctx = load_context(session, f, today)
+    if ctx is None:
+        return []
+    f = f.with_(plan=ctx.plan["id"])
+    reporters = {fig.agency_id for i in ctx.indicators for fig in ctx.figures_of(i.id)}
+    leads = {aid for t in ctx.tasks for aid in t.lead_ids}
+    out = []
+    for aid in sorted(leads | reporters, key=lambda a: ctx.name(a)):
+        if aid not in ctx.agencies or ctx.agencies[aid].get("kind") == "group":
+            continue
+        scoped = f.with_(agencies=(aid,))
+        snaps = [s for s in snapshots(ctx, scoped, settings) if s.value is not None]
+        mine = agency_tasks(ctx, aid, ctx.tasks)
+        out.append(
+            {
+                "agency": ctx.name(aid),
+                "agency_id": aid,
+                "plan": ctx.plan,
+                "today": today,
+                "heads": headline(snaps),
+                "snaps": snaps,
+                "flags": all_flags(ctx, session, scoped, settings),
+                "tasks": mine["lead"] + mine["coordinating"],
+            }
+        )
+    return out
+
+
+def slides_data(session: Session, f: Filters, today: date, settings: Settings) -> dict | None:
+    """What the slide deck shows: the briefing's headline KPIs, flags and tasks, and the agency ranking."""
+    data = briefing_data(session, f, today, settings)
+    if data is None:
+        return None
+    ctx = load_context(session, f.with_(plan=data["plan"]["id"]), today)
+    _, recs = reporting(ctx, session, settings)
+    return {**data, "ranking": ranking(ctx, recs)}

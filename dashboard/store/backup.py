@@ -8,6 +8,7 @@ A restore runs in one transaction: a damaged file or a failing row leaves the da
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import zlib
@@ -17,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
-from sqlalchemy import Date, DateTime, Engine, Integer, Table, delete, func, insert, inspect, select, text
+from sqlalchemy import Date, DateTime, Engine, Integer, LargeBinary, Table, delete, func, insert, inspect, select, text
 
 from dashboard import clock
 from dashboard.store.database import alembic_config, is_empty, upgrade
@@ -50,6 +51,8 @@ def _tables() -> list[Table]:
 def _encode(value: object) -> object:
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, bytes):  # a kept briefing file
+        return base64.b64encode(value).decode("ascii")
     return value
 
 
@@ -61,6 +64,8 @@ def _decoder(table: Table, columns: list[str]):  # noqa: ANN202
             kinds.append(datetime.fromisoformat)
         elif isinstance(col.type, Date):
             kinds.append(date.fromisoformat)
+        elif isinstance(col.type, LargeBinary):
+            kinds.append(base64.b64decode)
         else:
             kinds.append(None)
 

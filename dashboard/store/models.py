@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -23,7 +24,7 @@ from sqlalchemy import (
     false,
     func,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column, relationship
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -343,3 +344,32 @@ class PlanSummary(Base):
     as_of: Mapped[date] = mapped_column(Date)
     computed_at: Mapped[datetime] = mapped_column(DateTime)
     payload: Mapped[dict] = mapped_column(JSON)
+
+
+class ReportJob(Base):
+    """A briefing made in the background ("Báo cáo" page): the PDF briefing, the per-agency pack (a ZIP of
+    PDFs) or the slide deck, asked for by a person or made by the monthly schedule; the file is kept here.
+
+    ``active_key`` (who, plan, kind, filters) is set while the job is queued or running and cleared when it
+    ends: the unique index makes a second click, in any worker, find the job already under way."""
+
+    __tablename__ = "report_job"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # briefing, pack, slides
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    query: Mapped[str] = mapped_column(String(1000), default="")  # the filters, as in the page's URL
+    lang: Mapped[str] = mapped_column(String(5), default="vi")
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"), index=True)
+    scheduled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    status: Mapped[str] = mapped_column(String(10))  # queued, running, done, failed
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    step: Mapped[str | None] = mapped_column(String(300))
+    error: Mapped[str | None] = mapped_column(String(300))  # a message key
+    active_key: Mapped[str | None] = mapped_column(String(1200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    heartbeat_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    as_of: Mapped[date] = mapped_column(Date)
+    file_name: Mapped[str | None] = mapped_column(String(300))
+    size: Mapped[int | None] = mapped_column(Integer)
+    content: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
