@@ -96,6 +96,18 @@ def _renderer(restart: bool = False) -> None:
             _renderer_started = True
 
 
+def stop_renderer() -> None:
+    """Stop the kept Chromium. A job thread calls this when it has nothing more to do: a renderer started there
+    and still open when the process exits does not close (the process would wait for it forever)."""
+    global _renderer_started
+    import kaleido
+
+    with _renderer_lock:
+        if _renderer_started:
+            kaleido.stop_sync_server(silence_warnings=True)
+            _renderer_started = False
+
+
 def chart_png(fig, width: int, height: int) -> bytes:  # noqa: ANN001
     """A dashboard figure as PNG, rendered by kaleido (headless Chromium), offline."""
     # On a loaded machine kaleido's page sometimes answers before its script has loaded ("kaleido_scopes is

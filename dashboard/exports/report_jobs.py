@@ -311,7 +311,21 @@ class Runner:
         self.engine, self.settings = engine, settings
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-job")
         self._lock = threading.Lock()
+        self._pending = 0
 
     def submit(self, job_id: int) -> None:
         with self._lock:
-            self._pool.submit(run, self.engine, job_id, self.settings)
+            self._pending += 1
+            self._pool.submit(self._run, job_id)
+
+    def _run(self, job_id: int) -> None:
+        try:
+            run(self.engine, job_id, self.settings)
+        finally:
+            with self._lock:
+                self._pending -= 1
+                idle = self._pending == 0
+            if idle:
+                from layouts.briefing import stop_renderer
+
+                stop_renderer()

@@ -1,0 +1,67 @@
+"""The "Báo cáo" page in headless Chromium: a briefing started, left, come back to and downloaded."""
+
+import time
+from pathlib import Path
+
+import pytest
+from demo_copy import demo_url
+from pypdf import PdfReader
+from test_pages_browser import LC, TODAY, no_console_errors, open_page
+
+from dashboard.config import Config
+from dashboard.exports import report_jobs
+from dashboard.store.database import make_engine
+from webapp import create_app
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo(tmp_path):  # noqa: ANN001, ANN201
+    url = demo_url(tmp_path, "demo.db")
+    app = create_app(Config(database_url=url, secret_key="test", today=TODAY, demo_source_scale=0.05))
+    return app, make_engine(url)
+
+
+def test_a_briefing_is_made_while_the_person_is_elsewhere(dash_duo, demo, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    real = report_jobs.BUILDERS["briefing"]
+
+    def slow(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        time.sleep(3)  # long enough to leave the page while it runs
+        return real(*args, **kwargs)
+
+    monkeypatch.setitem(report_jobs.BUILDERS, "briefing", slow)
+    app, _ = demo
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    dash_duo.start_server(app, navigate=False)
+    dash_duo.driver.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
+    open_page(dash_duo, f"/canh-bao?plan={LC}", "#flags-heading")
+    dash_duo.find_element(".reports-link").click()  # from the red flags to the reports, same filters
+    dash_duo.wait_for_element("#reports-heading", timeout=20)
+    button = dash_duo.find_elements(".report-start")[0]
+    assert button.text == "Tạo báo cáo PDF"
+    dash_duo.driver.execute_script("arguments[0].click(); arguments[0].click();", button)  # a double click
+    dash_duo.wait_for_element("#report-started", timeout=20)
+    dash_duo.wait_for_element(".report-progress", timeout=20)  # its progress, in the list
+    assert not dash_duo.find_elements(".report-start")[0].is_enabled()  # the button waits for it
+    # away to another page while it runs, and back through the navigation bar
+    dash_duo.find_element("#nav-canh-bao").click()
+    dash_duo.wait_for_element("#flags-heading", timeout=20)
+    dash_duo.find_element("#nav-bao-cao").click()
+    link = dash_duo.wait_for_element(".report-download", timeout=90)
+    rows = dash_duo.find_elements("#report-table tbody tr")
+    assert len(rows) == 1  # two clicks, one job
+    assert dash_duo.find_elements(".report-start")[0].is_enabled()
+    link.click()
+    name = "bao-cao-tinh-hinh-lao-cai-2026-kh-bcd-27-11-2026.pdf"
+    for _ in range(100):
+        if (downloads / name).exists():
+            break
+        time.sleep(0.2)
+    time.sleep(0.3)
+    text = " ".join(p.extract_text() for p in PdfReader(downloads / name).pages)
+    assert "Báo cáo tình hình thực hiện" in " ".join(text.split())
+    no_console_errors(dash_duo)
