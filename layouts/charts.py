@@ -524,6 +524,10 @@ def quarter_bars(tasks: list[TaskRow], year: int, lang: str = "vi", dark: bool =
                     "y": ys,
                     "name": label("status", status_key, lang),
                     "marker": {"color": color},
+                    # the hover speaks the page's language too: "Quý II/2026 · Quá hạn: 4 nhiệm vụ"
+                    "hovertemplate": f"%{{x}} · {label('status', status_key, lang)}: "
+                    + t("slides.tasks", lang, n="%{y}")
+                    + "<extra></extra>",
                     "text": [y or "" for y in ys],
                     "textposition": "inside",
                     "textangle": 0,

@@ -60,3 +60,26 @@ def test_kpi_bars_put_each_kpi_on_its_own_scale_with_its_target() -> None:
     assert len(set(bars["marker"]["color"])) == 3  # coloured by state
     assert fig["layout"]["height"] == 50 + 38 * 3
     assert kpi_bars(snaps, "en")["data"][0]["text"][0] == "72.5 %"
+
+
+def test_chart_tooltips_are_written_in_the_page_language() -> None:
+    """Plotly's default tooltip names axes and traces in its own words; every hoverable trace has its own."""
+    from datetime import date
+
+    from rows import task_row
+
+    from layouts.charts import quarter_bars, trend
+
+    ind = kpi_row(unit="%", target_op=">=", target_value=80.0)
+    tasks = [task_row(due_date="2026-05-01", status="overdue"), task_row(id=2, due_date="2026-08-01", status="done")]
+    figures = [
+        quarter_bars(tasks, 2026, "vi"),
+        trend([(date(2026, 1, 1), 50.0), (date(2026, 2, 1), 60.0)], ind, "vi"),
+        kpi_bars([_snap(72.5, "%", 80.0, "near_target")], "vi"),
+    ]
+    for fig in figures:
+        for trace in fig["data"]:
+            assert trace.get("hovertemplate") or trace.get("hoverinfo") == "skip", trace
+    quarter = " ".join(tr["hovertemplate"] for tr in quarter_bars(tasks, 2026, "vi")["data"])
+    assert "Quá hạn" in quarter and "nhiệm vụ" in quarter
+    assert "Overdue" in " ".join(tr["hovertemplate"] for tr in quarter_bars(tasks, 2026, "en")["data"])
