@@ -48,9 +48,9 @@ def test_the_layers_import_what_they_may() -> None:
     """The core never imports Dash; callbacks and layouts never run SQL (they call the core)."""
     ui = {"dash", "dash_bootstrap_components", "dash_ag_grid", "layouts", "callbacks", "webapp"}
     core = {path: names & ui for path, names in _imports("dashboard").items()}
-    # The command line starts the web app, and the briefing job draws its PDF with the web layouts' charts:
+    # The command line starts the web app, and the report jobs draw their PDFs and slides with the layouts' charts:
     # both import them inside the function that needs them, never at module level.
-    allowed = {"dashboard/cli.py": {"layouts", "webapp"}, "dashboard/exports/briefings.py": {"layouts"}}
+    allowed = {"dashboard/cli.py": {"layouts", "webapp"}, "dashboard/exports/report_jobs.py": {"layouts"}}
     assert {path: names for path, names in core.items() if names - allowed.get(path, set())} == {}
     for folder in ("callbacks", "layouts"):
         sql = {path: names & {"sqlalchemy"} for path, names in _imports(folder).items()}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from dashboard.exports.report_jobs import keep_scheduled
+from dashboard.exports.report_jobs import briefing_pdf, keep_scheduled
 from dashboard.reads.filters import Filters
 from dashboard.reads.page_data import Settings, briefing_data
 from dashboard.reads.rows import plan_rows
@@ -30,8 +30,6 @@ def briefing_name(plan: dict, today: date) -> str:
 
 def write_monthly_briefings(engine: Engine, folder: Path, today: date, settings: Settings) -> list[Path]:
     """One PDF per plan, with a page per agency, into ``folder``; returns the files written."""
-    from layouts.briefing import build_pdf  # the charts live with the web layouts; imported only here
-
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     with transaction(engine) as s:
@@ -41,7 +39,7 @@ def write_monthly_briefings(engine: Engine, folder: Path, today: date, settings:
             path = folder / briefing_name(plan, today)
             try:
                 data = briefing_data(s, Filters(plan=plan["id"]), today, settings, per_agency=True)
-                pdf = build_pdf(**data, demo=demo)
+                pdf = briefing_pdf(data, demo, "vi")
                 tmp = path.with_suffix(".part")
                 tmp.write_bytes(pdf)
                 tmp.replace(path)  # never a half-written file in the folder

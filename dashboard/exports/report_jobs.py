@@ -42,6 +42,7 @@ from dashboard.store.models import Plan, ReportJob, User
 from dashboard.text import slug
 
 log = logging.getLogger(__name__)
+Progress = Callable[..., None]
 
 BRIEFING, PACK, SLIDES = "briefing", "pack", "slides"
 KINDS = (BRIEFING, PACK, SLIDES)
@@ -179,24 +180,30 @@ def file_name(kind: str, plan: dict, today: date) -> str:
     return slug(f"{NAMES[kind]} {plan['code']} {today:%d-%m-%Y}") + "." + SUFFIX[kind]
 
 
-Progress = Callable[..., None]
+def briefing_pdf(data: dict, demo: bool, lang: str, agency: str | None = None) -> bytes:
+    """The PDF of a briefing's data (``page_data.briefing_data`` or one of ``agency_briefings``)."""
+    from layouts.briefing import build_pdf  # the charts live with the web layouts; imported only here
+
+    return build_pdf(**data, demo=demo, lang=lang, agency=agency)
+
+
+def slide_deck(data: dict, demo: bool, lang: str, progress: Progress | None = None) -> bytes:
+    """The PowerPoint deck of ``page_data.slides_data``."""
+    from layouts.slides import build_pptx
+
+    return build_pptx(**data, lang=lang, demo=demo, progress=progress)
 
 
 def _briefing(engine: Engine, f: Filters, today: date, settings: Settings, demo: bool, progress: Progress):  # noqa: ANN202
-    from layouts.briefing import build_pdf  # the charts live with the web layouts
-
     with transaction(engine) as s:
         data = briefing_data(s, f, today, settings)
     if data is None:
         raise LookupError("no plan")
     progress(1, 3)
-    pdf = build_pdf(**data, demo=demo, lang=f.lang)
-    return pdf, file_name(BRIEFING, data["plan"], today)
+    return briefing_pdf(data, demo, f.lang), file_name(BRIEFING, data["plan"], today)
 
 
 def _pack(engine: Engine, f: Filters, today: date, settings: Settings, demo: bool, progress: Progress):  # noqa: ANN202
-    from layouts.briefing import build_pdf
-
     with transaction(engine) as s:
         summary = briefing_data(s, f.with_(agencies=()), today, settings)
         agencies = agency_briefings(s, f.with_(agencies=()), today, settings)
@@ -205,7 +212,7 @@ def _pack(engine: Engine, f: Filters, today: date, settings: Settings, demo: boo
     total = len(agencies) + 1
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as pack:
-        pack.writestr("00-" + file_name(BRIEFING, summary["plan"], today), build_pdf(**summary, demo=demo, lang=f.lang))
+        pack.writestr("00-" + file_name(BRIEFING, summary["plan"], today), briefing_pdf(summary, demo, f.lang))
         progress(1, total, summary["plan"]["province"])
         used: set[str] = set()
         for n, page in enumerate(agencies, start=2):
@@ -215,20 +222,17 @@ def _pack(engine: Engine, f: Filters, today: date, settings: Settings, demo: boo
             while name in used:  # two agencies whose names differ only in accents
                 name += "-2"
             used.add(name)
-            pack.writestr(f"{name}.pdf", build_pdf(**page, demo=demo, lang=f.lang, agency=agency))
+            pack.writestr(f"{name}.pdf", briefing_pdf(page, demo, f.lang, agency))
             progress(n, total, agency)
     return out.getvalue(), file_name(PACK, summary["plan"], today)
 
 
 def _slides(engine: Engine, f: Filters, today: date, settings: Settings, demo: bool, progress: Progress):  # noqa: ANN202
-    from layouts.slides import build_pptx
-
     with transaction(engine) as s:
         data = slides_data(s, f, today, settings)
     if data is None:
         raise LookupError("no plan")
-    deck = build_pptx(**data, lang=f.lang, demo=demo, progress=progress)
-    return deck, file_name(SLIDES, data["plan"], today)
+    return slide_deck(data, demo, f.lang, progress), file_name(SLIDES, data["plan"], today)
 
 
 BUILDERS = {BRIEFING: _briefing, PACK: _pack, SLIDES: _slides}
