@@ -123,4 +123,9 @@ def test_charts_save_as_named_slide_sized_png(app, tmp_path: Path) -> None:  # n
     resp = call(app, client, "url", {"url.pathname": "/", "url.search": "?plan=1"})
     page = json.dumps(resp.get_json(), ensure_ascii=False)
     assert '"filename": "dvc-truc-tuyen-toan-trinh-thai-nguyen-2026-kh-ubnd-27-11-2026"' in page
-    assert '"width": 1920' in page and '"format": "png"' in page
+    # the slide maker (assets/charts.js) titles the image with what, the province, the date and the plan
+    assert (
+        '"meta": {"title": "DVC trực tuyến toàn trình", "subtitle": "Thái Nguyên · Tình hình đến ngày 27/11/2026 · '
+        in page
+    )
+    assert '"modeBarButtonsToRemove": ["sendDataToCloud", "toImage"]' in page  # Plotly's screen-size camera
