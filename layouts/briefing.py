@@ -55,6 +55,33 @@ def _kpi_line(s: KpiSnapshot, lang: str) -> str:
     )
 
 
+def _gauges(heads: list[KpiSnapshot], lang: str):  # noqa: ANN202
+    """The headline gauges side by side across the page (the dashboard's own charts)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Image, Table
+
+    width = (A4[0] - 3 * cm) / len(heads)
+    images = [
+        Image(io.BytesIO(chart_png(charts.gauge(s, lang, height=300), 600, 420)), width=width, height=width * 0.7)
+        for s in heads
+    ]
+    return Table([images], colWidths=[width] * len(images))
+
+
+def _task_lines(tasks: list[TaskRow], lang: str) -> list[list[str]]:
+    """An agency's tasks as table lines: code, name, deadline (its date, else its words), status."""
+    return [
+        [
+            tk.code or "",
+            tk.name,
+            vn_date(tk.due_date) if tk.due_date else (tk.deadline_text or ""),
+            label("status", tk.status, lang),
+        ]
+        for tk in tasks
+    ]
+
+
 class BriefingError(RuntimeError):
     """The briefing cannot be made on this machine (fonts or the chart renderer missing)."""
 
@@ -166,41 +193,9 @@ def build_pdf(
         text = text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
         return Paragraph(escape(text), styles[style])
 
-    story: list = [
-        p(t("pdf.title", lang, plan=f"{plan['title'][0].lower()}{plan['title'][1:]}"), "title"),
-        p(f"{plan['issuer'] or plan['province']} · {plan['doc_number'] or ''} · {t('as_of', lang)} {vn_date(today)}"),
-    ]
-    if agency:
-        story.append(p(t("pdf.agency", lang, name=agency), "h2"))
-    if demo:
-        story.append(p(t("pdf.demo", lang), "small"))
-    story.append(p(t("pdf.headline", lang), "h2"))
-    if heads and agency:
-        for s in heads:
-            story.append(p(_kpi_line(s, lang)))
-    elif heads:
-        width = (A4[0] - 3 * cm) / len(heads)
-        images = [
-            Image(io.BytesIO(chart_png(charts.gauge(s, lang, height=300), 600, 420)), width=width, height=width * 0.7)
-            for s in heads
-        ]
-        story.append(Table([images], colWidths=[width] * len(images)))
-    else:
-        story.append(p(t("no_headline", lang)))
-    story.append(p(t("pdf.kpis", lang), "h2"))
-    if snaps:
-        rows = [[p(t(k, lang), "cell") for k in ("code", "kpi", "target", "current", "pdf.assessment")]]
-        rows += [
-            [
-                p(s.indicator.code, "cell"),
-                p(s.indicator.name, "cell"),
-                p(charts.target_text(s.indicator, lang), "cell"),
-                p(with_unit(s.value, s.indicator.unit), "cell"),
-                p(label("kpi_state", s.status, lang), "cell"),
-            ]
-            for s in snaps
-        ]
-        table = Table(rows, colWidths=[1.1 * cm, 9.4 * cm, 2.3 * cm, 2.2 * cm, 2.5 * cm], repeatRows=1)
+    def grid(rows: list[list], widths_cm: list[float]) -> Table:
+        """A table with a shaded header row repeated on each page."""
+        table = Table(rows, colWidths=[w * cm for w in widths_cm], repeatRows=1)
         table.setStyle(
             TableStyle(
                 [
@@ -210,7 +205,37 @@ def build_pdf(
                 ]
             )
         )
-        story.append(table)
+        return table
+
+    story: list = [
+        p(t("pdf.title", lang, plan=f"{plan['title'][0].lower()}{plan['title'][1:]}"), "title"),
+        p(f"{plan['issuer'] or plan['province']} · {plan['doc_number'] or ''} · {t('as_of', lang)} {vn_date(today)}"),
+    ]
+    if agency:
+        story.append(p(t("pdf.agency", lang, name=agency), "h2"))
+    if demo:
+        story.append(p(t("pdf.demo", lang), "small"))
+    story.append(p(t("pdf.headline", lang), "h2"))
+    if not heads:
+        story.append(p(t("no_headline", lang)))
+    elif agency:  # an agency's own briefing: its headline KPIs in words, no charts
+        story += [p(_kpi_line(s, lang)) for s in heads]
+    else:
+        story.append(_gauges(heads, lang))
+    story.append(p(t("pdf.kpis", lang), "h2"))
+    if snaps:
+        rows = [[p(t(k, lang), "cell") for k in ("code", "kpi", "target", "current", "pdf.assessment")]]
+        rows += [
+            [
+                p(s.indicator.code, "cell"),
+                p(s.indicator.name, "cell"),
+                p(charts.target_text(s.indicator, lang), "cell"),
+                p(with_unit(s.value, s.indicator.unit, lang), "cell"),
+                p(label("kpi_state", s.status, lang), "cell"),
+            ]
+            for s in snaps
+        ]
+        story.append(grid(rows, [1.1, 9.4, 2.3, 2.2, 2.5]))
     else:
         story.append(p(t("no_kpis", lang)))
     story.append(p(t("pdf.flags", lang, n=len(flags)), "h2"))
@@ -244,27 +269,9 @@ def build_pdf(
         )
     )
     if agency and tasks:
-        rows = [[p(t(k, lang), "cell") for k in ("code", "task", "deadline", "status")]]
-        rows += [
-            [
-                p(tk.code or "", "cell"),
-                p(tk.name, "cell"),
-                p(vn_date(tk.due_date) if tk.due_date else (tk.deadline_text or ""), "cell"),
-                p(label("status", tk.status, lang), "cell"),
-            ]
-            for tk in tasks
-        ]
-        table = Table(rows, colWidths=[1.3 * cm, 10.4 * cm, 2.6 * cm, 3.2 * cm], repeatRows=1)
-        table.setStyle(
-            TableStyle(
-                [
-                    ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDE7F0")),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ]
-            )
-        )
-        story.append(table)
+        header = [t(k, lang) for k in ("code", "task", "deadline", "status")]
+        rows = [[p(text, "cell") for text in line] for line in [header, *_task_lines(tasks, lang)]]
+        story.append(grid(rows, [1.3, 10.4, 2.6, 3.2]))
     for page in agency_pages or []:
         story.append(PageBreak())
         story.append(p(t("pdf.agency", lang, name=page["name"]), "title"))

@@ -92,17 +92,22 @@ def test_the_pack_holds_the_province_summary_and_each_agency_only_its_own(app) -
     assert other and f"Đơn vị: {other}" not in own
 
 
-def _all_with_class(node, cls: str) -> list:  # noqa: ANN001
+def _nodes(node, keep) -> list:  # noqa: ANN001
+    """Every component of a rendered tree that ``keep`` accepts, in order."""
     out = []
     if isinstance(node, dict):
-        if cls in str(node.get("props", {}).get("className", "")).split():
+        if keep(node):
             out.append(node)
         for value in node.values():
-            out += _all_with_class(value, cls)
+            out += _nodes(value, keep)
     elif isinstance(node, list):
         for value in node:
-            out += _all_with_class(value, cls)
+            out += _nodes(value, keep)
     return out
+
+
+def _all_with_class(node, cls: str) -> list:  # noqa: ANN001
+    return _nodes(node, lambda n: cls in str(n.get("props", {}).get("className", "")).split())
 
 
 def _rows(table) -> list[str]:  # noqa: ANN001
@@ -118,16 +123,7 @@ def _rows(table) -> list[str]:  # noqa: ANN001
 
 
 def _all_of_type(node, kind: str) -> list:  # noqa: ANN001
-    out = []
-    if isinstance(node, dict):
-        if node.get("type") == kind:
-            out.append(node)
-        for value in node.values():
-            out += _all_of_type(value, kind)
-    elif isinstance(node, list):
-        for value in node:
-            out += _all_of_type(value, kind)
-    return out
+    return _nodes(node, lambda n: n.get("type") == kind)
 
 
 def test_the_slide_deck_shows_the_overview_numbers_as_text(app) -> None:  # noqa: ANN001

@@ -4,23 +4,14 @@ import time
 from pathlib import Path
 
 import pytest
-from demo_copy import demo_url
+import test_pages_browser
 from pypdf import PdfReader
-from test_pages_browser import LC, TODAY, no_console_errors, open_page
+from test_pages_browser import LC, no_console_errors, open_page
 
-from dashboard.config import Config
 from dashboard.exports import report_jobs
-from dashboard.store.database import make_engine
-from webapp import create_app
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo(tmp_path):  # noqa: ANN001, ANN201
-    url = demo_url(tmp_path, "demo.db")
-    app = create_app(Config(database_url=url, secret_key="test", today=TODAY, demo_source_scale=0.05))
-    return app, make_engine(url)
+demo = test_pages_browser.demo  # the pages' fixture: the app on a copy of the demo, and its engine
 
 
 def test_a_briefing_is_made_while_the_person_is_elsewhere(dash_duo, demo, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
