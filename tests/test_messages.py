@@ -203,6 +203,7 @@ def _page(app, client, path: str, search: str) -> dict:  # noqa: ANN001
         ("lanhdao", "/don-vi", "?plan=1&agency=2&lang=en"),
         ("lanhdao", "/tien-do", "?plan=2&lang=en"),
         ("lanhdao", "/canh-bao", "?plan=3&lang=en"),
+        ("lanhdao", "/bao-cao", "?plan=3&lang=en"),
         ("admin", "/toan-quoc", "?lang=en"),
         ("admin", "/quan-tri", "?lang=en"),
         ("sokhcn.thainguyen", "/viec-cua-toi", "?lang=en"),

@@ -266,3 +266,6 @@ def test_a_kept_file_is_for_who_may_read_it(app) -> None:  # noqa: ANN001
     assert leader.get("/bao-cao/tai/999999").status_code == 403
     listed = json.dumps(report_list(app, login(app, "congan.laocai"), "?plan=3"), ensure_ascii=False)
     assert "Tự động hằng tháng" in listed and f"/bao-cao/tai/{job}" not in listed
+    english = json.dumps(report_list(app, leader, "?plan=3&lang=en"), ensure_ascii=False)
+    assert "Briefing (PDF)" in english and "Monthly, automatic" in english and "Download" in english
+    assert "Báo cáo tình hình (PDF)" not in english and "Tải về" not in english
