@@ -1,0 +1,91 @@
+"""The trajectory status as a table: rising and falling KPIs, milestones, missing data, early and late in the
+year. Expected values are worked out here by hand from the dates (days since the baseline / days in the path)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dashboard.kpi.trajectory import (
+    AT_RISK,
+    NO_DATA,
+    OFF_TRACK,
+    ON_TRACK,
+    expected_at,
+    make_path,
+    trajectory_status,
+)
+
+JAN1, DEC31 = date(2026, 1, 1), date(2026, 12, 31)
+YEAR = (DEC31 - JAN1).days  # 364 days from the baseline to the year's end
+JUL1 = date(2026, 7, 1)
+HALF = (JUL1 - JAN1).days / YEAR  # 181 / 364
+
+
+def test_a_straight_path_from_the_baseline_to_the_target() -> None:
+    rising = make_path((JAN1, 40.0), 80.0, DEC31)
+    assert expected_at(rising, JAN1) == 40.0
+    assert expected_at(rising, JUL1) == pytest.approx(40 + 40 * HALF)  # 59.89
+    assert expected_at(rising, DEC31) == 80.0
+    assert expected_at(rising, date(2027, 2, 1)) == 80.0  # after the year: the target
+    assert expected_at(rising, date(2025, 12, 1)) == 40.0  # before the baseline: the baseline
+
+
+@pytest.mark.parametrize(
+    ("latest", "op", "baseline", "target", "on", "state"),
+    [
+        # rising ("≥"), path 40 → 80: the thresholds are 5 % (2 points) and 15 % (6 points) of the change
+        (60.0, ">=", 40.0, 80.0, JUL1, ON_TRACK),  # ahead of 59.89
+        (58.0, ">=", 40.0, 80.0, JUL1, ON_TRACK),  # 1.89 behind: within 2
+        (56.0, ">=", 40.0, 80.0, JUL1, AT_RISK),  # 3.89 behind: within 6
+        (53.0, ">=", 40.0, 80.0, JUL1, OFF_TRACK),  # 6.89 behind
+        (79.0, ">=", 40.0, 80.0, date(2026, 3, 1), ON_TRACK),  # far ahead early in the year
+        # falling ("≤": days to settle a file), path 20 → 10: thresholds 0.5 and 1.5 days
+        (14.9, "<=", 20.0, 10.0, JUL1, ON_TRACK),  # expected 20 - 10 × 181/364 = 15.03
+        (15.4, "<=", 20.0, 10.0, JUL1, ON_TRACK),  # 0.37 above: within 0.5
+        (16.0, "<=", 20.0, 10.0, JUL1, AT_RISK),  # 0.97 above
+        (17.0, "<=", 20.0, 10.0, JUL1, OFF_TRACK),  # 1.97 above
+        # late in the year the path has reached its target: only the target counts
+        (79.0, ">=", 40.0, 80.0, date(2026, 12, 31), ON_TRACK),  # 1 behind 80: within 2
+        (75.0, ">=", 40.0, 80.0, date(2026, 12, 31), AT_RISK),
+        (70.0, ">=", 40.0, 80.0, date(2027, 1, 15), OFF_TRACK),
+        (10.4, "<=", 20.0, 10.0, date(2026, 12, 31), ON_TRACK),
+        (12.0, "<=", 20.0, 10.0, date(2026, 12, 31), OFF_TRACK),
+    ],
+)
+def test_the_status_against_the_path(
+    latest: float, op: str, baseline: float, target: float, on: date, state: str
+) -> None:
+    assert trajectory_status(latest, make_path((JAN1, baseline), target, DEC31), op, on) == state
+
+
+def test_quarterly_milestones_bend_the_path() -> None:
+    q1, q2, q3 = date(2026, 3, 31), date(2026, 6, 30), date(2026, 9, 30)
+    path = make_path((JAN1, 0.0), 80.0, DEC31, ((q3, 60.0), (q1, 10.0), (q2, 40.0)))  # in any order
+    assert expected_at(path, q1) == 10.0 and expected_at(path, q2) == 40.0
+    may16 = date(2026, 5, 16)
+    assert expected_at(path, may16) == pytest.approx(10 + 30 * (may16 - q1).days / (q2 - q1).days)
+    # the straight line expects 80 × 135/364 = 29.7 on 16 May: 25 is 4.7 behind it (at risk: more than 5 % of
+    # 80), the milestones expect 10 + 30 × 46/91 = 25.2: on track
+    assert trajectory_status(25.0, path, ">=", may16) == ON_TRACK
+    assert trajectory_status(25.0, make_path((JAN1, 0.0), 80.0, DEC31), ">=", may16) == AT_RISK
+    # a milestone before the baseline or after the year is ignored
+    late = make_path((date(2026, 4, 1), 20.0), 80.0, DEC31, ((q1, 10.0), (date(2027, 3, 31), 99.0)))
+    assert [d for d, _ in late.points] == [date(2026, 4, 1), DEC31]
+
+
+def test_no_value_no_target_or_no_baseline_is_no_data() -> None:
+    path = make_path((JAN1, 40.0), 80.0, DEC31)
+    assert trajectory_status(None, path, ">=", JUL1) == NO_DATA
+    assert trajectory_status(60.0, make_path(None, 80.0, DEC31), ">=", JUL1) == NO_DATA
+    assert trajectory_status(60.0, make_path((JAN1, 40.0), None, DEC31), ">=", JUL1) == NO_DATA
+    assert trajectory_status(60.0, path, None, JUL1) == NO_DATA
+
+
+def test_a_flat_path_measures_against_the_target_size() -> None:
+    """Baseline already at the target (95 % satisfaction kept all year): 5 % of 95 = 4.75 points of slack."""
+    path = make_path((JAN1, 95.0), 95.0, DEC31)
+    assert trajectory_status(91.0, path, ">=", JUL1) == ON_TRACK
+    assert trajectory_status(89.0, path, ">=", JUL1) == AT_RISK
+    assert trajectory_status(80.0, path, ">=", JUL1) == OFF_TRACK
