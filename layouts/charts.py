@@ -96,6 +96,8 @@ def gauge(snap: KpiSnapshot, lang: str = "vi", dark: bool = False, height: int =
                 "thickness": 0.9,
                 "value": ind.target_value or 0,
             },
+            # the value expected by now on the KPI's path to the target: a thin grey mark across the arc
+            "steps": _expected_mark(snap, dark),
         },
         "title": {
             "text": f"{_plot(short_name(ind, lang))}<br><span style='font-size:0.75em'>{t('target', lang)} "
@@ -122,6 +124,19 @@ def gauge(snap: KpiSnapshot, lang: str = "vi", dark: bool = False, height: int =
             {"text": t("no_data", lang), "showarrow": False, "y": 0.1, "font": {"size": height * 0.07}}
         ]
     return {"data": [trace], "layout": layout}
+
+
+def _expected_mark(snap: KpiSnapshot, dark: bool) -> list[dict]:
+    if snap.expected is None:
+        return []
+    half = _axis_max(snap) * 0.006
+    return [
+        {
+            "range": [max(0, snap.expected - half), snap.expected + half],
+            "color": "#bdbdbd" if dark else "#5a5a5a",
+            "thickness": 1,
+        }
+    ]
 
 
 def agency_bullets(rows: list[dict], heads: list[KpiSnapshot], lang: str = "vi") -> dict:

@@ -44,3 +44,7 @@ KPI_ICON = {kpi.ON_TARGET: "✔", kpi.NEAR_TARGET: "◐", kpi.BELOW_TARGET: "✖
 TREND_ICON = {"up": "▲", "down": "▼", "flat": "▶", None: ""}
 FLAG_COLOR = {rf.OVERDUE_TASK: RED, rf.MISSING_REPORT: AMBER, rf.KPI_BELOW: RED, rf.DUE_SOON: BLUE, rf.UNCLEAR: GREY}
 FLAG_ICON = {rf.OVERDUE_TASK: "⚠", rf.MISSING_REPORT: "✉", rf.KPI_BELOW: "✖", rf.DUE_SOON: "◷", rf.UNCLEAR: "?"}
+
+# The in-year trajectory (``dashboard.kpi.trajectory``): the same colours and icons as the year-end states.
+TRAJECTORY_COLOR = {"on_track": GREEN, "at_risk": AMBER, "off_track": RED, "no_data": GREY}
+TRAJECTORY_ICON = {"on_track": "✔", "at_risk": "◐", "off_track": "✖", "no_data": "—"}

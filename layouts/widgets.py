@@ -20,7 +20,17 @@ from . import charts
 from .flag_text import flag_detail
 from .formatting import age_words, vn_date, with_unit
 from .plain_html import BOOTSTRAP, element
-from .theme import FLAG_COLOR, FLAG_ICON, KPI_COLOR, KPI_ICON, STATUS_COLOR, STATUS_ICON, TREND_ICON
+from .theme import (
+    FLAG_COLOR,
+    FLAG_ICON,
+    KPI_COLOR,
+    KPI_ICON,
+    STATUS_COLOR,
+    STATUS_ICON,
+    TRAJECTORY_COLOR,
+    TRAJECTORY_ICON,
+    TREND_ICON,
+)
 
 DROPDOWN_LABELS = (
     "select_all",
@@ -131,6 +141,16 @@ def kpi_badge(state: str, lang: str) -> html.Span:
     )
 
 
+def trajectory_badge(state: str, lang: str) -> html.Span:
+    """The in-year state of a KPI against the value expected by now: icon and word, not colour alone."""
+    return html.Span(
+        f"{TRAJECTORY_ICON[state]} {label('trajectory', state, lang)}",
+        className="status-badge trajectory-badge",
+        style={"backgroundColor": TRAJECTORY_COLOR[state]},
+        **{"data-trajectory": state},
+    )
+
+
 def task_table(tasks: list[TaskRow], lang: str, table_id: str, via: set[int] | None = None) -> html.Div:
     """Tasks with code, name, lead, deadline as written, due date, status and progress."""
     if not tasks:
@@ -193,7 +213,18 @@ def kpi_table(snaps: list[KpiSnapshot], lang: str) -> html.Div:
         html.Tr(
             [
                 html.Th(t(k, lang))
-                for k in ("code", "kpi", "unit", "target", "current", "trend", "status", "lead", "aggregation")
+                for k in (
+                    "code",
+                    "kpi",
+                    "unit",
+                    "target",
+                    "current",
+                    "trend",
+                    "status",
+                    "trajectory",
+                    "lead",
+                    "aggregation",
+                )
             ]
         )
     )
@@ -210,6 +241,12 @@ def kpi_table(snaps: list[KpiSnapshot], lang: str) -> html.Div:
                     html.Td(with_unit(s.value, ind.unit, lang), className="text-nowrap"),
                     html.Td(TREND_ICON[s.trend], title=s.trend or "", className="text-center"),
                     html.Td(kpi_badge(s.status, lang)),
+                    html.Td(
+                        trajectory_badge(s.trajectory, lang),
+                        title=t("trajectory.expected", lang, value=with_unit(s.expected, ind.unit, lang))
+                        if s.expected is not None
+                        else None,
+                    ),
                     html.Td("; ".join(ind.lead_agencies)),
                     html.Td(
                         label("aggregation", ind.aggregation, lang),

@@ -1,6 +1,7 @@
 """The web app without a browser: first run fills the demo, every page renders from its URL, health check."""
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -187,3 +188,21 @@ def test_the_agency_page_lists_each_kpi_with_its_months_as_a_sparkline(app) -> N
         shown[int(row)] = len(title.group(1).split("; ")) if title else 0
     assert months and shown == {ind: 12 - date.fromisoformat(str(first)[:10]).month for ind, first in months.items()}
     assert json.dumps(page).count('"type": "Graph"') == 1  # one chart for all the KPIs
+
+
+def test_the_overview_shows_each_kpis_trajectory_and_the_demo_has_all_three(app) -> None:  # noqa: ANN001
+    """In-year states beside the year-end verdict; the gauges mark the value expected by now."""
+    from webclient import find
+
+    client = login(app, "lanhdao")
+    states: set[str] = set()
+    for plan in (1, 3):
+        resp = call(app, client, "url", {"url.pathname": "/", "url.search": f"?plan={plan}"})
+        page = resp.get_json()["response"]
+        table = json.dumps(find(page, "kpi-table"), ensure_ascii=False)
+        states |= set(re.findall(r'"data-trajectory": "(\w+)"', table))
+        assert "Theo lộ trình, đến nay cần đạt" in table  # the value expected by now, in the cell's tooltip
+        gauge = find(page, "gauge-online_services")["props"]["figure"]["data"][0]["gauge"]
+        (mark,) = gauge["steps"]
+        assert 0 < mark["range"][0] < mark["range"][1] <= 100
+    assert {"on_track", "at_risk", "off_track"} <= states

@@ -10,6 +10,7 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dashboard.kpi import trajectory as trajectory_rules
 from dashboard.kpi.rules import NO_DATA, PROVINCE, RATIO, aggregate, kpi_status
 from dashboard.kpi.targets import Target
 from dashboard.records import KpiRow
@@ -53,6 +54,10 @@ class KpiSnapshot:
     status: str
     gap: float | None
     agencies: list[AgencyValue] = field(default_factory=list)
+    # In-year: against the value expected by now on the path from its first figure to the target
+    # (``kpi.trajectory``); ``status`` above is the year-end verdict.
+    trajectory: str = trajectory_rules.NO_DATA
+    expected: float | None = None
 
 
 def _figures_query(ids: list[int], until: date):  # noqa: ANN202
@@ -199,7 +204,34 @@ def snapshot(
         )
     agencies.sort(key=lambda a: (-(a.gap if a.gap is not None else float("-inf")), a.agency_id))
     status = kpi_status(value, target, margin) if value is not None else NO_DATA
-    return KpiSnapshot(indicator, value, num, den, previous, trend, status, gap_to_target(value, target), agencies)
+    path = _path(indicator, figs, target, as_of)
+    return KpiSnapshot(
+        indicator,
+        value,
+        num,
+        den,
+        previous,
+        trend,
+        status,
+        gap_to_target(value, target),
+        agencies,
+        trajectory_rules.trajectory_status(value, path, target.op if target else None, as_of),
+        trajectory_rules.expected_at(path, as_of) if path is not None else None,
+    )
+
+
+def _path(
+    indicator: KpiRow, figs: list[Figure], target: Target | None, as_of: date
+) -> trajectory_rules.TrajectoryPath | None:
+    """The KPI's path this year: from its first figure of the year (the baseline) to the target on 31/12."""
+    if target is None:
+        return None
+    months = sorted({f.month for f in figs if f.month.year == as_of.year and f.month <= as_of})
+    for month in months:
+        start, _, _ = combine(indicator, _latest(figs, month).values())
+        if start is not None:
+            return trajectory_rules.make_path((month, start), target.value, date(as_of.year, 12, 31))
+    return None
 
 
 def monthly_series(
