@@ -87,19 +87,21 @@ def load_figures(
 
 
 def load_recent_figures(session: Session, indicator_ids: Iterable[int], until: date) -> list[Figure]:
-    """For each KPI and agency, its two latest figures up to ``until``: all that a snapshot reads (the value
-    now and at the end of the previous month), a fraction of a province's year of figures."""
+    """For each KPI and agency, its two latest figures up to ``until`` and its first of that year: all that a
+    snapshot reads (the value now, at the end of the previous month, and the trajectory's baseline), a
+    fraction of a province's year of figures."""
     ids = list(indicator_ids)
     if not ids:
         return []
-    rank = (
-        func.row_number()
-        .over(partition_by=(Measurement.indicator_id, Measurement.agency_id), order_by=Measurement.month.desc())
-        .label("rank")
-    )
-    ranked = _figures_query(ids, until).add_columns(rank).subquery()
+    partition = (Measurement.indicator_id, Measurement.agency_id)
+    latest = func.row_number().over(partition_by=partition, order_by=Measurement.month.desc()).label("rank")
+    ranked = _figures_query(ids, until).add_columns(latest).subquery()
     rows = session.execute(select(*list(ranked.c)[:-1]).where(ranked.c.rank <= 2)).all()
-    return [Figure._make(r) for r in rows]
+    first = func.row_number().over(partition_by=partition, order_by=Measurement.month).label("rank")
+    this_year = _figures_query(ids, until).where(Measurement.month >= date(until.year, 1, 1))
+    firsts = this_year.add_columns(first).subquery()
+    rows += session.execute(select(*list(firsts.c)[:-1]).where(firsts.c.rank == 1)).all()
+    return list(dict.fromkeys(Figure._make(r) for r in rows))  # a figure both recent and first, once
 
 
 def target_of(indicator: KpiRow) -> Target | None:
