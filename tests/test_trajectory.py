@@ -89,3 +89,34 @@ def test_a_flat_path_measures_against_the_target_size() -> None:
     assert trajectory_status(91.0, path, ">=", JUL1) == ON_TRACK
     assert trajectory_status(89.0, path, ">=", JUL1) == AT_RISK
     assert trajectory_status(80.0, path, ">=", JUL1) == OFF_TRACK
+
+
+def test_the_loaded_figures_hold_each_kpis_first_of_the_year(demo_engine) -> None:  # noqa: ANN001
+    """On SQLite and PostgreSQL: the two newest figures of each KPI and agency and its first of the year, as
+    plain SQL counts them."""
+    from sqlalchemy import text
+
+    from dashboard.kpi.values import load_recent_figures
+    from dashboard.store.database import transaction
+
+    until = date(2026, 11, 27)
+    with demo_engine.connect() as conn:
+        ids = [r[0] for r in conn.execute(text("SELECT id FROM indicator WHERE plan_id = 1"))]
+        pairs = conn.execute(
+            text(
+                "SELECT indicator_id, agency_id, MIN(month), COUNT(*) FROM measurement "
+                "WHERE indicator_id IN (SELECT id FROM indicator WHERE plan_id = 1) AND month <= '2026-11-27' "
+                "GROUP BY indicator_id, agency_id"
+            )
+        ).all()
+    with transaction(demo_engine) as s:
+        figures = load_recent_figures(s, ids, until)
+    got: dict[tuple[int, int], set[date]] = {}
+    for fig in figures:
+        got.setdefault((fig.indicator_id, fig.agency_id), set()).add(fig.month)
+    assert len(figures) == sum(len(months) for months in got.values())  # no figure twice
+    for ind, agency, first, count in pairs:
+        first = date.fromisoformat(str(first)[:10])
+        months = got[(ind, agency)]
+        assert first in months  # every figure of the demo is of 2026: the oldest is the year's first
+        assert len(months) == min(count, 2 + (count > 2))

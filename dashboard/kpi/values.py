@@ -94,14 +94,15 @@ def load_recent_figures(session: Session, indicator_ids: Iterable[int], until: d
     if not ids:
         return []
     partition = (Measurement.indicator_id, Measurement.agency_id)
-    latest = func.row_number().over(partition_by=partition, order_by=Measurement.month.desc()).label("rank")
-    ranked = _figures_query(ids, until).add_columns(latest).subquery()
-    rows = session.execute(select(*list(ranked.c)[:-1]).where(ranked.c.rank <= 2)).all()
-    first = func.row_number().over(partition_by=partition, order_by=Measurement.month).label("rank")
-    this_year = _figures_query(ids, until).where(Measurement.month >= date(until.year, 1, 1))
-    firsts = this_year.add_columns(first).subquery()
-    rows += session.execute(select(*list(firsts.c)[:-1]).where(firsts.c.rank == 1)).all()
-    return list(dict.fromkeys(Figure._make(r) for r in rows))  # a figure both recent and first, once
+    this_year = Measurement.month >= date(until.year, 1, 1)
+    # one pass: the two newest figures of each KPI and agency, and its oldest of the year (counted among the
+    # year's figures only)
+    newest = func.row_number().over(partition_by=partition, order_by=Measurement.month.desc())
+    oldest = func.row_number().over(partition_by=(*partition, this_year), order_by=Measurement.month)
+    ranked = _figures_query(ids, until).add_columns(newest.label("newest"), oldest.label("oldest")).subquery()
+    keep = (ranked.c.newest <= 2) | ((ranked.c.oldest == 1) & (ranked.c.month >= date(until.year, 1, 1)))
+    rows = session.execute(select(*list(ranked.c)[:-2]).where(keep)).all()
+    return [Figure._make(r) for r in rows]
 
 
 def target_of(indicator: KpiRow) -> Target | None:
