@@ -241,6 +241,9 @@ def test_a_failed_or_abandoned_job_ends_and_frees_the_button(demo_engine, monkey
         s.execute(
             update(ReportJob).where(ReportJob.id == again).values(heartbeat_at=clock.now() - timedelta(minutes=11))
         )
+    with transaction(demo_engine) as s:  # the list already says so, before anyone starts another
+        shown = {v.id: (v.status, v.error) for v in report_jobs.jobs_for(s, who, 1)}
+    assert shown[again] == ("failed", "report.interrupted")
     third, new = report_jobs.start(demo_engine, who, 1, "briefing", Filters(plan=1), TODAY)
     assert new and third != again
     with transaction(demo_engine) as s:

@@ -36,7 +36,7 @@ from dashboard import clock
 from dashboard.accounts.permissions import PermissionDenied, can_read_plan, require_read_plan
 from dashboard.accounts.users import ADMIN, Actor
 from dashboard.reads.filters import Filters
-from dashboard.reads.page_data import Settings, agency_briefings, briefing_data, slides_data
+from dashboard.reads.page_data import Settings, briefing_data, pack_data, slides_data
 from dashboard.store.database import get_meta, transaction
 from dashboard.store.models import Plan, ReportJob, User
 from dashboard.text import slug
@@ -181,7 +181,7 @@ def file_name(kind: str, plan: dict, today: date) -> str:
 
 
 def briefing_pdf(data: dict, demo: bool, lang: str, agency: str | None = None) -> bytes:
-    """The PDF of a briefing's data (``page_data.briefing_data`` or one of ``agency_briefings``)."""
+    """The PDF of a briefing's data (``page_data.briefing_data``, or a part of ``pack_data``)."""
     from layouts.briefing import build_pdf  # the charts live with the web layouts; imported only here
 
     return build_pdf(**data, demo=demo, lang=lang, agency=agency)
@@ -205,10 +205,10 @@ def _briefing(engine: Engine, f: Filters, today: date, settings: Settings, demo:
 
 def _pack(engine: Engine, f: Filters, today: date, settings: Settings, demo: bool, progress: Progress):  # noqa: ANN202
     with transaction(engine) as s:
-        summary = briefing_data(s, f.with_(agencies=()), today, settings)
-        agencies = agency_briefings(s, f.with_(agencies=()), today, settings)
-    if summary is None:
+        data = pack_data(s, f.with_(agencies=()), today, settings)
+    if data is None:
         raise LookupError("no plan")
+    summary, agencies = data
     total = len(agencies) + 1
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as pack:
@@ -242,7 +242,9 @@ def jobs_for(s: Session, who: Actor, plan_id: int | None) -> list[JobView]:
     """The jobs this person sees on the "Báo cáo" page for a plan: their own and the monthly schedule's."""
     if who.is_kiosk or who.user_id is None or not can_read_plan(s, who, plan_id):
         return []
-    _expire_stale(s)
+    # a job whose worker went away shows as interrupted; the store is mended by the next ``start``, not by
+    # every poll of every open page
+    lost_before = clock.now() - STALE_AFTER
     rows = s.execute(
         select(ReportJob, Plan.code, User.username)
         .join(Plan, Plan.id == ReportJob.plan_id)
@@ -252,24 +254,27 @@ def jobs_for(s: Session, who: Actor, plan_id: int | None) -> list[JobView]:
         .order_by(ReportJob.created_at.desc(), ReportJob.id.desc())
         .limit(KEEP)
     ).all()
-    return [
-        JobView(
-            j.id,
-            j.kind,
-            code,
-            j.status,
-            j.progress,
-            j.step,
-            j.error,
-            j.created_at,
-            j.finished_at,
-            j.file_name,
-            j.size,
-            j.scheduled,
-            username,
+    views = []
+    for j, code, username in rows:
+        lost = j.active_key is not None and j.heartbeat_at < lost_before
+        views.append(
+            JobView(
+                j.id,
+                j.kind,
+                code,
+                FAILED if lost else j.status,
+                j.progress,
+                j.step,
+                "report.interrupted" if lost else j.error,
+                j.created_at,
+                j.finished_at,
+                j.file_name,
+                j.size,
+                j.scheduled,
+                username,
+            )
         )
-        for j, code, username in rows
-    ]
+    return views
 
 
 def job_file(s: Session, who: Actor, job_id: int) -> tuple[bytes, str, str]:

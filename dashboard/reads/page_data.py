@@ -271,8 +271,12 @@ def briefing_data(
     """What the meeting briefing shows for a plan under the filters: headline KPIs, KPI table, flags, tasks,
     and with ``per_agency`` one section for each agency that leads a task or reports a KPI."""
     ctx = load_context(session, f, today)
-    if ctx is None:
-        return None
+    return None if ctx is None else _briefing(ctx, session, f, today, settings, per_agency)
+
+
+def _briefing(
+    ctx: PlanContext, session: Session, f: Filters, today: date, settings: Settings, per_agency: bool = False
+) -> dict:
     f = f.with_(plan=ctx.plan["id"])
     snaps = snapshots(ctx, f, settings)
     flags = all_flags(ctx, session, f, settings)
@@ -307,12 +311,17 @@ def briefing_data(
     }
 
 
-def agency_briefings(session: Session, f: Filters, today: date, settings: Settings) -> list[dict]:
-    """One briefing per agency that leads a task or reports a KPI, holding only what the agency page shows
-    for it: its KPIs with a figure, the tasks it leads or coordinates, its red flags."""
+def pack_data(session: Session, f: Filters, today: date, settings: Settings) -> tuple[dict, list[dict]] | None:
+    """The per-agency pack from one load of the plan: the province's briefing, and one per agency."""
     ctx = load_context(session, f, today)
     if ctx is None:
-        return []
+        return None
+    return _briefing(ctx, session, f, today, settings), _agency_briefings(ctx, session, f, today, settings)
+
+
+def _agency_briefings(ctx: PlanContext, session: Session, f: Filters, today: date, settings: Settings) -> list[dict]:
+    """One briefing per agency that leads a task or reports a KPI, holding only what the agency page shows
+    for it: its KPIs with a figure, the tasks it leads or coordinates, its red flags."""
     f = f.with_(plan=ctx.plan["id"])
     reporters = {fig.agency_id for i in ctx.indicators for fig in ctx.figures_of(i.id)}
     leads = {aid for t in ctx.tasks for aid in t.lead_ids}
@@ -340,9 +349,8 @@ def agency_briefings(session: Session, f: Filters, today: date, settings: Settin
 
 def slides_data(session: Session, f: Filters, today: date, settings: Settings) -> dict | None:
     """What the slide deck shows: the briefing's headline KPIs, flags and tasks, and the agency ranking."""
-    data = briefing_data(session, f, today, settings)
-    if data is None:
+    ctx = load_context(session, f, today)
+    if ctx is None:
         return None
-    ctx = load_context(session, f.with_(plan=data["plan"]["id"]), today)
     _, recs = reporting(ctx, session, settings)
-    return {**data, "ranking": ranking(ctx, recs)}
+    return {**_briefing(ctx, session, f, today, settings), "ranking": ranking(ctx, recs)}
