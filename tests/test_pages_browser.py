@@ -13,7 +13,7 @@ from demo_copy import demo_url
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from sqlalchemy import text
-from webclient import browser_login
+from webclient import browser_login, download_folder, downloaded
 
 from dashboard.config import Config
 from dashboard.reads.filters import Filters
@@ -237,21 +237,11 @@ def test_download_a_chart_png_and_an_excel_file(dash_duo, demo, tmp_path: Path) 
     from selenium.webdriver.common.action_chains import ActionChains
 
     app, engine = demo
-    downloads = tmp_path / "downloads"
-    downloads.mkdir()
     dash_duo.start_server(app, navigate=False)
-    dash_duo.driver.execute_cdp_cmd(
-        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
-    )
+    downloads = download_folder(dash_duo.driver, tmp_path / "downloads")
 
     def wait_file(suffix: str) -> Path:
-        for _ in range(100):
-            found = [p for p in downloads.iterdir() if p.name.endswith(suffix)]
-            if found:
-                time.sleep(0.3)
-                return found[0]
-            time.sleep(0.2)
-        raise AssertionError(f"no {suffix} downloaded: {list(downloads.iterdir())}")
+        return downloaded(downloads, suffix)
 
     open_page(dash_duo, f"/canh-bao?plan={LC}", "#flags-heading")
     dash_duo.find_elements(".export-bar .export-btn")[0].click()  # Excel

@@ -7,6 +7,7 @@ import pytest
 import test_pages_browser
 from pypdf import PdfReader
 from test_pages_browser import LC, no_console_errors, open_page
+from webclient import download_folder, downloaded
 
 from dashboard.exports import report_jobs
 
@@ -23,12 +24,8 @@ def test_a_briefing_is_made_while_the_person_is_elsewhere(dash_duo, demo, tmp_pa
 
     monkeypatch.setitem(report_jobs.BUILDERS, "briefing", slow)
     app, _ = demo
-    downloads = tmp_path / "downloads"
-    downloads.mkdir()
     dash_duo.start_server(app, navigate=False)
-    dash_duo.driver.execute_cdp_cmd(
-        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
-    )
+    downloads = download_folder(dash_duo.driver, tmp_path / "downloads")
     open_page(dash_duo, f"/canh-bao?plan={LC}", "#flags-heading")
     dash_duo.find_element(".reports-link").click()  # from the red flags to the reports, same filters
     dash_duo.wait_for_element("#reports-heading", timeout=20)
@@ -47,12 +44,8 @@ def test_a_briefing_is_made_while_the_person_is_elsewhere(dash_duo, demo, tmp_pa
     assert len(rows) == 1  # two clicks, one job
     assert dash_duo.find_elements(".report-start")[0].is_enabled()
     link.click()
-    name = "bao-cao-tinh-hinh-lao-cai-2026-kh-bcd-27-11-2026.pdf"
-    for _ in range(100):
-        if (downloads / name).exists():
-            break
-        time.sleep(0.2)
-    time.sleep(0.3)
-    text = " ".join(p.extract_text() for p in PdfReader(downloads / name).pages)
+    pdf = downloaded(downloads, ".pdf")
+    assert pdf.name == "bao-cao-tinh-hinh-lao-cai-2026-kh-bcd-27-11-2026.pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(pdf).pages)
     assert "Báo cáo tình hình thực hiện" in " ".join(text.split())
     no_console_errors(dash_duo)

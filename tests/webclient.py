@@ -249,3 +249,24 @@ def _all_props(node) -> list[dict]:  # noqa: ANN001
         for value in node:
             out += _all_props(value)
     return out
+
+
+def download_folder(driver, folder: Path) -> Path:  # noqa: ANN001
+    """Let the browser save downloads into ``folder`` (created) without asking."""
+    folder.mkdir(parents=True, exist_ok=True)
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)})
+    return folder
+
+
+def downloaded(folder: Path, suffix: str, timeout: float = 20) -> Path:
+    """The first file in ``folder`` whose name ends with ``suffix``, once the browser has written it."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [p for p in folder.iterdir() if p.name.endswith(suffix)]
+        if found:
+            time.sleep(0.3)  # the browser renames the partial file, then finishes writing
+            return found[0]
+        time.sleep(0.2)
+    raise AssertionError(f"no {suffix} downloaded: {list(folder.iterdir())}")
