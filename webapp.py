@@ -113,7 +113,11 @@ def create_app(config: Config | None = None) -> Dash:
                 warm(plan_ids)
 
         scheduler = KpiScheduler(
-            engine, sources, on_refresh=prepare, briefings=(config.briefings_path(), config.as_of, settings)
+            engine,
+            sources,
+            on_refresh=prepare,
+            briefings=(config.briefings_path(), config.as_of, settings),
+            cycle=config,
         )
         scheduler.start()
         server.extensions["kpi"]["scheduler"] = scheduler

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Dash
 
-from . import admin, downloads, mywork, reports, router, wall
+from . import admin, cycle, downloads, mywork, reports, router, wall
 
 
 def register(app: Dash) -> None:
@@ -15,3 +15,4 @@ def register(app: Dash) -> None:
     admin.register(app)
     downloads.register(app)
     reports.register(app)
+    cycle.register(app)

@@ -43,7 +43,8 @@ from layouts import mywork
 
 from .context import actor, config, config_sources, session, warm
 
-PROBLEMS = (PermissionDenied, ValidationFailed, Conflict, AccountError, PermissionError)
+# Problem: every refusal with a catalogue message (a locked month, a conflict, a permission...)
+PROBLEMS = (Problem, PermissionDenied, ValidationFailed, Conflict, AccountError, PermissionError)
 
 
 def alert(exc: Exception, lang: str = "vi") -> dbc.Alert:
@@ -215,7 +216,7 @@ def register_tasks(app: Dash) -> None:
                         note=note or "",
                         evidence_url=evidence or "",
                     )
-                    update_task(s, who, task_id, edit.get("version"), change, today)
+                    update_task(s, who, task_id, edit.get("version"), change, today, config().rhythm())
                 plan_id = task_plan_id(s, task_id)
         except Conflict as exc:
             return exc, no_update, True, {**edit, "version": exc.current.get("version")}
@@ -288,8 +289,10 @@ def register_figures(app: Dash) -> None:
                     figures.append(FigureInput(ind_id, *parsed, version, row=f"indicator-{ind_id}"))
                 if errors:
                     raise ValidationFailed(errors)
+                agency_id = int(context["agency_id"])
+                month = _month(month_value)
                 result = save_figures(
-                    s, who, int(context["agency_id"]), _month(month_value), figures, today, "form", config_sources()
+                    s, who, agency_id, month, figures, today, "form", config_sources(), config().rhythm()
                 )
         except (*PROBLEMS, TypeError, ValueError, KeyError) as exc:
             if not isinstance(exc, PROBLEMS):
@@ -403,7 +406,9 @@ def register_upload(app: Dash) -> None:
             with session(write=True) as s:
                 month = _month(stored["month"])
                 agency_id = int(stored["agency_id"])
-                result = save_figures(s, who, agency_id, month, figures, today, "excel", config_sources())
+                result = save_figures(
+                    s, who, agency_id, month, figures, today, "excel", config_sources(), config().rhythm()
+                )
         except (*PROBLEMS, TypeError, ValueError, KeyError) as exc:
             if not isinstance(exc, PROBLEMS):
                 exc = ValidationFailed({"file": msg("bad_request")})

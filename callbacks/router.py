@@ -10,8 +10,11 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from dashboard import clock, routes
-from dashboard.accounts.permissions import can_see_national, readable_plan, readable_provinces
-from dashboard.agencies.directory import expand
+from dashboard.accounts.permissions import can_see_national, is_secretariat, readable_plan, readable_provinces
+from dashboard.agencies.directory import STANDING_AGENCY, expand
+from dashboard.cycle import notices
+from dashboard.cycle.approval import pending_summary
+from dashboard.cycle.directives import directives
 from dashboard.messages import report_deadline, t
 from dashboard.reads import summaries
 from dashboard.reads.filters import Filters
@@ -38,9 +41,11 @@ from dashboard.reads.page_data import (
 from dashboard.reads.rows import agency_choices
 from dashboard.sources.refresh import freshness as data_age
 from dashboard.store.database import DB_UNAVAILABLE, meta_dict, plan_version
+from dashboard.store.models import User
 from layouts import (
     admin,
     agency_page,
+    cycle,
     flags_page,
     mywork,
     national_page,
@@ -164,7 +169,8 @@ def _build(s, route: routes.Route | None, f: Filters, who, today, readable: set[
         snaps = snapshots(ctx, f, st)
         heads = headline(snaps)
         rows = agency_gauges(ctx, heads, f.extra.get("sort", "gap"))
-        content = overview_page.overview(ctx.plan, today, heads, rows, snaps, f)
+        pending = pending_summary(s, ctx.plan["id"])
+        content = overview_page.overview(ctx.plan, today, heads, rows, snaps, f, pending)
     elif page == "agency":
         content = _agency(ctx, s, f, st, flags)
     elif page == "mywork":
@@ -185,6 +191,11 @@ def _build(s, route: routes.Route | None, f: Filters, who, today, readable: set[
         content = timeline_page.timeline_page(ctx.plan, today, data, cells, names, f, deadline)
     elif page == "reports":
         content = reports_page.reports_page(ctx.plan, today, f)
+    elif page == "approvals":
+        content = _approvals(ctx, s, f, who)
+    elif page == "notices":
+        user = s.get(User, who.user_id) if who.user_id is not None else None
+        content = cycle.notices_page(user.email if user else None, bool(user and user.email_opt_out), f.lang)
     else:
         content = flags_page.flags_page(ctx.plan, today, flags, flag_counts(flags), f)
     return {"plan": ctx.plan["id"], "flags": len(flags), "bar": plain(bar), "content": plain(content)}
@@ -199,11 +210,18 @@ def data_freshness(s, lang: str) -> html.Div:  # noqa: ANN001
 def _user_info() -> dict | None:
     if not current_user.is_authenticated:
         return None
+    try:
+        with session() as s:
+            unread = notices.unread_count(s, current_user.id)
+    except DB_UNAVAILABLE:
+        unread = 0
     return {
         "username": current_user.username,
         "name": current_user.full_name,
         "role": current_user.role,
         "agency": current_user.agency_name,
+        "approver": current_user.role == "admin" or current_user.agency_name == STANDING_AGENCY,
+        "unread": unread,
         "csrf": generate_csrf(),
     }
 
@@ -221,6 +239,14 @@ def _mywork(ctx, f: Filters, who):  # noqa: ANN001, ANN202
         return widgets.empty(t("mw.agency_only", f.lang), "forbidden")
     months = ctx.months or [ctx.today.replace(day=1)]
     return mywork.mywork_page(agency, ctx.plan, months, months[-1], read_only=False, lang=f.lang)
+
+
+def _approvals(ctx, s, f: Filters, who):  # noqa: ANN001, ANN202
+    if not is_secretariat(s, who, ctx.plan["id"]):
+        return widgets.empty(t("perm.secretariat_only", f.lang), "forbidden")
+    agencies = [a for a in ctx.agencies.values() if a.get("kind") != "group"]
+    months = ctx.months or [ctx.today.replace(day=1)]
+    return cycle.approvals_page(ctx.plan, ctx.today, agencies, months, who.role == "admin", f.lang)
 
 
 def _recurring_reporters(ctx, recurring: list[dict]) -> set[int]:  # noqa: ANN001
@@ -248,6 +274,7 @@ def _agency(ctx, s, f: Filters, st, flags):  # noqa: ANN001, ANN202
         own_cells,
         f,
         report_deadline(st.report_day, st.report_hour, f.lang),
+        directives(s, ctx.plan["id"], agency["id"]),
     )
 
 

@@ -204,7 +204,11 @@ def cmd_scheduler(args: argparse.Namespace, config: Config) -> int:
             _prepare(config, engine, plan_ids)
 
     scheduler = KpiScheduler(
-        engine, sources, on_refresh=on_refresh, briefings=(config.briefings_path(), config.as_of, _settings(config))
+        engine,
+        sources,
+        on_refresh=on_refresh,
+        briefings=(config.briefings_path(), config.as_of, _settings(config)),
+        cycle=config,
     )
     scheduler.start()
     print(f"scheduler {scheduler.holder}: {len(sources)} sources from {config.sources_path()}", flush=True)

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from dashboard import clock
+from dashboard.cycle.locks import Rhythm
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
@@ -86,6 +87,20 @@ def _report_hour() -> float | None:
     return value
 
 
+def _lock_days() -> int:
+    days = _int_env("LOCK_AFTER_DAYS", 10)
+    if not 0 <= days <= 365:
+        raise SystemExit(f"LOCK_AFTER_DAYS must be from 0 to 365 days, got {days}")
+    return days
+
+
+def _share(name: str, default: float) -> float:
+    value = _float_env(name, default)
+    if not 0 <= value <= 100:
+        raise SystemExit(f"{name} must be a percentage from 0 to 100, got {value:g}")
+    return value
+
+
 @dataclass
 class Config:
     """Everything the app reads from its environment; see the README for each variable."""
@@ -113,6 +128,12 @@ class Config:
     redis_url: str | None = None  # shared store for rate limits (and caches) across workers
     login_rate_limit: str | None = None  # flask-limiter limits per client address for POST /login; None: the default
     db_timeout_s: float = 20.0  # a database statement or answer that takes longer fails (the page falls back)
+    lock_days: int = 10  # a month locks this many days after its report day (approval locks it at once)
+    trajectory_at_risk: float = 5.0  # % of a KPI's path: further behind is "at risk" ...
+    trajectory_off_track: float = 15.0  # ... and further behind than this "off track"
+    smtp_url: str | None = None  # smtp://user:password@host:port (smtps:// for TLS, ?starttls=1); None: no mail
+    mail_from: str = "bcd-kpi@localhost"  # the sender of notices
+    site_url: str = ""  # the site's address as people open it, for the links in mails
 
     @classmethod
     def from_env(cls) -> Config:
@@ -139,7 +160,22 @@ class Config:
             redis_url=os.environ.get("REDIS_URL") or None,
             login_rate_limit=os.environ.get("LOGIN_RATE_LIMIT", "").strip() or None,
             db_timeout_s=_db_timeout(),
+            lock_days=_lock_days(),
+            trajectory_at_risk=_share("TRAJECTORY_AT_RISK", 5.0),
+            trajectory_off_track=_share("TRAJECTORY_OFF_TRACK", 15.0),
+            smtp_url=os.environ.get("SMTP_URL", "").strip() or None,
+            mail_from=os.environ.get("MAIL_FROM", "").strip() or "bcd-kpi@localhost",
+            site_url=os.environ.get("SITE_URL", "").strip().rstrip("/"),
         )
+
+    def rhythm(self) -> Rhythm:
+        """The monthly calendar: report day and hour, and when months lock."""
+        return Rhythm(self.report_day, self.report_hour, self.lock_days)
+
+    def link(self, path: str) -> str:
+        """A full address of a page of the site, for mails."""
+        base = self.site_url or f"http://{self.host}:{self.port}"
+        return base + path
 
     def sources_path(self) -> Path:
         if self.sources_file:

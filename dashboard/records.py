@@ -51,6 +51,7 @@ class TaskRow:
     completed_on: date | None = None
     evidence_url: str | None = None
     version: int = 1
+    pending: bool = False  # its latest report waits for the secretariat's approval
 
     PUBLIC = (
         "plan",

@@ -46,6 +46,16 @@ ROUTES: tuple[Route, ...] = (
     Route("/canh-bao", "flags", nav="nav_flags", nav_id="nav-canh-bao"),
     # per person (their own jobs) and changing by the second while a job runs: never cached
     Route("/bao-cao", "reports", cache=None, nav="nav_reports", nav_id="nav-bao-cao"),
+    # the secretariat's approvals and each person's notices change with every click: never cached
+    Route(
+        "/duyet",
+        "approvals",
+        cache=None,
+        nav="nav_approvals",
+        nav_id="nav-duyet",
+        roles=frozenset({"admin", "agency"}),
+    ),
+    Route("/thong-bao", "notices", cache=None),
     Route(
         "/toan-quoc",
         "national",

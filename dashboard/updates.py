@@ -19,7 +19,9 @@ from sqlalchemy.orm import Session
 from dashboard import clock
 from dashboard.accounts.audit import record
 from dashboard.accounts.permissions import groups_of, require_figures, require_task_note, require_task_update
-from dashboard.accounts.users import Actor
+from dashboard.accounts.users import ADMIN, Actor
+from dashboard.cycle.approval import check_open
+from dashboard.cycle.locks import Rhythm
 from dashboard.kpi.figure_origin import fed_by_sources
 from dashboard.kpi.rules import is_percent
 from dashboard.kpi.status import DONE, REPORTED
@@ -27,7 +29,7 @@ from dashboard.kpi.targets import parse_number
 from dashboard.messages import Message, Problem, msg, t
 from dashboard.sources.definitions import Source
 from dashboard.store.database import bump_data_version
-from dashboard.store.models import Indicator, IndicatorLead, Measurement, Task, TaskUpdate
+from dashboard.store.models import Indicator, IndicatorLead, Measurement, Task, TaskAgency, TaskUpdate
 
 MAX_NOTE = 2000
 
@@ -166,15 +168,42 @@ def _lock(session: Session, task_id: int, expected_version: int | None) -> Task:
     return task
 
 
+def _reporting_agency(session: Session, actor: Actor, task: Task) -> int | None:
+    """Whose month a task report belongs to: the reporting agency's, or for an admin the task's first lead."""
+    if actor.agency_id is not None:
+        return actor.agency_id
+    return session.scalar(
+        select(TaskAgency.agency_id)
+        .where(TaskAgency.task_id == task.id, TaskAgency.role == "lead")
+        .order_by(TaskAgency.position)
+        .limit(1)
+    )
+
+
+def counts_at_once(actor: Actor) -> bool:
+    """Whether what the actor saves counts without approval: the secretariat's admins approve their own."""
+    return actor.role == ADMIN
+
+
 def update_task(
-    session: Session, actor: Actor, task_id: int, expected_version: int | None, change: TaskChange, today: date
+    session: Session,
+    actor: Actor,
+    task_id: int,
+    expected_version: int | None,
+    change: TaskChange,
+    today: date,
+    rhythm: Rhythm | None = None,
 ) -> TaskUpdate:
-    """Record the lead agency's report on a task (a new update row); audit it; bump the version."""
+    """Record the lead agency's report on a task (a new update row); audit it; bump the version. It counts on
+    the pages once the month is approved; a locked month is refused."""
     require_task_update(session, actor, task_id)
     errors = validate_task_change(change, today)
     if errors:
         raise ValidationFailed(errors)
     task = _lock(session, task_id, expected_version)
+    agency = _reporting_agency(session, actor, task)
+    if agency is not None:
+        check_open(session, task.plan_id, agency, change.month, rhythm or Rhythm(), today)
     before = task_state(session, task)
     progress = 100 if change.status == DONE else int(round(parse_amount(change.progress) or 0))
     completed = change.completed_on or (today if change.status == DONE else None)
@@ -190,6 +219,7 @@ def update_task(
         completed_on=completed,
         created_at=clock.now(),
         created_by=actor.username,
+        approved=counts_at_once(actor),
     )
     session.add(upd)
     task.version += 1
@@ -329,9 +359,11 @@ def save_figures(
     today: date,
     source: str = "form",
     sources: Iterable[Source] = (),
+    rhythm: Rhythm | None = None,
 ) -> FiguresResult:
     """Upsert an agency's figures for a month: all rows valid, or nothing is written. A KPI that a SQL source
-    feeds takes no typed figure (``sources`` names them in the message)."""
+    feeds takes no typed figure (``sources`` names them in the message). The figures count on the pages once
+    the month is approved; a locked month is refused."""
     require_figures(actor, agency_id)
     errors: dict[str, Message] = {}
     _check_month(month, today, errors)
@@ -354,6 +386,9 @@ def save_figures(
     if errors:
         raise ValidationFailed(errors)
     month = _month_start(month)
+    for plan_id in sorted({allowed[f.indicator_id].plan_id for f in filled}):
+        check_open(session, plan_id, agency_id, month, rhythm or Rhythm(), today)
+    approved = counts_at_once(actor)
     result = FiguresResult()
     for f in filled:
         m = session.scalar(
@@ -376,6 +411,7 @@ def save_figures(
                 recorded_at=clock.now(),
                 recorded_by=actor.username,
                 version=1,
+                approved=approved,
                 **new,
             )
             code = ind.code  # read now: a failed flush expires every object of the session
@@ -416,6 +452,7 @@ def save_figures(
         for k, v in new.items():
             setattr(m, k, v)
         m.source, m.recorded_at, m.recorded_by = source, clock.now(), actor.username
+        m.approved = approved
         m.version += 1
         result.updated += 1
         result.changed_ids.append(m.id)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
+from dashboard.cycle.directives import DirectiveRow
 from dashboard.kpi.red_flags import Flag
 from dashboard.kpi.reporting import ReportCell, ReportingRecord
 from dashboard.kpi.values import KpiSnapshot
@@ -14,6 +15,7 @@ from dashboard.messages import report_deadline, t
 from dashboard.reads.filters import Filters
 
 from . import charts
+from .cycle import directive_list
 from .formatting import month_label, vn_percent, with_unit
 from .sparkline import sparkline
 from .theme import KPI_COLOR
@@ -40,6 +42,7 @@ def agency_page(
     cells: list[ReportCell],
     f: Filters,
     deadline: str | None = None,
+    directives: list[DirectiveRow] | None = None,
 ) -> html.Div:
     lang = f.lang
     mine = [s for s in snaps if s.value is not None]
@@ -67,6 +70,11 @@ def agency_page(
             html.H2(agency["name"], className="h4", id="agency-name"),
             html.H3(t("agency_kpis", lang), className="h5 mt-3"),
             kpis,
+            html.H3(t("dir.title", lang), className="h5 mt-4"),
+            directive_list(directives or [], today, lang),
+            # the leader's form, for leaders only: filled per person by a callback (this page is shared)
+            dcc.Store(id="agency-ctx", data={"plan_id": plan["id"], "agency_id": agency["id"]}),
+            html.Div(id="dir-form-slot"),
             html.H3(t("reporting", lang), className="h5 mt-4"),
             reporting_record(record, cells, lang, deadline),
             html.H3(f"{t('agency_flags', lang)} ({len(flags)})", className="h5 mt-4"),

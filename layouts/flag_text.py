@@ -19,6 +19,8 @@ def flag_detail(fl: Flag, lang: str) -> str:
         return t("missing_months", lang, months=", ".join(month_label(m) for m in fl.months))
     if fl.kind == rf.KPI_BELOW:
         return t("kpi_gap", lang, value=with_unit(fl.value, fl.unit, lang), target=with_unit(fl.target, fl.unit, lang))
+    if fl.kind == rf.DIRECTIVE:
+        return f"{t('dir.overdue', lang)} · {t('days_overdue', lang, n=fl.days)} · {t('due', lang)} {vn_date(fl.due)}"
     if fl.kind == rf.UNCLEAR:
         return t("lacks", lang, what=", ".join(t(f"lack_{m}", lang) for m in fl.missing))
     return ""

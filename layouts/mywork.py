@@ -29,6 +29,9 @@ def mywork_page(
             html.H1(f"{t('nav_mywork', lang)} · {agency['name']}", className="h4", id="mywork-title"),
             html.P(plan["title"], className="text-muted small"),
             dbc.Alert(t("mw.read_only", lang), color="secondary", id="mw-read-only") if read_only else None,
+            html.H2(t("dir.title", lang), className="h5 mt-3"),
+            html.Div(id="mw-directives"),
+            html.Div(id="mw-dir-feedback"),
             html.H2(t("tasks", lang), className="h5 mt-3"),
             html.Div(id="mw-tasks"),
             task_modal(lang),
@@ -46,6 +49,8 @@ def mywork_page(
                 ],
                 className="mb-2",
             ),
+            html.Div(id="mw-cycle"),
+            html.Div(id="mw-cycle-feedback"),
             html.Div(id="mw-figures"),
             dbc.Button(
                 t("mw.save_figures", lang), id="mw-save-figures", color="primary", className="mt-2", disabled=read_only
@@ -149,7 +154,14 @@ def tasks_table(
                         html.Td([tk.name, html.Div(tk.last_note or "", className="small text-muted")]),
                         html.Td(tk.deadline_text or "—"),
                         html.Td(vn_date(tk.due_date), className="text-nowrap"),
-                        html.Td(status_badge(tk.status, lang)),
+                        html.Td(
+                            [
+                                status_badge(tk.status, lang),
+                                dbc.Badge(t("cycle.pending_badge", lang), color="info", className="ms-1 mw-pending")
+                                if getattr(tk, "pending", False)
+                                else None,
+                            ]
+                        ),
                         html.Td(f"{tk.progress} %", className="text-nowrap"),
                         html.Td(action),
                     ],

@@ -25,8 +25,16 @@ from .widgets import (
 
 
 def overview(
-    plan: dict, today: date, heads: list[KpiSnapshot], agency_rows: list[dict], snaps: list[KpiSnapshot], f: Filters
+    plan: dict,
+    today: date,
+    heads: list[KpiSnapshot],
+    agency_rows: list[dict],
+    snaps: list[KpiSnapshot],
+    f: Filters,
+    pending: dict | None = None,
 ) -> html.Div:
+    """Headline gauges, the agencies against them, every KPI; ``pending``: what waits for approval (counted apart
+    from the approved figures the page shows)."""
     lang = f.lang
     sort = f.extra.get("sort", "gap")
     if heads:
@@ -81,6 +89,7 @@ def overview(
     return html.Div(
         [
             plan_header(plan, today, lang),
+            pending_line(pending, lang),
             html.H2(t("headline", lang), className="h5"),
             gauges,
             html.H2(f"{t('by_agency', lang)} ({len(agency_rows)})", className="h5 mt-4"),
@@ -90,6 +99,17 @@ def overview(
             reports_link(f),
             kpi_table(snaps, lang),
         ]
+    )
+
+
+def pending_line(pending: dict | None, lang: str) -> html.Div | None:
+    """Monthly reports, figures and task reports waiting for the secretariat: shown, never counted above."""
+    if not pending or not any(pending.values()):
+        return None
+    return html.Div(
+        html.A(t("cycle.pending_line", lang, **pending), href="/duyet", className="text-reset"),
+        className="alert alert-info py-1 small",
+        id="pending-line",
     )
 
 

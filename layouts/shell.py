@@ -42,7 +42,22 @@ def navbar(
 ) -> dbc.Navbar:
     lang = f.lang
     role = (user or {}).get("role")
-    links = [_nav_link(route, pathname, f, flag_count) for route in routes.nav_routes(role)]
+    shown = [r for r in routes.nav_routes(role) if r.page != "approvals" or (user or {}).get("approver")]
+    links = [_nav_link(route, pathname, f, flag_count) for route in shown]
+    if user:  # the bell: unread notices
+        unread = int(user.get("unread") or 0)
+        bell = ["🔔", dbc.Badge(str(unread), color="warning", pill=True, className="ms-1", id="nav-unread")]
+        links.append(
+            dbc.NavItem(
+                dbc.NavLink(
+                    bell if unread else "🔔",
+                    href="/thong-bao" + Filters(plan=f.plan, lang=lang).to_query(),
+                    active=pathname == "/thong-bao",
+                    id="nav-bell",
+                    title=t("notice.unread", lang, n=unread),
+                )
+            )
+        )
     other = "en" if lang == "vi" else "vi"
     links.append(
         dbc.NavItem(

@@ -42,8 +42,22 @@ STATUS_SYMBOL = {  # plotly marker symbols, so status reads without colour too
 KPI_COLOR = {kpi.ON_TARGET: GREEN, kpi.NEAR_TARGET: AMBER, kpi.BELOW_TARGET: RED, kpi.NO_DATA: GREY}
 KPI_ICON = {kpi.ON_TARGET: "✔", kpi.NEAR_TARGET: "◐", kpi.BELOW_TARGET: "✖", kpi.NO_DATA: "—"}
 TREND_ICON = {"up": "▲", "down": "▼", "flat": "▶", None: ""}
-FLAG_COLOR = {rf.OVERDUE_TASK: RED, rf.MISSING_REPORT: AMBER, rf.KPI_BELOW: RED, rf.DUE_SOON: BLUE, rf.UNCLEAR: GREY}
-FLAG_ICON = {rf.OVERDUE_TASK: "⚠", rf.MISSING_REPORT: "✉", rf.KPI_BELOW: "✖", rf.DUE_SOON: "◷", rf.UNCLEAR: "?"}
+FLAG_COLOR = {
+    rf.OVERDUE_TASK: RED,
+    rf.DIRECTIVE: RED,
+    rf.MISSING_REPORT: AMBER,
+    rf.KPI_BELOW: RED,
+    rf.DUE_SOON: BLUE,
+    rf.UNCLEAR: GREY,
+}
+FLAG_ICON = {
+    rf.OVERDUE_TASK: "⚠",
+    rf.DIRECTIVE: "☛",
+    rf.MISSING_REPORT: "✉",
+    rf.KPI_BELOW: "✖",
+    rf.DUE_SOON: "◷",
+    rf.UNCLEAR: "?",
+}
 
 # The in-year trajectory (``dashboard.kpi.trajectory``): the same colours and icons as the year-end states.
 TRAJECTORY_COLOR = {"on_track": GREEN, "at_risk": AMBER, "off_track": RED, "no_data": GREY}

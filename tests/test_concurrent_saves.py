@@ -11,6 +11,7 @@ from conftest import TN
 from sqlalchemy import func, select
 
 from dashboard.accounts.users import SYSTEM, Actor, create_user
+from dashboard.cycle.locks import Rhythm
 from dashboard.importers import import_file
 from dashboard.store.database import transaction
 from dashboard.store.models import Agency, Indicator, IndicatorLead, Measurement, Task, TaskAgency, TaskUpdate
@@ -18,6 +19,7 @@ from dashboard.updates import Conflict, FigureInput, TaskChange, save_figures, u
 
 TODAY = date(2026, 11, 27)
 ROUNDS = 10
+OPEN = Rhythm(25, None, 365)  # the months of the year stay open: these tests are about two saves at once
 
 
 @pytest.fixture
@@ -69,7 +71,7 @@ def test_two_saves_of_one_task_never_both_succeed(engine, world) -> None:  # noq
         def save(i: int, version: int = version, r: int = r) -> None:
             with transaction(engine, write=True) as s:
                 change = TaskChange("in_progress", 10 + r, TODAY.replace(day=1), note=f"round {r} by {i}")
-                update_task(s, who, task_id, version, change, TODAY)
+                update_task(s, who, task_id, version, change, TODAY, OPEN)
 
         results = race(2, save)
         assert sorted(results) == ["conflict", "ok"], (r, results)
@@ -86,7 +88,7 @@ def test_two_people_creating_one_figure_get_one_conflict(engine, world) -> None:
         def create(i: int, month: date = month) -> None:
             with transaction(engine, write=True) as s:
                 figure = FigureInput(kpi, 10 + i, 20, version=0)  # neither saw a figure when the form opened
-                save_figures(s, who, who.agency_id, month, [figure], TODAY)
+                save_figures(s, who, who.agency_id, month, [figure], TODAY, rhythm=OPEN)
 
         results = race(2, create)
         assert sorted(results) == ["conflict", "ok"], (r, results)
@@ -98,9 +100,9 @@ def test_a_figure_created_after_the_form_opened_is_not_overwritten(engine, world
     who, _, kpi = world
     month = date(2026, 10, 1)
     with transaction(engine, write=True) as s:
-        save_figures(s, who, who.agency_id, month, [FigureInput(kpi, 5, 10, version=0)], TODAY)
+        save_figures(s, who, who.agency_id, month, [FigureInput(kpi, 5, 10, version=0)], TODAY, rhythm=OPEN)
     with pytest.raises(Conflict), transaction(engine, write=True) as s:
-        save_figures(s, who, who.agency_id, month, [FigureInput(kpi, 7, 10, version=0)], TODAY)
+        save_figures(s, who, who.agency_id, month, [FigureInput(kpi, 7, 10, version=0)], TODAY, rhythm=OPEN)
     with transaction(engine) as s:
         m = s.scalar(select(Measurement).where(Measurement.indicator_id == kpi, Measurement.month == month))
         assert (m.numerator, m.denominator) == (5, 10)

@@ -89,8 +89,11 @@ def test_lead_agency_updates_its_task_with_audit(engine, demo) -> None:  # noqa:
             s, demo["skhcn"], demo["tn_lead_task"], v, change(status="done", completed_on=date(2026, 11, 20)), TODAY
         )
     with transaction(engine) as s:
-        row = next(r for r in task_rows(s, TODAY) if r.id == demo["tn_lead_task"])
-        assert (row.status, row.progress, row.completed_on) == ("done_late", 100, date(2026, 11, 20))
+        # the pages count it once the secretariat approves the month; the agency's own list shows it waiting
+        shared = next(r for r in task_rows(s, TODAY) if r.id == demo["tn_lead_task"])
+        assert (shared.status, shared.pending) == ("overdue", False)
+        row = next(r for r in task_rows(s, TODAY, pending=True) if r.id == demo["tn_lead_task"])
+        assert (row.status, row.progress, row.completed_on, row.pending) == ("done_late", 100, date(2026, 11, 20), True)
         assert row.evidence_url == "https://vanban.thainguyen.gov.vn/123"
         entries = history(s, "task", demo["tn_lead_task"])
         assert entries[0]["username"] == "sokhcn.thainguyen" and entries[0]["action"] == "task.update"

@@ -3,7 +3,11 @@
 - admin (secretariat): everything;
 - leader and viewer: read only;
 - agency: updates the tasks its agency leads, adds notes to tasks it coordinates (or leads through a
-  collective group such as "Các sở, ban, ngành"), and reports its own agency's monthly figures;
+  collective group such as "Các sở, ban, ngành"), reports its own agency's monthly figures, submits its month
+  and answers the directives addressed to it;
+- the secretariat (admins, and the users of the province's standing agency, Sở Khoa học và Công nghệ): approves
+  or returns the other agencies' monthly reports; only admins reopen a locked month;
+- leader: reads, and writes directives ("ý kiến chỉ đạo") to the agencies of the provinces they read;
 - kiosk (a wall-screen token): reads the wall screen, nothing else.
 
 Reading: admins read every province; an agency user its agency's province; a leader or viewer the province
@@ -17,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard.accounts.users import ADMIN, AGENCY, LEADER, Actor
+from dashboard.agencies.directory import standing_agency
 from dashboard.agencies.names import GROUP, group_scope
 from dashboard.messages import Problem
 from dashboard.store.models import Agency, KioskToken, Plan, Province, Task, TaskAgency, User
@@ -93,6 +98,56 @@ def require_figures(actor: Actor, agency_id: int) -> None:
         raise PermissionDenied("perm.view_only_figures")
     if actor.role == AGENCY and actor.agency_id != agency_id:
         raise PermissionDenied("perm.own_figures")
+
+
+def is_secretariat(session: Session, actor: Actor, plan_id: int) -> bool:
+    """Whether the actor checks and approves the monthly reports of this plan's agencies."""
+    if actor.is_kiosk:
+        return False
+    if actor.role == ADMIN:
+        return True
+    plan = session.get(Plan, plan_id)
+    return (
+        actor.role == AGENCY
+        and plan is not None
+        and actor.agency_id is not None
+        and actor.agency_id == standing_agency(session, plan.province_id)
+    )
+
+
+def require_submit(actor: Actor, agency_id: int) -> None:
+    """Submitting an agency's month: that agency, or an admin on its behalf."""
+    if actor.is_kiosk or actor.role not in (ADMIN, AGENCY):
+        raise PermissionDenied("perm.view_only_submit")
+    if actor.role == AGENCY and actor.agency_id != agency_id:
+        raise PermissionDenied("perm.own_figures")
+
+
+def require_approve(session: Session, actor: Actor, plan_id: int, agency_id: int) -> None:
+    """Approving or returning a month: the secretariat, never for its own agency (admins excepted)."""
+    if not is_secretariat(session, actor, plan_id):
+        raise PermissionDenied("perm.secretariat_only")
+    if actor.role != ADMIN and actor.agency_id == agency_id:
+        raise PermissionDenied("perm.not_own_approval")
+
+
+def require_reopen(actor: Actor) -> None:
+    """Reopening a locked month: admins only."""
+    if actor.is_kiosk or actor.role != ADMIN:
+        raise PermissionDenied("perm.reopen_admin")
+
+
+def require_direct(session: Session, actor: Actor, plan_id: int) -> None:
+    """A directive: a leader (or an admin) who reads the plan."""
+    if actor.is_kiosk or actor.role not in (ADMIN, LEADER):
+        raise PermissionDenied("perm.leader_only")
+    require_read_plan(session, actor, plan_id)
+
+
+def require_answer(actor: Actor, agency_id: int) -> None:
+    """Answering a directive: the agency it is addressed to."""
+    if actor.is_kiosk or actor.role != AGENCY or actor.agency_id != agency_id:
+        raise PermissionDenied("perm.answer_own")
 
 
 def require_admin(actor: Actor) -> None:

@@ -102,3 +102,13 @@ def expand(agency_ids: list[int], members: dict[int, list[int]]) -> list[int]:
             if member not in out:
                 out.append(member)
     return out
+
+
+STANDING_AGENCY = "Sở Khoa học và Công nghệ"  # the steering committee's standing agency (its secretariat)
+
+
+def standing_agency(session: Session, province_id: int) -> int | None:
+    """The province's standing agency, which checks and approves the other agencies' monthly reports."""
+    return session.scalar(
+        select(Agency.id).where(Agency.province_id == province_id, Agency.name == STANDING_AGENCY).limit(1)
+    )

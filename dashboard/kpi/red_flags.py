@@ -1,8 +1,8 @@
 """Red flags: what needs the chairperson's attention, worst first.
 
-Kinds, from worst: tasks past due and not done (by days overdue), monthly reports missing after the
-deadline, KPIs below target, tasks due within a few days, and tasks that fail the "06 rõ" principle
-(no lead agency, no output, no usable deadline).
+Kinds, from worst: tasks past due and not done (by days overdue), leaders' directives unanswered past their
+date, monthly reports missing after the deadline, KPIs below target, tasks due within a few days, and tasks
+that fail the "06 rõ" principle (no lead agency, no output, no usable deadline).
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ MISSING_REPORT = "missing_report"
 KPI_BELOW = "kpi_below"
 DUE_SOON = "due_soon"
 UNCLEAR = "unclear"
-KINDS = (OVERDUE_TASK, MISSING_REPORT, KPI_BELOW, DUE_SOON, UNCLEAR)
+DIRECTIVE = "directive"  # a leader's directive unanswered past its date
+KINDS = (OVERDUE_TASK, DIRECTIVE, MISSING_REPORT, KPI_BELOW, DUE_SOON, UNCLEAR)
 
 
 @dataclass
@@ -98,6 +99,28 @@ def report_flags(cells: list[ReportCell], names: dict[int, str]) -> list[Flag]:
         )
         for agency_id, months in missing.items()
     ]
+
+
+def directive_flags(rows: list, today: date) -> list[Flag]:
+    """One flag per directive that is unanswered past its answer-by date (``rows``: ``DirectiveRow``s)."""
+    flags = []
+    for d in rows:
+        if d.answer is not None or d.due_date is None or d.due_date >= today:
+            continue
+        days = (today - d.due_date).days
+        flags.append(
+            Flag(
+                DIRECTIVE,
+                900 + min(99, days),
+                title=d.text,
+                agencies=[d.agency],
+                agency_ids=[d.agency_id],
+                days=days,
+                due=d.due_date,
+                code=d.subject_label or None,
+            )
+        )
+    return flags
 
 
 def kpi_flags(snapshots: list[KpiSnapshot]) -> list[Flag]:

@@ -61,7 +61,7 @@ class KpiSnapshot:
 
 
 def _figures_query(ids: list[int], until: date):  # noqa: ANN202
-    """The columns of ``Figure`` for the given KPIs up to ``until``."""
+    """The columns of ``Figure`` for the given KPIs up to ``until``, approved figures only."""
     return select(
         Measurement.indicator_id,
         Measurement.agency_id,
@@ -70,7 +70,11 @@ def _figures_query(ids: list[int], until: date):  # noqa: ANN202
         Measurement.denominator,
         Measurement.value,
         Measurement.recorded_at,
-    ).where(Measurement.indicator_id.in_(id_list(ids)), Measurement.month <= until)
+    ).where(
+        Measurement.indicator_id.in_(id_list(ids)),
+        Measurement.month <= until,
+        Measurement.approved.is_(True),  # a figure waiting for the secretariat does not count yet
+    )
 
 
 def load_figures(

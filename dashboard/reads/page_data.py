@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 
 from dashboard.agencies.directory import expand, group_members
 from dashboard.config import Config
+from dashboard.cycle.directives import directives
 from dashboard.kpi.catalog import HEADLINE
 from dashboard.kpi.deadlines import CONDITIONAL, DATE, RECURRING
-from dashboard.kpi.red_flags import Flag, kpi_flags, report_flags, task_flags, worst_first
+from dashboard.kpi.red_flags import Flag, directive_flags, kpi_flags, report_flags, task_flags, worst_first
 from dashboard.kpi.reporting import (
     ReportCell,
     ReportingRecord,
@@ -178,6 +179,9 @@ def all_flags(ctx: PlanContext, session: Session, f: Filters, settings: Settings
     flags = task_flags(tasks, ctx.today, settings.due_soon_days, unaccountable)
     flags += report_flags(cells, {aid: a["name"] for aid, a in ctx.agencies.items()})
     if not f.q and not f.section and not f.statuses:
+        shown = directives(session, ctx.plan["id"])
+        flags += directive_flags([d for d in shown if scope is None or d.agency_id in scope], ctx.today)
+    if not f.q and not f.section and not f.statuses:
         flags += kpi_flags(snaps)
     return worst_first(flags)
 
@@ -205,7 +209,7 @@ def agency_task_rows(session: Session, plan_id: int, agency_id: int, today: date
 
     ids = {agency_id} | groups_of(session, agency_id)
     task_ids = set(session.scalars(select(TaskAgency.task_id).where(TaskAgency.agency_id.in_(ids))))
-    return _by_role(task_rows(session, today, plan_id, task_ids) if task_ids else [], ids)
+    return _by_role(task_rows(session, today, plan_id, task_ids, pending=True) if task_ids else [], ids)
 
 
 def agency_trends(ctx: PlanContext, session: Session, agency_id: int) -> list[dict]:

@@ -96,10 +96,15 @@ def indicator_rows(session: Session, plan_id: int | None = None) -> list[KpiRow]
 
 
 def task_rows(
-    session: Session, today: date, plan_id: int | None = None, task_ids: Collection[int] | None = None
+    session: Session,
+    today: date,
+    plan_id: int | None = None,
+    task_ids: Collection[int] | None = None,
+    pending: bool = False,
 ) -> list[TaskRow]:
     """Active tasks in document order (only ``task_ids`` when given), with agencies by role, parsed deadline
-    and computed status."""
+    and computed status: from approved reports only, or with ``pending`` from the latest report whether
+    approved or not (the agency's own list, which marks the row as waiting)."""
     stmt = (
         select(
             Task.id,
@@ -137,7 +142,8 @@ def task_rows(
     ):
         roles[task_id].setdefault(role, []).append((agency_id, name))
     # Only the latest update and the latest note of each task decide what is shown.
-    latest = latest_updates(session, today, ids, TaskUpdate.kind != "note")  # a note never changes status
+    counted = TaskUpdate.kind != "note"  # a note never changes status
+    latest = latest_updates(session, today, ids, counted if pending else counted & TaskUpdate.approved.is_(True))
     notes = latest_updates(session, today, ids, (TaskUpdate.note.is_not(None)) & (TaskUpdate.note != ""))
     rows = []
     for t in tasks:
@@ -177,6 +183,7 @@ def task_rows(
                 completed_on=last.completed_on if last else None,
                 evidence_url=last.evidence_url if last else None,
                 version=t.version,
+                pending=bool(last is not None and not last.approved),
             )
         )
     return rows
@@ -204,6 +211,7 @@ def latest_updates(session: Session, today: date, task_ids: list[int], condition
             TaskUpdate.completed_on,
             TaskUpdate.note,
             TaskUpdate.evidence_url,
+            TaskUpdate.approved,
         )
         .select_from(Task)
         .join(TaskUpdate, TaskUpdate.id == newest)

@@ -18,6 +18,8 @@ from sqlalchemy import Engine, delete
 from sqlalchemy.exc import IntegrityError
 
 from dashboard import clock
+from dashboard.cycle.mail import send_pending
+from dashboard.cycle.reminders import briefing_notices, raise_reminders
 from dashboard.exports.briefings import briefing_day, write_monthly_briefings
 from dashboard.reads import summaries
 from dashboard.sources.definitions import Source
@@ -28,6 +30,7 @@ from dashboard.store.models import JobClaim
 log = logging.getLogger(__name__)
 RECOMPUTE_SECONDS = 300
 RETRY_BASE_SECONDS = 30
+MAIL_SECONDS = 60
 
 
 def claim(engine: Engine, job: str, tick: int, holder: str) -> bool:
@@ -54,8 +57,10 @@ def aligned_start(interval_seconds: float) -> datetime:
 class KpiScheduler:
     """APScheduler wired to the sources, with tick claims and retry back-off."""
 
-    def __init__(self, engine: Engine, sources: list[Source], on_refresh=None, briefings=None) -> None:  # noqa: ANN001
+    def __init__(self, engine: Engine, sources: list[Source], on_refresh=None, briefings=None, cycle=None) -> None:  # noqa: ANN001
         self.engine = engine
+        # The settings (``Config``) of the monthly cycle's reminders and mail; None: no reminders.
+        self.cycle = cycle
         self.sources = sources
         # (folder, today function, settings): the monthly briefing, and the national view's plan summaries
         self.briefings = briefings
@@ -92,7 +97,35 @@ class KpiScheduler:
             self.scheduler.add_job(
                 self.briefing_job, "cron", day=day, hour=6, minute=0, id="briefing", replace_existing=True
             )
+        if self.cycle is not None:
+            self.scheduler.add_job(self.reminder_job, "cron", hour=7, minute=0, id="reminders", replace_existing=True)
+            if self.cycle.smtp_url:
+                self.scheduler.add_job(
+                    self.mail_job,
+                    "interval",
+                    seconds=MAIL_SECONDS,
+                    id="mail",
+                    start_date=aligned_start(MAIL_SECONDS),
+                    replace_existing=True,
+                )
         self.scheduler.start()
+
+    def reminder_job(self) -> None:
+        """The day's reminders (D-5, D-1, D+1, the Monday digest) as notices, then their mail."""
+        today = self.cycle.as_of()
+        if not claim(self.engine, "reminders", today.toordinal(), self.holder):
+            return
+        added = raise_reminders(self.engine, today, self.cycle.rhythm(), self.cycle.due_soon_days)
+        log.info("reminders of %s: %d notices", today, added)
+        if self.cycle.smtp_url:
+            self.mail_job()
+
+    def mail_job(self) -> None:
+        """Mail the notices not mailed yet (each once, whatever the number of processes)."""
+        try:
+            send_pending(self.engine, self.cycle.smtp_url, self.cycle.mail_from, self.cycle.link)
+        except (OSError, ValueError) as exc:  # the mail server is down or misnamed: the notices wait in the bell
+            log.warning("notices could not be mailed: %s", exc)
 
     def briefing_job(self) -> None:
         """The monthly briefing, once per month whatever the number of scheduler processes."""
@@ -102,6 +135,7 @@ class KpiScheduler:
             return
         for path in write_monthly_briefings(self.engine, folder, today, settings):
             log.info("briefing written: %s", path)
+        briefing_notices(self.engine, today)
 
     def shutdown(self) -> None:
         self.scheduler.shutdown(wait=False)

@@ -23,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     func,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column, relationship
 
@@ -128,6 +129,11 @@ class Indicator(Base):
     aggregation: Mapped[str] = mapped_column(String(12), default="ratio", server_default="ratio")
     note: Mapped[str | None] = mapped_column(Text)
     source_line: Mapped[int | None] = mapped_column(Integer)
+    # Where the KPI starts from (None: its first figure of the year) and the values it should reach by the end of
+    # each quarter (None: a straight path to the target); both are given in the plan's spreadsheet.
+    baseline_value: Mapped[float | None] = mapped_column(Float)
+    baseline_date: Mapped[date | None] = mapped_column(Date)
+    milestones: Mapped[list | None] = mapped_column(JSON)
 
     plan: Mapped[Plan] = relationship(back_populates="indicators")
     leads: Mapped[list[IndicatorLead]] = relationship(cascade="all, delete-orphan", order_by="IndicatorLead.position")
@@ -160,6 +166,9 @@ class Measurement(Base):
     recorded_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
     recorded_by: Mapped[str | None] = mapped_column(String(120))
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # An agency's typed figure counts once the secretariat approves its month (``dashboard.cycle.approval``);
+    # a source's figures, the secretariat's own and everything before approvals existed count at once.
+    approved: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class Task(Base):
@@ -224,6 +233,7 @@ class TaskUpdate(Base):
     completed_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
     created_by: Mapped[str | None] = mapped_column(String(120))
+    approved: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())  # as Measurement's
 
     task: Mapped[Task] = relationship(back_populates="updates")
 
@@ -244,6 +254,8 @@ class User(Base):
     # Created with a one-time password (handed out on a sheet): nothing opens until it is changed.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    email: Mapped[str | None] = mapped_column(String(200))  # where notices are mailed (when SMTP is set up)
+    email_opt_out: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     agency: Mapped[Agency | None] = relationship()
 
@@ -373,3 +385,60 @@ class ReportJob(Base):
     file_name: Mapped[str | None] = mapped_column(String(300))
     size: Mapped[int | None] = mapped_column(Integer)
     content: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+
+
+class MonthReport(Base):
+    """An agency's monthly report on one plan: ``submitted`` to the secretariat, then ``approved`` (its figures and
+    task reports count, the month locks) or ``returned`` with a reason the agency sees; ``reopened`` by an admin
+    (with a reason) after the month locked. No row: nothing submitted yet."""
+
+    __tablename__ = "month_report"
+    __table_args__ = (UniqueConstraint("plan_id", "agency_id", "month", name="uq_month_report_plan_agency_month"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    month: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(12))
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    submitted_by: Mapped[str | None] = mapped_column(String(80))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(80))
+    reason: Mapped[str | None] = mapped_column(Text)  # why it was returned, or reopened
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class Directive(Base):
+    """An instruction ("ý kiến chỉ đạo") of a leader to an agency, on the agency itself, one of its tasks or one of
+    its KPIs, with an optional deadline; the agency's answer is kept with it."""
+
+    __tablename__ = "directive"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    subject: Mapped[str] = mapped_column(String(10))  # agency, task, kpi
+    subject_id: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str | None] = mapped_column(String(80))
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    answered_by: Mapped[str | None] = mapped_column(String(80))
+
+
+class Notification(Base):
+    """A notice to one person (the bell's list, and a mail when SMTP is set up). ``key`` names the event (a
+    reminder for an agency and month, a directive...): the unique pair makes every notice go out once, however
+    many scheduler processes try."""
+
+    __tablename__ = "notification"
+    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_notification_user_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    link: Mapped[str] = mapped_column(String(300), default="/")
+    created_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime)
+    emailed_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -1,0 +1,1 @@
+"""The steering committee's monthly cycle: submit and approve reports, lock months, remind, direct."""
