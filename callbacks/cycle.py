@@ -10,7 +10,6 @@ from datetime import date
 
 import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
-from sqlalchemy import select
 
 from dashboard.accounts.permissions import (
     PermissionDenied,
@@ -24,8 +23,8 @@ from dashboard.cycle import approval, directives, notices
 from dashboard.cycle.locks import APPROVED, lock_moment
 from dashboard.messages import Problem, t
 from dashboard.reads.filters import Filters
-from dashboard.reads.page_data import agency_task_rows
-from dashboard.store.models import Agency, Indicator, IndicatorLead, User
+from dashboard.reads.page_data import directive_subjects
+from dashboard.store.models import Agency, User
 from layouts import cycle
 
 from .context import actor, config, session, warm
@@ -222,17 +221,8 @@ def register_directives(app: Dash) -> None:
 def _subjects(s, plan_id: int, agency_id: int, lang: str) -> list[dict]:  # noqa: ANN001
     """What a directive to the agency may be about: the agency, its tasks, the KPIs it leads."""
     out = [{"label": t("dir.subject.agency", lang), "value": "agency"}]
-    tasks = agency_task_rows(s, plan_id, agency_id, config().as_of())
-    for tk in [*tasks["lead"], *tasks["coordinating"]]:
-        out.append({"label": f"{t('task', lang)} {tk.code} · {tk.name[:70]}", "value": f"task:{tk.id}"})
-    led = select(IndicatorLead.indicator_id).where(IndicatorLead.agency_id == agency_id)
-    kpis = s.execute(
-        select(Indicator.id, Indicator.code, Indicator.name)
-        .where(Indicator.plan_id == plan_id, Indicator.id.in_(led))
-        .order_by(Indicator.position)
-    ).all()
-    for iid, code, name in kpis:
-        out.append({"label": f"{t('kpi', lang)} {code} · {name[:70]}", "value": f"kpi:{iid}"})
+    for kind, ref, code, name in directive_subjects(s, plan_id, agency_id, config().as_of()):
+        out.append({"label": f"{t(kind, lang)} {code} · {name[:70]}", "value": f"{kind}:{ref}"})
     return out
 
 

@@ -50,11 +50,10 @@ def navbar(
         links.append(
             dbc.NavItem(
                 dbc.NavLink(
-                    bell if unread else "🔔",
+                    html.Span(bell if unread else "🔔", title=t("notice.unread", lang, n=unread)),
                     href="/thong-bao" + Filters(plan=f.plan, lang=lang).to_query(),
                     active=pathname == "/thong-bao",
                     id="nav-bell",
-                    title=t("notice.unread", lang, n=unread),
                 )
             )
         )

@@ -148,7 +148,7 @@ def request_for(change: str, app, engine, client, ids):  # noqa: ANN001, ANN201
                 "mw-upload-save.n_clicks": 1,
                 "mw-upload-data.data": {
                     "agency_id": ids["agency"],
-                    "month": "2026-10-01",
+                    "month": "2026-11-01",  # October is locked by now (10 days after its report day)
                     "rows": [
                         {
                             "indicator_id": ids["kpi"],

@@ -1,6 +1,6 @@
 """From a province's signed PDF to a live site in one sitting: import (previewed, then saved), the accounts of
 its agencies with one-time passwords, one of them signing in and changing it, updating a task, and the wall
-showing it. A fresh store: no demo, one admin."""
+the secretariat approving its month and the wall showing it. A fresh store: no demo, one admin."""
 
 from __future__ import annotations
 
@@ -130,6 +130,37 @@ def test_from_the_signed_pdf_to_agencies_updating_and_the_wall(tmp_path: Path) -
         },
     )
     assert "Đã lưu" in response_text(saved)
+    assert done_on_the_wall() == before  # it waits for the secretariat's approval
+
+    # 6. The agency submits its month; the secretariat (the admin) approves it; now the wall counts it.
+    with engine.connect() as conn:
+        agency_id = conn.execute(
+            text("SELECT agency_id FROM app_user WHERE username = :u"), {"u": username}
+        ).scalar_one()
+    context = {"agency_id": agency_id, "plan_id": plan_id, "lang": "vi"}
+    sent = call(
+        app, agency, "mw-submit", {"mw-submit.n_clicks": 1, "mw-month.value": "2026-11-01", "mw-context.data": context}
+    )
+    assert "Đã gửi báo cáo tháng 11/2026" in response_text(sent)
+    with engine.connect() as conn:
+        report_id = conn.execute(
+            text("SELECT id FROM month_report WHERE agency_id = :a AND status = 'submitted'"), {"a": agency_id}
+        ).scalar_one()
+    approve = '{"index":["ALL"],"type":"appr-approve"}'
+    approved = call(
+        app,
+        admin,
+        approve,
+        {
+            f"{approve}.n_clicks": [(report_id, 1)],
+            '{"index":["ALL"],"type":"appr-return"}.n_clicks': [(report_id, None)],
+            '{"index":["ALL"],"type":"appr-reason"}.value': [(report_id, None)],
+            '{"index":["ALL"],"type":"appr-reason"}.id': [(report_id, {"type": "appr-reason", "index": report_id})],
+            "url.search": f"?plan={plan_id}",
+        },
+        trigger={"type": "appr-approve", "index": report_id},
+    )
+    assert "Đã duyệt báo cáo tháng 11/2026" in response_text(approved)
     assert done_on_the_wall() == before + 1
     engine.dispose()
 

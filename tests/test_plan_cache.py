@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import select
 from webclient import TODAY, call, demo_app, login
 
-from dashboard.accounts.users import Actor
+from dashboard.accounts.users import SYSTEM, Actor
+from dashboard.cycle import approval
+from dashboard.cycle.locks import Rhythm
 from dashboard.reads import plan_cache
 from dashboard.reads.filters import Filters
 from dashboard.reads.page_data import Settings, load_context
@@ -30,6 +32,9 @@ def _save_a_task(engine, plan: int) -> None:  # noqa: ANN001
         who = Actor(user.id, user.username, user.role, user.agency_id)
         task = next(t for t in load_context(s, Filters(plan=plan), TODAY).tasks if user.agency_id in t.lead_ids)
         update_task(s, who, task.id, task.version, TaskChange("in_progress", 65, TODAY.replace(day=1)), TODAY)
+        # the month goes to the secretariat and is approved: only then does the report count on the pages
+        report = approval.submit(s, who, plan, user.agency_id, TODAY, Rhythm(), TODAY)
+        approval.approve(s, SYSTEM, report.id)
 
 
 def test_each_plan_is_built_once_per_data_version_under_one_key(tmp_path) -> None:  # noqa: ANN001

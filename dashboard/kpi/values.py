@@ -179,10 +179,12 @@ def snapshot(
     as_of: date,
     margin: float = 5.0,
     agency_ids: set[int] | None = None,
+    trajectory_shares: tuple[float, float] = (trajectory_rules.AT_RISK_SHARE, trajectory_rules.OFF_TRACK_SHARE),
 ) -> KpiSnapshot:
     """The KPI as of ``as_of``: each agency's latest figure, and the weighted province value.
 
     ``agency_ids`` limits the view to some agencies (a filter); the province value then covers them only.
+    ``trajectory_shares``: how far behind its path (shares of the path's change) is at risk, and off track.
     """
     target = target_of(indicator)
     month = as_of.replace(day=1)
@@ -222,7 +224,7 @@ def snapshot(
         status,
         gap_to_target(value, target),
         agencies,
-        trajectory_rules.trajectory_status(value, path, target.op if target else None, as_of),
+        trajectory_rules.trajectory_status(value, path, target.op if target else None, as_of, *trajectory_shares),
         trajectory_rules.expected_at(path, as_of) if path is not None else None,
     )
 

@@ -32,7 +32,7 @@ from dashboard.kpi.values import Figure, KpiSnapshot, load_figures, load_recent_
 from dashboard.reads.filters import Filters, task_matches
 from dashboard.reads.rows import indicator_rows, plan_rows, task_rows
 from dashboard.records import KpiRow, TaskRow
-from dashboard.store.models import Agency, TaskAgency
+from dashboard.store.models import Agency, Indicator, IndicatorLead, TaskAgency
 
 
 @dataclass(frozen=True)
@@ -43,10 +43,19 @@ class Settings:
     kpi_margin: float = 5.0
     report_day: int = 25
     report_hour: float | None = None
+    trajectory_at_risk: float = 5.0  # % of a KPI's path (``kpi.trajectory``)
+    trajectory_off_track: float = 15.0
 
     @classmethod
     def from_config(cls, config: Config) -> Settings:
-        return cls(config.due_soon_days, config.kpi_margin, config.report_day, config.report_hour)
+        return cls(
+            config.due_soon_days,
+            config.kpi_margin,
+            config.report_day,
+            config.report_hour,
+            config.trajectory_at_risk,
+            config.trajectory_off_track,
+        )
 
 
 @dataclass
@@ -118,7 +127,8 @@ def _agency_scope(ctx: PlanContext, f: Filters) -> set[int] | None:
 
 def snapshots(ctx: PlanContext, f: Filters, settings: Settings) -> list[KpiSnapshot]:
     scope = _agency_scope(ctx, f)
-    return [snapshot(i, ctx.figures_of(i.id), ctx.today, settings.kpi_margin, scope) for i in ctx.indicators]
+    shares = (settings.trajectory_at_risk / 100, settings.trajectory_off_track / 100)
+    return [snapshot(i, ctx.figures_of(i.id), ctx.today, settings.kpi_margin, scope, shares) for i in ctx.indicators]
 
 
 def headline(snaps: list[KpiSnapshot]) -> list[KpiSnapshot]:
@@ -358,3 +368,17 @@ def slides_data(session: Session, f: Filters, today: date, settings: Settings) -
         return None
     _, recs = reporting(ctx, session, settings)
     return {**_briefing(ctx, session, f, today, settings), "ranking": ranking(ctx, recs)}
+
+
+def directive_subjects(session: Session, plan_id: int, agency_id: int, today: date) -> list[tuple[str, int, str, str]]:
+    """What a directive to the agency may be about besides the agency itself: (kind, id, code, name) of the tasks
+    it leads or coordinates, then the KPIs it leads."""
+    tasks = agency_task_rows(session, plan_id, agency_id, today)
+    out = [("task", tk.id, tk.code, tk.name) for tk in [*tasks["lead"], *tasks["coordinating"]]]
+    led = select(IndicatorLead.indicator_id).where(IndicatorLead.agency_id == agency_id)
+    kpis = session.execute(
+        select(Indicator.id, Indicator.code, Indicator.name)
+        .where(Indicator.plan_id == plan_id, Indicator.id.in_(led))
+        .order_by(Indicator.position)
+    ).all()
+    return out + [("kpi", iid, code, name) for iid, code, name in kpis]
