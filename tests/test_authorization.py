@@ -5,10 +5,10 @@ task or figures, a read-only account calling a save callback, a wall-screen toke
 """
 
 import itertools
-from datetime import date
+from datetime import date, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from webclient import call, demo_app, kiosk, login
 
 from dashboard.accounts.users import SYSTEM, create_kiosk_token, create_user
@@ -16,9 +16,11 @@ from dashboard.store.database import transaction
 from dashboard.store.models import (
     Agency,
     AuditLog,
+    Directive,
     Indicator,
     KioskToken,
     Measurement,
+    MonthReport,
     Province,
     RefreshRun,
     Task,
@@ -47,6 +49,13 @@ ALLOWED = {
     "kiosk_revoke": {"admin"},
     "refresh_now": {"admin"},
     "plan_import": {"admin"},
+    # the monthly cycle: agency_lead's agency is the standing agency (Sở KH&CN), the secretariat with the admins
+    "month_submit": {"admin", "agency_lead"},
+    "month_approve": {"admin", "agency_lead"},
+    "month_return": {"admin", "agency_lead"},
+    "month_reopen": {"admin"},
+    "direct": {"admin", "leader"},
+    "answer": {"agency_lead"},
 }
 counter = itertools.count()
 
@@ -70,6 +79,7 @@ def world(tmp_path_factory):  # noqa: ANN001, ANN201
             "kpi": s.scalar(
                 select(Indicator.id).where(Indicator.code == "3", Indicator.plan.has(code="thai-nguyen-2026-kh-ubnd"))
             ),
+            "finance": s.scalar(select(Agency.id).where(Agency.province_id == tn, Agency.name == "Sở Tài chính")),
         }
         ids["target_user"] = create_user(s, SYSTEM, "muc.tieu", "mat-khau-ban-dau", "viewer").id
     return app, engine, clients, ids
@@ -92,7 +102,43 @@ def fingerprint(engine) -> tuple:  # noqa: ANN001
             s.scalar(select(func.count()).select_from(AuditLog)),
             s.scalar(select(func.count()).select_from(RefreshRun)),
             tuple(s.execute(select(Task.id, Task.name).order_by(Task.id)).all()),
+            tuple(s.execute(select(MonthReport.id, MonthReport.status, MonthReport.version).order_by(MonthReport.id))),
+            tuple(s.execute(select(Directive.id, Directive.answer).order_by(Directive.id)).all()),
         )
+
+
+NOV, OCT = date(2026, 11, 1), date(2026, 10, 1)
+
+
+def prepare(change: str, engine, ids) -> None:  # noqa: ANN001
+    """The state each monthly-cycle request starts from, whatever the requests before it did."""
+    with transaction(engine) as s:
+        if change == "month_submit":
+            s.execute(delete(MonthReport).where(MonthReport.agency_id == ids["agency"], MonthReport.month == NOV))
+        if change in ("month_approve", "month_return"):
+            report = s.scalar(
+                select(MonthReport).where(MonthReport.agency_id == ids["finance"], MonthReport.month == NOV)
+            )
+            if report is None:
+                report = MonthReport(plan_id=ids["plan"], agency_id=ids["finance"], month=NOV, version=1)
+                s.add(report)
+            report.status = "submitted"
+            s.flush()
+            ids["report"] = report.id
+        if change == "month_reopen":
+            s.execute(delete(MonthReport).where(MonthReport.agency_id == ids["finance"], MonthReport.month == OCT))
+        if change == "answer":
+            row = Directive(
+                plan_id=ids["plan"],
+                agency_id=ids["agency"],
+                subject="agency",
+                text="Báo cáo tiến độ trước ngày 30/11",
+                created_at=datetime(2026, 11, 20, 9),
+                created_by="lanhdao",
+            )
+            s.add(row)
+            s.flush()
+            ids["directive"] = row.id
 
 
 def request_for(change: str, app, engine, client, ids):  # noqa: ANN001, ANN201
@@ -234,6 +280,71 @@ def request_for(change: str, app, engine, client, ids):  # noqa: ANN001, ANN201
         pending = {"contents": body, "filename": f"hg-{n}.txt", "province": None, "year": None}
         save = call(app, client, "adm-import-save", {"adm-import-save.n_clicks": 1, "adm-import-pending.data": pending})
         return save if preview.status_code == 200 else preview
+    if change == "month_submit":
+        context = {"agency_id": ids["agency"], "plan_id": ids["plan"], "lang": "vi"}
+        return call(
+            app,
+            client,
+            "mw-submit",
+            {"mw-submit.n_clicks": 1, "mw-month.value": "2026-11-01", "mw-context.data": context},
+        )
+    if change in ("month_approve", "month_return"):
+        r = ids["report"]
+        button = "appr-approve" if change == "month_approve" else "appr-return"
+        return call(
+            app,
+            client,
+            '{"index":["ALL"],"type":"appr-approve"}',
+            {
+                '{"index":["ALL"],"type":"appr-approve"}.n_clicks': [(r, 1 if button == "appr-approve" else None)],
+                '{"index":["ALL"],"type":"appr-return"}.n_clicks': [(r, 1 if button == "appr-return" else None)],
+                '{"index":["ALL"],"type":"appr-reason"}.value': [(r, f"Thiếu minh chứng {n}")],
+                '{"index":["ALL"],"type":"appr-reason"}.id': [(r, {"type": "appr-reason", "index": r})],
+                "url.search": f"?plan={ids['plan']}",
+            },
+            trigger={"type": button, "index": r},
+        )
+    if change == "month_reopen":
+        return call(
+            app,
+            client,
+            "appr-reopen",
+            {
+                "appr-reopen.n_clicks": 1,
+                "appr-agency.value": ids["finance"],
+                "appr-month.value": "2026-10-01",
+                "appr-reopen-reason.value": f"Bổ sung số liệu {n}",
+                "url.search": f"?plan={ids['plan']}",
+            },
+        )
+    if change == "direct":
+        return call(
+            app,
+            client,
+            "dir-send",
+            {
+                "dir-send.n_clicks": 1,
+                "dir-subject.value": "agency",
+                "dir-text.value": f"Đẩy nhanh tiến độ {n}",
+                "dir-due.date": "2026-12-10",
+                "agency-ctx.data": {"plan_id": ids["plan"], "agency_id": ids["finance"]},
+                "url.search": f"?plan={ids['plan']}",
+            },
+        )
+    if change == "answer":
+        d = ids["directive"]
+        return call(
+            app,
+            client,
+            '{"index":["ALL"],"type":"dir-answer"}',
+            {
+                '{"index":["ALL"],"type":"dir-answer"}.n_clicks': [(d, 1)],
+                '{"index":["ALL"],"type":"dir-answer-text"}.value': [(d, f"Đã triển khai {n}")],
+                '{"index":["ALL"],"type":"dir-answer-text"}.id': [(d, {"type": "dir-answer-text", "index": d})],
+                "mw-context.data": {"agency_id": ids["agency"], "plan_id": ids["plan"], "lang": "vi"},
+            },
+            trigger={"type": "dir-answer", "index": d},
+        )
     if change == "refresh_now":
         return call(app, client, "adm-refresh-all", {"adm-refresh-all.n_clicks": 1})
     raise AssertionError(change)
@@ -243,6 +354,7 @@ def request_for(change: str, app, engine, client, ids):  # noqa: ANN001, ANN201
 @pytest.mark.parametrize("role", ROLES)
 def test_authorization_matrix(world, change: str, role: str) -> None:  # noqa: ANN001
     app, engine, clients, ids = world
+    prepare(change, engine, ids)
     before = fingerprint(engine)
     if change == "kiosk_revoke":
         # the token to revoke is created inside request_for: compare revocations, not the whole table

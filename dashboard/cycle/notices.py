@@ -47,8 +47,13 @@ def notify(
         for u in ids
     ]
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(Notification).values(rows).on_conflict_do_nothing(index_elements=["user_id", "key"])
-    return session.execute(stmt).rowcount or 0
+    stmt = (
+        insert(Notification)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["user_id", "key"])
+        .returning(Notification.id)
+    )
+    return len(session.execute(stmt).all())
 
 
 def agency_users(session: Session, agency_id: int) -> list[int]:

@@ -77,7 +77,7 @@ def raise_reminders(engine: Engine, today: date, rhythm: Rhythm, soon_days: int 
     if not due:
         return 0
     added = 0
-    with transaction(engine) as s:
+    with transaction(engine, write=True) as s:
         for plan in s.scalars(select(Plan).where(Plan.year == today.year)).all():
             members = group_members(s, plan.province_id)
             names = dict(s.execute(select(Agency.id, Agency.name).where(Agency.province_id == plan.province_id)).all())
@@ -126,7 +126,7 @@ def _digest(
 def briefing_notices(engine: Engine, today: date) -> int:
     """Tell each plan's leaders that the month's briefing is ready on the "Báo cáo" page."""
     added = 0
-    with transaction(engine) as s:
+    with transaction(engine, write=True) as s:
         for plan in s.scalars(select(Plan)).all():
             key = f"briefing:{plan.id}:{today:%Y-%m}"
             params = {"month": _label(today.replace(day=1))}
