@@ -278,9 +278,13 @@ def register_figures(app: Dash) -> None:
             who = actor()
             with session(write=True) as s:
                 codes = indicator_codes(s, [int(i["index"]) for i in ids or []])
+                # a KPI a SQL source feeds is shown read-only with the source's figure: not the agency's to save
+                fed = fed_by_sources(s, list(codes))
                 figures, errors = [], {}
                 for i, n, d, v in zip(ids or [], nums or [], dens or [], vals or [], strict=False):
                     ind_id = int(i["index"])
+                    if ind_id in fed:
+                        continue
                     parsed = _amounts(codes.get(ind_id, ind_id), n, d, v)
                     if isinstance(parsed, Message):
                         errors[f"indicator-{ind_id}"] = parsed

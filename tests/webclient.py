@@ -62,8 +62,9 @@ def _spec_id(spec: str) -> str | dict:
     return json.loads(spec) if spec.startswith("{") else spec
 
 
-def call(app, client, first_input: str, values: dict, trigger: dict | None = None):  # noqa: ANN001, ANN201
-    """POST a Dash callback the way the browser would, found by the id of its first input.
+def call(app, client, first_input: str, values: dict, trigger: dict | None = None, output: str | None = None):  # noqa: ANN001, ANN201
+    """POST a Dash callback the way the browser would, found by the id of its first input (and, where several
+    callbacks start with the same input, by ``output``: an id among the ones it writes).
 
     ``values`` maps "id.property" to a value; for a pattern-matching ALL input it maps to a list of
     (index, value) pairs. ``trigger`` is the id of the component that fired (for pattern inputs).
@@ -72,7 +73,8 @@ def call(app, client, first_input: str, values: dict, trigger: dict | None = Non
     key, entry = next(
         (k, v)
         for k, v in app.callback_map.items()
-        if v["inputs"][0]["id"] == first_input or _spec_id(v["inputs"][0]["id"]) == _spec_id(first_input)
+        if (v["inputs"][0]["id"] == first_input or _spec_id(v["inputs"][0]["id"]) == _spec_id(first_input))
+        and (output is None or f"{output}." in k)
     )
     # A pattern-matching output (``{"type": "fig-err", "index": ALL}``) lists the components it writes, as the
     # browser does: their indices come from ``values`` under the output's own name, else from the first

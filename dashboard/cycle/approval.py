@@ -148,9 +148,10 @@ def submit(
     session.flush()
     record(session, actor, "month.submit", "month_report", report.id, before, _state(report), agency_id=agency_id)
     agency = session.get(Agency, agency_id)
+    own = set(notices.agency_users(session, agency_id))  # the standing agency's own month: only the admins
     notices.notify(
         session,
-        notices.secretariat_users(session, plan_id),
+        [u for u in notices.secretariat_users(session, plan_id) if u not in own],
         f"submitted:{report.id}:{report.version}",
         "submitted",
         {"agency": agency.name if agency else "", "month": month_label(month)},
