@@ -550,6 +550,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "dir.no_subject": ("Không tìm thấy nhiệm vụ/chỉ tiêu này của đơn vị.", "No such task or KPI of this agency."),
     "dir.already": ("Ý kiến chỉ đạo này đã được trả lời.", "This directive has already been answered."),
     "dir.due_past": ("Hạn trả lời phải từ hôm nay trở đi.", "The answer date must be today or later."),
+    "imp.w.bad_path": (
+        "{where}: không đọc được '{text}' (giá trị cơ sở là một số, ngày dạng dd/mm/yyyy, mốc quý dạng '40; 55; 70').",
+        "{where}: cannot read '{text}' (a baseline is a number, a date dd/mm/yyyy, milestones like '40; 55; 70').",
+    ),
     "flag.directive": ("Chỉ đạo quá hạn chưa trả lời", "Overdue unanswered directive"),
     "perm.view_only_update": (
         "Tài khoản này chỉ được xem, không được cập nhật.",

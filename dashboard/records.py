@@ -97,6 +97,9 @@ class KpiRow:
     is_ratio: bool = False
     aggregation: str | None = None
     national_code: str | None = None
+    baseline_value: float | None = None  # the in-year path's start and quarterly milestones, when the plan gives them
+    baseline_date: date | None = None
+    milestones: tuple[float | None, ...] = ()
 
     PUBLIC = (
         "plan",

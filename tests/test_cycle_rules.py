@@ -108,3 +108,22 @@ def test_smtp_urls() -> None:
     assert parse_smtp_url("smtp://mail:587?starttls=1").starttls is True
     with pytest.raises(ValueError, match="SMTP_URL"):
         parse_smtp_url("http://mail")
+
+
+def test_the_cycle_settings_come_from_the_environment(monkeypatch) -> None:  # noqa: ANN001
+    from dashboard.config import Config
+    from dashboard.reads.page_data import Settings
+
+    monkeypatch.setenv("LOCK_AFTER_DAYS", "3")
+    monkeypatch.setenv("TRAJECTORY_AT_RISK", "2")
+    monkeypatch.setenv("TRAJECTORY_OFF_TRACK", "8")
+    monkeypatch.setenv("REPORT_HOUR", "16")
+    config = Config.from_env()
+    assert config.rhythm() == Rhythm(25, 16, 3)
+    settings = Settings.from_config(config)
+    assert (settings.trajectory_at_risk, settings.trajectory_off_track) == (2, 8)
+    for name, bad in (("LOCK_AFTER_DAYS", "-1"), ("TRAJECTORY_AT_RISK", "150"), ("LOCK_AFTER_DAYS", "abc")):
+        monkeypatch.setenv(name, bad)
+        with pytest.raises(SystemExit, match=name):
+            Config.from_env()
+        monkeypatch.delenv(name)

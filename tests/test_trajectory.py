@@ -120,3 +120,53 @@ def test_the_loaded_figures_hold_each_kpis_first_of_the_year(demo_engine) -> Non
         months = got[(ind, agency)]
         assert first in months  # every figure of the demo is of 2026: the oldest is the year's first
         assert len(months) == min(count, 2 + (count > 2))
+
+
+# --- the plan gives the baseline and the quarterly milestones (the spreadsheet template) ------------------------
+
+
+def test_the_plans_baseline_and_milestones_are_imported_and_drive_the_status(tmp_path, engine) -> None:  # noqa: ANN001
+    from openpyxl import Workbook
+
+    from dashboard.importers import import_file, read_plan
+    from dashboard.kpi.values import Figure, snapshot
+    from dashboard.reads.rows import indicator_rows
+
+    wb = Workbook()
+    wb.active.title = "Kế hoạch"
+    for row in (["Tỉnh", "Hà Giang"], ["Năm", 2026], ["Số hiệu", "12/KH-UBND"]):
+        wb.active.append(row)
+    sheet = wb.create_sheet("Chỉ tiêu")
+    sheet.append(["Mã", "Tên chỉ tiêu", "Đơn vị tính", "Mục tiêu", "Giá trị cơ sở", "Ngày cơ sở", "Mốc theo quý"])
+    sheet.append(["1", "Tỷ lệ hồ sơ trực tuyến toàn trình", "%", "≥ 80", "40", "01/01/2026", "45; 50; 70"])
+    sheet.append(["2", "Số ngày giải quyết hồ sơ", "ngày", "≤ 5", "12,5", "31/13/2026", "10; abc"])
+    path = tmp_path / "ha-giang.xlsx"
+    wb.save(path)
+    plan = read_plan(path)
+    messages = [str(f) for f in plan.findings]
+    assert any("column 'Ngày cơ sở': cannot read '31/13/2026'" in m for m in messages)
+    assert any("column 'Mốc theo quý': cannot read '10; abc'" in m for m in messages)
+    first, second = plan.indicators
+    assert (first.baseline, first.baseline_date, first.milestones) == (40, date(2026, 1, 1), [45, 50, 70])
+    assert (second.baseline, second.baseline_date, second.milestones) == (12.5, None, None)
+
+    import_file(engine, path)
+    from dashboard.store.database import transaction
+
+    with transaction(engine) as s:
+        kpi = indicator_rows(s)[0]
+    assert (kpi.baseline_value, kpi.milestones) == (40, (45, 50, 70))
+    # On 15/08 the path runs from 50 (30/06) to 70 (30/09): 50 + 20 * 46/92 = 60 expected; the path's whole
+    # change is 80 - 40 = 40, so 5 % of it is 2 and 15 % is 6.
+    on = date(2026, 8, 15)
+    assert kpi.is_ratio  # a percentage of files: reported as numerator / denominator
+
+    def fig(value: float) -> Figure:
+        return Figure(kpi.id, 1, date(2026, 8, 1), value * 10, 1000, None, None)
+
+    for value, state in ((59, ON_TRACK), (57, AT_RISK), (53, OFF_TRACK)):
+        snap = snapshot(kpi, [fig(value)], on)
+        assert (snap.expected, snap.trajectory) == (pytest.approx(60), state), value
+    # thresholds are settings: with 1 % and 3 %, 59 is at risk and 57 off track
+    assert snapshot(kpi, [fig(59)], on, trajectory_shares=(0.01, 0.03)).trajectory == AT_RISK
+    assert snapshot(kpi, [fig(57)], on, trajectory_shares=(0.01, 0.03)).trajectory == OFF_TRACK

@@ -79,6 +79,9 @@ def _indicator_cells(row: KpiRow, lang: str) -> dict[str, object]:
         "is_ratio": t("yes" if row.is_ratio else "no", lang),
         "aggregation": label("aggregation", row.aggregation, lang),
         "note": "",
+        "baseline": f"{row.baseline_value:g}" if row.baseline_value is not None else "",
+        "baseline_date": row.baseline_date.strftime("%d/%m/%Y") if row.baseline_date else "",
+        "milestones": "; ".join("" if v is None else f"{v:g}" for v in row.milestones),
         "plan": row.plan,
         "national_code": row.national_code or "",
     }

@@ -44,6 +44,9 @@ class ParsedIndicator:
     is_ratio: bool | None = None
     aggregation: str | None = None  # "ratio", "sum" or "province" when the document says; else guessed on import
     line: int | None = None
+    baseline: float | None = None  # where the in-year path starts (``kpi.trajectory``), when the plan says
+    baseline_date: date | None = None
+    milestones: list | None = None  # values due at the end of quarters I-III (None where not given)
 
 
 @dataclass

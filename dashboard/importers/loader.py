@@ -195,6 +195,8 @@ def _load_indicators(
         ind.target_op, ind.target_value = target_op, target_value
         ind.subtargets = subtargets
         ind.is_ratio = item.is_ratio if item.is_ratio is not None else is_ratio(item.name, ind.unit)
+        ind.baseline_value, ind.baseline_date = item.baseline, item.baseline_date
+        ind.milestones = item.milestones or None
         leads = [directory.resolve(raw)[0] for raw in item.leads]
         if item.aggregation is not None and (ind.is_ratio or item.aggregation != RATIO):
             ind.aggregation = item.aggregation

@@ -17,7 +17,7 @@ from dashboard.importers.document import ParsedIndicator, ParsedPlan, ParsedTask
 from dashboard.importers.text_plan import decode
 from dashboard.importers.workbook import MAX_ROWS, UnreadableWorkbook, read_sheets
 from dashboard.kpi.rules import parse_aggregation
-from dashboard.kpi.targets import parse_target
+from dashboard.kpi.targets import parse_number, parse_target
 from dashboard.messages import Message, msg
 from dashboard.text import clean, fold_key
 
@@ -57,6 +57,11 @@ INDICATOR_COLUMNS = (
     Column("is_ratio", "Tỷ lệ (tử số/mẫu số)", english="Ratio (numerator/denominator)"),
     Column("aggregation", "Cách tổng hợp", english="Aggregation"),
     Column("note", "Ghi chú", english="Note"),
+    # the in-year path (``kpi.trajectory``): where the KPI starts, and where it should be at the end of quarters
+    # I, II and III ("40; 55; 70"); without them the path runs straight from the first figure of the year
+    Column("baseline", "Giá trị cơ sở", english="Baseline"),
+    Column("baseline_date", "Ngày cơ sở", english="Baseline date"),
+    Column("milestones", "Mốc theo quý", english="Quarterly milestones"),
 )
 PLAN_FIELDS = (
     ("province", "Tỉnh"),
@@ -160,8 +165,45 @@ def _rows_to_plan(
                     is_ratio=None if not ratio else ratio in ("co", "x", "yes", "true", "1"),
                     aggregation=rule,
                     line=rownum,
+                    **_path_cells(values, plan, place, rownum),
                 )
             )
+
+
+def _path_cells(values: dict[str, str], plan: ParsedPlan, place: Message, rownum: int) -> dict:
+    """Baseline value and date, and quarterly milestones, of a KPI row; a cell that does not read is warned
+    about (naming the cell) and left out."""
+
+    def warn(field: str, text: str) -> None:
+        cell = msg("imp.at_cell", place=place, row=rownum, column=_col_header(INDICATOR_COLUMNS, field))
+        plan.warn(None, "imp.w.bad_path", where=cell, text=text)
+
+    out: dict = {}
+    if raw := values.get("baseline", ""):
+        try:
+            out["baseline"] = parse_number(raw.replace("%", "").strip())
+        except ValueError:
+            warn("baseline", raw)
+    if raw := values.get("baseline_date", ""):
+        try:
+            day = _parse_date(raw)
+        except ValueError:  # 31/13/2026
+            day = None
+        if day is None:
+            warn("baseline_date", raw)
+        else:
+            out["baseline_date"] = day
+    if raw := values.get("milestones", ""):
+        parts = [p.strip() for p in raw.split(";")]
+        try:
+            numbers = [parse_number(p.rsplit(":", 1)[-1].replace("%", "").strip()) if p else None for p in parts]
+        except ValueError:
+            numbers = []
+        if not numbers or len(numbers) > 4:
+            warn("milestones", raw)
+        else:
+            out["milestones"] = numbers[:3]  # the end of quarter IV is the target itself
+    return out
 
 
 def _col_header(columns: tuple[Column, ...], field: str) -> str:

@@ -232,14 +232,21 @@ def snapshot(
 def _path(
     indicator: KpiRow, figs: list[Figure], target: Target | None, as_of: date
 ) -> trajectory_rules.TrajectoryPath | None:
-    """The KPI's path this year: from its first figure of the year (the baseline) to the target on 31/12."""
+    """The KPI's path this year: from its baseline (the plan's, else its first figure of the year) through the
+    plan's quarterly milestones, if any, to the target on 31/12."""
     if target is None:
         return None
+    year_end = date(as_of.year, 12, 31)
+    quarter_ends = (date(as_of.year, 3, 31), date(as_of.year, 6, 30), date(as_of.year, 9, 30))
+    milestones = tuple((d, v) for d, v in zip(quarter_ends, indicator.milestones or (), strict=False) if v is not None)
+    if indicator.baseline_value is not None:
+        start = indicator.baseline_date or date(as_of.year, 1, 1)
+        return trajectory_rules.make_path((start, indicator.baseline_value), target.value, year_end, milestones)
     months = sorted({f.month for f in figs if f.month.year == as_of.year and f.month <= as_of})
     for month in months:
         start, _, _ = combine(indicator, _latest(figs, month).values())
         if start is not None:
-            return trajectory_rules.make_path((month, start), target.value, date(as_of.year, 12, 31))
+            return trajectory_rules.make_path((month, start), target.value, year_end, milestones)
     return None
 
 

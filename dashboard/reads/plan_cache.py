@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 # What the cache holds is pickled app objects: when their shape changes (rows became dataclasses in format 2; a
 # plan's figures hold each KPI's first of the year, the trajectory's baseline, in format 3), a new format keeps
 # a running site from reading entries the new code cannot use.
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 
 
 def key_prefix(database_url: str) -> str:

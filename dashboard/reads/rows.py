@@ -90,6 +90,9 @@ def indicator_rows(session: Session, plan_id: int | None = None) -> list[KpiRow]
                 lead_agencies=tuple(lead.agency.name for lead in ind.leads),
                 is_ratio=bool(ind.is_ratio),
                 aggregation=ind.aggregation,
+                baseline_value=ind.baseline_value,
+                baseline_date=ind.baseline_date,
+                milestones=tuple(ind.milestones or ()),
             )
         )
     return rows
