@@ -211,3 +211,27 @@ def test_a_leaders_directive_reaches_the_agency_and_late_is_a_red_flag(tmp_path)
     assert "Báo cáo kết quả rà soát thủ tục" not in _page(app, leader, "/canh-bao", "?plan=1&v=3")
     told = call(app, leader, "ntc-read-all", {"ntc-read-all.n_clicks": None, "url.search": "?plan=1"})
     assert "Sở Khoa học và Công nghệ đã trả lời ý kiến chỉ đạo: Đã rà soát 312 thủ tục" in response_text(told)
+
+
+def test_each_person_sets_their_own_mail_address_and_can_opt_out(tmp_path) -> None:  # noqa: ANN001
+    app = demo_app(tmp_path)
+    engine = app.server.extensions["kpi"]["engine"]
+    agency = login(app, "sokhcn.thainguyen")
+    page = _page(app, agency, "/thong-bao")
+    assert "notices-heading" in page and "ntc-email" in page
+
+    def save(email: str, opt_out: bool) -> str:
+        values = {"ntc-mail-save.n_clicks": 1, "ntc-email.value": email, "ntc-opt-out.value": opt_out}
+        return response_text(call(app, agency, "ntc-mail-save", {**values, "url.search": "?plan=1"}))
+
+    assert "Địa chỉ thư không hợp lệ: khong-phai-thu" in save("khong-phai-thu", False)
+    assert "Đã lưu" in save("  khcn@thainguyen.gov.vn ", True)
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT email, email_opt_out FROM app_user WHERE username = 'sokhcn.thainguyen'")).one()
+    assert (row[0], bool(row[1])) == ("khcn@thainguyen.gov.vn", True)
+    # only one's own account: nobody else's changed
+    with engine.connect() as conn:
+        others = conn.execute(
+            text("SELECT COUNT(*) FROM app_user WHERE email IS NOT NULL AND username <> 'sokhcn.thainguyen'")
+        ).scalar_one()
+    assert others == 0

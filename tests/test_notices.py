@@ -4,6 +4,7 @@ once however many scheduler processes raise or mail it, and the mail arrives at 
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 from datetime import date
@@ -135,3 +136,34 @@ def test_reminders_are_mailed_once_to_those_who_want_them(demo_engine, smtp) -> 
     assert mail["From"] == "bcd-kpi@localhost" and "Nhắc" in mail["Subject"]
     assert send_pending(demo_engine, url, "x@y.z", config.link) == 0  # nothing twice
     assert _count(demo_engine, "SELECT COUNT(*) FROM notification WHERE emailed_at IS NOT NULL") == 1
+
+
+def test_monday_digest_and_monthly_briefing_reach_their_people_once(demo_engine) -> None:  # noqa: ANN001
+    from dashboard.cycle.reminders import briefing_notices
+
+    monday = date(2026, 11, 23)
+    assert raise_reminders(demo_engine, monday, RHYTHM) > 0
+    with demo_engine.connect() as conn:
+        digests = conn.execute(
+            text(
+                "SELECT u.username, n.params, n.link FROM notification n JOIN app_user u ON u.id = n.user_id "
+                "WHERE n.kind = 'digest'"
+            )
+        ).all()
+    mine = [(p if isinstance(p, dict) else json.loads(p), link) for u, p, link in digests if u == "sokhcn.thainguyen"]
+    assert len(mine) == 1
+    params, link = mine[0]
+    assert params["agency"] == "Sở Khoa học và Công nghệ" and params["overdue"] + params["soon"] > 0
+    assert link.startswith("/viec-cua-toi?plan=")
+    assert raise_reminders(demo_engine, monday, RHYTHM) == 0  # the same week: nothing new
+    assert _count(demo_engine, "SELECT COUNT(*) FROM notification WHERE kind = 'digest'") == len(digests)
+
+    # the monthly briefing: every leader of a province (and the national ones) is told once per plan and month
+    leaders = _count(demo_engine, "SELECT COUNT(*) FROM app_user WHERE role = 'leader' AND active")
+    plans = _count(demo_engine, "SELECT COUNT(*) FROM plan")
+    assert leaders >= 1
+    assert briefing_notices(demo_engine, date(2026, 11, 26)) == leaders * plans  # the demo's leader is national
+    assert briefing_notices(demo_engine, date(2026, 11, 26)) == 0
+    with demo_engine.connect() as conn:
+        links = set(conn.execute(text("SELECT link FROM notification WHERE kind = 'briefing'")).scalars())
+    assert links == {f"/bao-cao?plan={p}" for p in range(1, plans + 1)}
