@@ -13,17 +13,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import Session
 
 from dashboard.accounts.users import ADMIN, AGENCY, LEADER, SYSTEM, VIEWER, create_user, token_hash
 from dashboard.agencies.directory import StoredDirectory, expand, get_or_create_province, group_members
 from dashboard.agencies.names import COMMUNE, GROUP, group_scope
 from dashboard.config import ROOT, Config
+from dashboard.cycle.locks import APPROVED, RETURNED, SUBMITTED
 from dashboard.importers import ImportReport, read_plan
 from dashboard.importers.loader import load_plan
 from dashboard.kpi.catalog import HEADLINE
 from dashboard.kpi.deadlines import CONDITIONAL, DATE, RECURRING
+from dashboard.kpi.reporting import submissions
 from dashboard.kpi.rules import PROVINCE
 from dashboard.sources.demo_records import build_source_db
 from dashboard.sources.refresh import run_source
@@ -31,15 +33,18 @@ from dashboard.store.database import get_meta, is_empty, make_engine, set_meta, 
 from dashboard.store.models import (
     Agency,
     Base,
+    Directive,
     Indicator,
     IndicatorLead,
     KioskToken,
     Measurement,
+    MonthReport,
     Plan,
     Province,
     Task,
     TaskAgency,
     TaskUpdate,
+    User,
 )
 
 DATA = ROOT / "data"
@@ -378,6 +383,123 @@ def _demo_accounts(session: Session) -> None:
     )
 
 
+RETURN_REASON = "Thiếu minh chứng kết quả nhiệm vụ; đề nghị bổ sung đường dẫn văn bản và số liệu mẫu số."
+WAITING = 3  # the last reports of this month still wait for the secretariat
+
+
+def _demo_cycle(session: Session, as_of: date) -> None:
+    """The monthly cycle as the committee would have run it: every earlier month approved; this month, once its
+    report day has passed, the last reports still waiting (their figures and task reports not yet counted) and
+    one returned with its reason; and, per plan, leaders' directives: one answered, one waiting, one unanswered
+    past its date (a red flag)."""
+    this_month = as_of.replace(day=1)
+    # the demo's own agency accounts have this month still open: a visitor walks the cycle with them
+    walk = set(session.scalars(select(User.agency_id).where(User.agency_id.is_not(None))))
+    for plan in session.scalars(select(Plan).order_by(Plan.id)).all():
+        sent = {k: at for k, at in submissions(session, plan.id).items() if not (k[1] == this_month and k[0] in walk)}
+        current = sorted((at, agency) for (agency, month), at in sent.items() if month == this_month)
+        held = {agency: RETURNED if n == 0 else SUBMITTED for n, (_, agency) in enumerate(current[-WAITING - 1 :])}
+        rows = []
+        for (agency, month), at in sorted(sent.items()):
+            if month > this_month:
+                continue
+            status = held.get(agency, APPROVED) if month == this_month else APPROVED
+            decided = min(at + timedelta(days=2), datetime.combine(as_of, time(7)))
+            rows.append(
+                {
+                    "plan_id": plan.id,
+                    "agency_id": agency,
+                    "month": month,
+                    "status": status,
+                    "submitted_at": at,
+                    "submitted_by": "demo",
+                    "decided_at": None if status == SUBMITTED else decided,
+                    "decided_by": None if status == SUBMITTED else "admin",
+                    "reason": RETURN_REASON if status == RETURNED else None,
+                    "version": 2,
+                }
+            )
+        if rows:
+            session.execute(insert(MonthReport), rows)
+        if held:
+            indicators = select(Indicator.id).where(Indicator.plan_id == plan.id)
+            tasks = select(Task.id).where(Task.plan_id == plan.id)
+            session.execute(
+                update(Measurement)
+                .where(
+                    Measurement.indicator_id.in_(indicators),
+                    Measurement.agency_id.in_(list(held)),
+                    Measurement.month == this_month,
+                    Measurement.source == "demo",
+                )
+                .values(approved=False)
+            )
+            session.execute(
+                update(TaskUpdate)
+                .where(
+                    TaskUpdate.task_id.in_(tasks), TaskUpdate.agency_id.in_(list(held)), TaskUpdate.month == this_month
+                )
+                .values(approved=False)
+            )
+        _demo_directives(session, plan, as_of)
+
+
+def _demo_directives(session: Session, plan: Plan, as_of: date) -> None:
+    leads = session.execute(
+        select(TaskAgency.agency_id, Task.id)
+        .join(Task)
+        .join(Agency, Agency.id == TaskAgency.agency_id)
+        .where(Task.plan_id == plan.id, TaskAgency.role == "lead", Agency.kind != GROUP, Task.active.is_(True))
+        .order_by(Task.due_date.is_(None), Task.due_date, Task.id)
+    ).all()
+    distinct: dict[int, int] = {}
+    for agency, task in leads:  # three agencies, each with its earliest-due task
+        distinct.setdefault(agency, task)
+    leads = list(distinct.items())
+    if len(leads) < 3:
+        return
+    at = datetime.combine(as_of - timedelta(days=20), time(9))
+    given = [
+        # (agency, task, text, due, answer)
+        (
+            *leads[0],
+            "Khẩn trương hoàn thành nhiệm vụ; báo cáo kết quả và nguyên nhân chậm.",
+            as_of - timedelta(days=6),
+            None,
+        ),
+        (
+            leads[1][0],
+            None,
+            "Rà soát, đề xuất giải pháp nâng tỷ lệ hồ sơ trực tuyến toàn trình.",
+            as_of + timedelta(days=7),
+            None,
+        ),
+        (
+            leads[2][0],
+            None,
+            "Tham mưu báo cáo sơ kết công tác chuyển đổi số của đơn vị.",
+            as_of - timedelta(days=10),
+            "Đã gửi báo cáo sơ kết (Văn bản số 125/BC).",
+        ),
+    ]
+    for agency, task, body, due, answer in given:
+        session.add(
+            Directive(
+                plan_id=plan.id,
+                agency_id=agency,
+                subject="task" if task else "agency",
+                subject_id=task,
+                text=body,
+                due_date=due,
+                created_at=at,
+                created_by="lanhdao",
+                answer=answer,
+                answered_at=at + timedelta(days=5) if answer else None,
+                answered_by="demo" if answer else None,
+            )
+        )
+
+
 def clear(engine: Engine) -> None:
     """Delete every row, keeping the schema (children first)."""
     with transaction(engine) as session:
@@ -418,6 +540,8 @@ def build_demo(
         if updates:
             session.execute(insert(TaskUpdate), updates)
         _demo_accounts(session)
+        session.flush()
+        _demo_cycle(session, as_of)
         set_meta(session, "dataset", "demo")
         set_meta(session, "demo_as_of", as_of.isoformat())
         if sources_url:

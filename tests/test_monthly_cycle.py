@@ -6,7 +6,7 @@ import json
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text, update
 
 from dashboard.accounts.permissions import PermissionDenied
 from dashboard.accounts.users import SYSTEM, Actor, create_user
@@ -14,7 +14,7 @@ from dashboard.cycle import approval
 from dashboard.cycle.approval import CycleError, MonthLocked
 from dashboard.cycle.locks import Rhythm
 from dashboard.store.database import transaction
-from dashboard.store.models import Agency, Indicator, Plan, Province, User
+from dashboard.store.models import Agency, Indicator, Measurement, MonthReport, Plan, Province, User
 from dashboard.updates import FigureInput, TaskChange, save_figures, update_task
 
 TODAY = date(2026, 11, 27)
@@ -31,6 +31,10 @@ def world(demo_engine):  # noqa: ANN001, ANN201
         finance = s.scalar(select(Agency.id).where(Agency.province_id == tn, Agency.name == "Sở Tài chính"))
         science = s.scalar(select(Agency.id).where(Agency.province_id == tn, Agency.name == "Sở Khoa học và Công nghệ"))
         kpi = s.scalar(select(Indicator.id).where(Indicator.plan_id == plan, Indicator.code == "14"))
+        # November starts open for this agency (the demo has run its month already): not submitted, its
+        # figures those of October's approved reports
+        s.execute(delete(MonthReport).where(MonthReport.agency_id == finance, MonthReport.month == NOV))
+        s.execute(update(Measurement).where(Measurement.agency_id == finance).values(approved=True))
         reporter = create_user(s, SYSTEM, "sotc.thainguyen", "mat-khau-dai-du", "agency", finance)
         reporter.email = "sotc@thainguyen.gov.vn"
         ids = {"plan": plan, "finance": finance, "science": science, "kpi": kpi}
@@ -90,7 +94,10 @@ def test_a_month_from_typing_to_reopening(world) -> None:  # noqa: ANN001
     with transaction(engine, write=True) as s:
         report = approval.submit(s, who["finance"], ids["plan"], ids["finance"], NOV, RHYTHM, TODAY)
         report_id = report.id
-        assert approval.pending_summary(s, ids["plan"])["months"] == 1
+        months = s.scalar(
+            text("SELECT COUNT(*) FROM month_report WHERE plan_id = :p AND status = 'submitted'"), {"p": ids["plan"]}
+        )
+        assert approval.pending_summary(s, ids["plan"])["months"] == months
     # the standing agency (and every admin) is told
     assert ("submitted", {"agency": "Sở Tài chính", "month": "11/2026"}) in _notices(engine, "sokhcn.thainguyen")
 
@@ -117,7 +124,7 @@ def test_a_month_from_typing_to_reopening(world) -> None:  # noqa: ANN001
     _save(engine, ids, who["finance"], num=170)
     assert tuple(_row(engine, ids)) == (170, False)  # changed again: waits again
 
-    assert _audit(engine) == ["month.submit", "month.approve", "month.reopen"]
+    assert _audit(engine) == ["month.submit", "month.approve", "month.reopen"]  # the demo's own steps are not audited
     with engine.connect() as conn:
         after = conn.execute(text("SELECT after FROM audit_log WHERE action = 'month.reopen'")).scalar_one()
     assert (json.loads(after) if isinstance(after, str) else after)["reason"] == "Sai mẫu số"
@@ -220,4 +227,5 @@ def test_only_the_secretariat_approves_and_nothing_is_submitted_empty(world) -> 
         approval.submit(s, who["finance"], ids["plan"], ids["science"], NOV, RHYTHM, TODAY)  # not its agency
     with transaction(engine) as s:
         assert s.scalar(select(func.count()).select_from(User).where(User.username == "sotc.thainguyen")) == 1
-        assert approval.waiting(s, ids["plan"])[0]["figures"] == 1
+        mine = [w for w in approval.waiting(s, ids["plan"]) if w["agency_id"] == ids["finance"]]
+        assert [w["figures"] for w in mine] == [1]
