@@ -247,7 +247,13 @@ def register_figures(app: Dash) -> None:
             inds = reported_indicators(s, agency_id, plan_id)
             stored = month_figures(s, agency_id, month, [i.id for i in inds]) if month else {}
             existing = {
-                k: {"numerator": m.numerator, "denominator": m.denominator, "value": m.value, "version": m.version}
+                k: {
+                    "numerator": m.numerator,
+                    "denominator": m.denominator,
+                    "value": m.value,
+                    "version": m.version,
+                    "approved": m.approved,
+                }
                 for k, m in stored.items()
             }
             rows = [{"id": i.id, "code": i.code, "name": i.name, "unit": i.unit, "is_ratio": i.is_ratio} for i in inds]

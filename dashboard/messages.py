@@ -527,7 +527,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "notice.mail_save": ("Lưu", "Save"),
     "notice.mail_saved": ("Đã lưu.", "Saved."),
     "notice.bad_email": ("Địa chỉ thư không hợp lệ: {email}", "Not a valid e-mail address: {email}"),
-    "nav_approvals": ("Duyệt báo cáo", "Approvals"),
+    "nav_approvals": ("Duyệt", "Approvals"),
     # --- directives ------------------------------------------------------------------------------------------
     "dir.title": ("Ý kiến chỉ đạo", "Directives"),
     "dir.none": ("Chưa có ý kiến chỉ đạo.", "No directives."),

@@ -102,7 +102,7 @@ def directive_form(subjects: list[dict], lang: str) -> html.Div:
             dbc.Label(t("dir.text", lang), html_for="dir-text", className="mt-2"),
             dbc.Textarea(id="dir-text", maxLength=2000),
             dbc.Label(t("dir.due", lang), html_for="dir-due", className="mt-2"),
-            html.Div(dcc.DatePickerSingle(id="dir-due", display_format="DD/MM/YYYY")),
+            html.Div(dcc.DatePickerSingle(id="dir-due", display_format="DD/MM/YYYY", placeholder="dd/mm/yyyy")),
             dbc.Button(t("dir.send", lang), id="dir-send", color="primary", className="mt-2"),
             html.Div(id="dir-feedback", className="mt-2"),
         ],

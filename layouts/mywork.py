@@ -235,6 +235,9 @@ def figures_form(
             html.Div(t("mw.fed", lang, source=source), className="badge bg-info text-dark mt-1 d-block text-wrap")
             if source
             else None,
+            dbc.Badge(t("cycle.pending_badge", lang), color="info", className="ms-1 mw-pending")
+            if m and m.get("approved") is False
+            else None,
         ]
         error = html.Td(html.Div(id={"type": "fig-err", "index": ind["id"]}, className="text-danger small"))
         body.append(

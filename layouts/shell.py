@@ -46,11 +46,13 @@ def navbar(
     links = [_nav_link(route, pathname, f, flag_count) for route in shown]
     if user:  # the bell: unread notices
         unread = int(user.get("unread") or 0)
-        bell = ["🔔", dbc.Badge(str(unread), color="warning", pill=True, className="ms-1", id="nav-unread")]
+        # an SVG, not an emoji: a wall or office PC without an emoji font would show an empty box
+        icon = html.Img(src="/assets/bell.svg", alt=t("notice.title", lang), height=18, className="align-text-bottom")
+        badge = dbc.Badge(str(unread), color="warning", pill=True, className="ms-1", id="nav-unread")
         links.append(
             dbc.NavItem(
                 dbc.NavLink(
-                    html.Span(bell if unread else "🔔", title=t("notice.unread", lang, n=unread)),
+                    html.Span([icon, badge] if unread else icon, title=t("notice.unread", lang, n=unread)),
                     href="/thong-bao" + Filters(plan=f.plan, lang=lang).to_query(),
                     active=pathname == "/thong-bao",
                     id="nav-bell",

@@ -88,6 +88,7 @@ def test_one_month_from_reminder_to_reopening(dash_duo, tmp_path: Path, smtp) ->
     type_into(den, "1000")
     click(dash_duo, "#mw-save-figures")
     dash_duo.wait_for_contains_text("#mw-figures-feedback", "Đã lưu", timeout=20)
+    dash_duo.wait_for_contains_text("#mw-figures", "Chờ duyệt", timeout=20)  # the agency sees it waiting
     click(dash_duo, "#mw-submit")
     dash_duo.wait_for_contains_text("#mw-cycle-feedback", "Đã gửi báo cáo tháng 11/2026", timeout=20)
     dash_duo.wait_for_contains_text("#mw-cycle", "Đã gửi, chờ duyệt", timeout=20)
