@@ -164,3 +164,39 @@ def test_one_month_from_reminder_to_reopening(dash_duo, tmp_path: Path, smtp) ->
             == 700
         )
     assert severe(dash_duo) == []
+
+
+def test_a_leader_directs_and_the_agency_answers(dash_duo, tmp_path: Path) -> None:  # noqa: ANN001
+    app = create_app(
+        Config(database_url=demo_url(tmp_path, "dir.db"), secret_key="test", today=TODAY, demo_source_scale=0.05)
+    )
+    engine = app.server.extensions["kpi"]["engine"]
+    with engine.connect() as conn:
+        agency_id = conn.execute(
+            text("SELECT agency_id FROM app_user WHERE username = 'sokhcn.thainguyen'")
+        ).scalar_one()
+    url = start(dash_duo, app)
+    sign_in(dash_duo, url, "lanhdao", "/")
+    dash_duo.driver.get(f"{url}/don-vi?plan=1&agency={agency_id}")
+    dash_duo.wait_for_element("#dir-send", timeout=30)  # the leader's form
+    dash_duo.find_element("#dir-text").send_keys("Báo cáo tiến độ hạ tầng dữ liệu tại phiên họp tháng 12")
+    click(dash_duo, "#dir-send")
+    dash_duo.wait_for_contains_text("#dir-feedback", "Đã gửi ý kiến chỉ đạo đến Sở Khoa học và Công nghệ", timeout=20)
+
+    sign_in(dash_duo, url, "sokhcn.thainguyen", "/viec-cua-toi")
+    dash_duo.wait_for_contains_text("#mw-directives", "Báo cáo tiến độ hạ tầng dữ liệu", timeout=20)
+    with engine.connect() as conn:
+        directive = conn.execute(
+            text("SELECT id FROM directive WHERE text LIKE 'Báo cáo tiến độ hạ tầng%'")
+        ).scalar_one()
+    box = dash_duo.driver.find_element(
+        By.XPATH, f'//textarea[@id=\'{{"index":{directive},"type":"dir-answer-text"}}\']'
+    )
+    box.send_keys("Sở sẽ báo cáo tại phiên họp ngày 10/12")
+    dash_duo.driver.find_element(By.XPATH, f'//button[@id=\'{{"index":{directive},"type":"dir-answer"}}\']').click()
+    dash_duo.wait_for_contains_text("#mw-dir-feedback", "Đã gửi trả lời", timeout=20)
+    dash_duo.wait_for_contains_text(f"#directive-{directive}", "Sở sẽ báo cáo tại phiên họp ngày 10/12", timeout=20)
+    # the leader is told in the bell
+    sign_in(dash_duo, url, "lanhdao", "/thong-bao")
+    dash_duo.wait_for_contains_text("#ntc-list", "đã trả lời ý kiến chỉ đạo: Sở sẽ báo cáo", timeout=20)
+    assert severe(dash_duo) == []

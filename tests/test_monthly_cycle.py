@@ -229,3 +229,44 @@ def test_only_the_secretariat_approves_and_nothing_is_submitted_empty(world) -> 
         assert s.scalar(select(func.count()).select_from(User).where(User.username == "sotc.thainguyen")) == 1
         mine = [w for w in approval.waiting(s, ids["plan"]) if w["agency_id"] == ids["finance"]]
         assert [w["figures"] for w in mine] == [1]
+
+
+def test_two_approvals_or_two_submissions_at_once_do_it_once(world) -> None:  # noqa: ANN001
+    import threading
+
+    engine, ids, who = world
+    _save(engine, ids, who["finance"])
+    results: list[str] = []
+
+    def attempt(step) -> None:  # noqa: ANN001
+        try:
+            with transaction(engine, write=True) as s:
+                step(s)
+            results.append("ok")
+        except CycleError:
+            results.append("refused")
+
+    def submit(s) -> None:  # noqa: ANN001
+        approval.submit(s, who["finance"], ids["plan"], ids["finance"], NOV, RHYTHM, TODAY)
+
+    threads = [threading.Thread(target=attempt, args=(submit,)) for _ in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert sorted(results) == ["ok", "refused"]
+    with engine.connect() as conn:
+        report_id = conn.execute(
+            text("SELECT id FROM month_report WHERE agency_id = :a AND month = :m"), {"a": ids["finance"], "m": NOV}
+        ).scalar_one()
+    results.clear()
+    threads = [
+        threading.Thread(target=attempt, args=(lambda s, w=w: approval.approve(s, who[w], report_id),))
+        for w in ("science", "admin")
+    ]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert sorted(results) == ["ok", "refused"]
+    assert _audit(engine) == ["month.submit", "month.approve"]
