@@ -271,3 +271,27 @@ def test_each_person_sets_their_own_mail_address_and_can_opt_out(tmp_path) -> No
             text("SELECT COUNT(*) FROM app_user WHERE email IS NOT NULL AND username <> 'sokhcn.thainguyen'")
         ).scalar_one()
     assert others == 0
+
+
+def test_an_upload_for_a_locked_month_is_refused_naming_who_can_reopen_it(tmp_path) -> None:  # noqa: ANN001
+    app = demo_app(tmp_path)
+    engine = app.server.extensions["kpi"]["engine"]
+    ids = _ids(engine)
+    agency = login(app, "sokhcn.thainguyen")
+    with engine.connect() as conn:
+        before = conn.execute(
+            text("SELECT numerator FROM measurement WHERE indicator_id = :k AND agency_id = :a AND month = :m"),
+            {"k": ids["kpi"], "a": ids["agency"], "m": date(2026, 10, 1)},
+        ).scalar()
+    row = {"indicator_id": ids["kpi"], "numerator": 700, "denominator": 1000, "value": None, "row": "Dòng 2"}
+    upload = {"agency_id": ids["agency"], "month": "2026-10-01", "rows": [row]}  # October locked on 04/11
+    refused = response_text(
+        call(app, agency, "mw-upload-save", {"mw-upload-save.n_clicks": 1, "mw-upload-data.data": upload})
+    )
+    assert "Tháng 10/2026 đã khoá" in refused and "Văn phòng thường trực BCĐ (demo)" in refused
+    with engine.connect() as conn:
+        after = conn.execute(
+            text("SELECT numerator FROM measurement WHERE indicator_id = :k AND agency_id = :a AND month = :m"),
+            {"k": ids["kpi"], "a": ids["agency"], "m": date(2026, 10, 1)},
+        ).scalar()
+    assert after == before
