@@ -25,6 +25,7 @@ Peak memory is this process's maximum resident set (one gunicorn worker serving 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import re
 import resource
@@ -118,6 +119,8 @@ def callback(app, client, first_input: str, values: dict) -> Callable[[], None]:
         resp = call(app, client, first_input, values)
         if resp.status_code not in (200, 204):
             raise RuntimeError(f"{first_input} {values}: HTTP {resp.status_code} {resp.data[:200]!r}")
+        run.size = len(resp.data)  # type: ignore[attr-defined]
+        run.gzipped = len(gzip.compress(resp.data, 6))  # type: ignore[attr-defined] - flask-compress's level
 
     return run
 
@@ -210,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"store: {json.dumps(counts)}; province views on plan {plan}, agency '{agency[1]}'")
     print(
         f"{'view':10} {'cold p50':>9} {'p95':>6} {'changed p50':>12} {'p95':>6} {'cached p50':>11} {'p95':>6} "
-        f"{'floor p50':>10} {'cold x':>7} {'changed x':>10} {'cached x':>9}"
+        f"{'floor p50':>10} {'cold x':>7} {'changed x':>10} {'cached x':>9} {'KB':>6} {'gzip KB':>8}"
     )
     results = {}
     for name, fn in views.items():
@@ -228,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
             "warm_p50": statistics.median(warm),
             "warm_p95": percentile(warm, 95),
             "floor_p50": statistics.median(floor),
+            "kb": getattr(fn, "size", 0) / 1024,  # the answer as sent without, and with, compression
+            "gzip_kb": getattr(fn, "gzipped", 0) / 1024,
         }
         for mode in ("cold", "saved", "warm"):
             row[f"{mode}_x"] = row[f"{mode}_p50"] / row["floor_p50"] if row["floor_p50"] else float("nan")
@@ -235,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{name:10} {row['cold_p50']:9.1f} {row['cold_p95']:6.0f} {row['saved_p50']:12.1f} "
             f"{row['saved_p95']:6.0f} {row['warm_p50']:11.1f} {row['warm_p95']:6.0f} {row['floor_p50']:10.2f} "
-            f"{row['cold_x']:7.1f} {row['saved_x']:10.1f} {row['warm_x']:9.1f}"
+            f"{row['cold_x']:7.1f} {row['saved_x']:10.1f} {row['warm_x']:9.1f} {row['kb']:6.0f} {row['gzip_kb']:8.1f}"
         )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"milliseconds; {args.runs} calls per cell; peak memory of this worker: {peak:.0f} MB")
