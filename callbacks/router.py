@@ -20,6 +20,7 @@ from dashboard.reads import summaries
 from dashboard.reads.filters import Filters
 from dashboard.reads.page_cache import (
     cached_build,
+    is_plain,
     keep_last_good,
     last_good,
     last_good_key,
@@ -79,9 +80,9 @@ def render(pathname: str | None, search: str | None, _version: int | None = None
         return wall_shell(f.plan, f.lang, rotate, refresh)
     today = cfg.as_of()
     cached = route is not None and route.cache is not None
-    # The last good copy is kept under the filters asked for: while the database is down, nothing can say
-    # which plan this person may read, only the provinces remembered in their session.
-    asked = page_query(route, f) if cached else ""
+    # The last good copy is kept under the plan asked for: while the database is down, nothing can say which
+    # plan this person may read, only the provinces remembered in their session.
+    asked = f
     try:
         with session() as s:
             # What this person may read decides the plan shown, whatever the URL asks for.
@@ -112,11 +113,11 @@ def render(pathname: str | None, search: str | None, _version: int | None = None
         last = None
         if cached:
             scope = reader_scope(route, flask_session.get("reader", "-"), who.role, who.agency_id)
-            last = last_good(cache(), last_good_key(route.path, asked, scope))
+            last = last_good(cache(), last_good_key(route, asked, scope))
         return _offline(pathname, f, today, last)
-    if cached:
+    if cached and is_plain(route, asked):
         last = {"built": built, "meta": meta, "freshness": freshness, "at": clock.now().isoformat()}
-        keep_last_good(cache(), last_good_key(route.path, asked, scope), last)
+        keep_last_good(cache(), last_good_key(route, asked, scope), last)
     f = f.with_(plan=built["plan"])
     nav = shell.navbar(pathname, f, built["flags"], meta, f"{t('as_of', f.lang)} {vn_date(today)}", _user_info())
     return shell.page(nav, built["bar"], [freshness, built["content"]], f.lang)

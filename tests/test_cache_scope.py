@@ -111,3 +111,9 @@ def test_junk_url_parameters_neither_add_cache_entries_nor_bypass_the_cache(tmp_
     # A parameter the page does read is part of its key.
     call(app, client, "url", {"url.pathname": "/", "url.search": "?plan=1&sort=name"})
     assert len(builds) == built + 1
+    # Searches typed many ways are built (and kept an hour) but never kept as week-long outage copies: one
+    # such copy per page, plan and reader.
+    lasts = {k for k in keys() if ":last:" in f":{k}"}
+    for n in range(20):
+        call(app, client, "url", {"url.pathname": "/canh-bao", "url.search": f"?plan=1&q=tim+{n}&status=overdue"})
+    assert {k for k in keys() if ":last:" in f":{k}"} == lasts

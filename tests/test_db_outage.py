@@ -80,6 +80,9 @@ def test_pages_serve_their_last_data_while_the_database_is_down(outage) -> None:
         assert "flags-heading" not in before or "flags-heading" in now
     # The flags page shows the same flags as before the outage.
     assert response_text(page(app, client, "/canh-bao")).count("flag-row") == good["/canh-bao"].count("flag-row")
+    # A filtered view gets its page's copy: outage copies are kept per page, not per filter combination.
+    filtered = response_text(page(app, client, "/canh-bao", "?plan=1&status=overdue&q=du+lieu"))
+    assert "Mất kết nối cơ sở dữ liệu: đang hiển thị dữ liệu lúc" in filtered and "flags-heading" in filtered
     # A page never built before says so, still without an error.
     fresh = page(app, client, "/canh-bao", "?plan=2")
     assert fresh.status_code == 200 and "chưa có dữ liệu lưu tạm" in response_text(fresh)

@@ -20,8 +20,7 @@ LAST_GOOD_SECONDS = 7 * 24 * 3600  # the last good build of a page, shown while 
 
 def page_query(route: Route, f: Filters) -> str:
     """The filters as the page reads them: the known ones normalised, plus the route's own parameters."""
-    extra = {k: v for k, v in f.extra.items() if k in route.params}
-    return f.with_(extra=extra).to_query()
+    return f.with_(extra=page_extra(route, f)).to_query()
 
 
 def reader_scope(route: Route, reader: str, role: str | None, agency_id: int | None) -> str:
@@ -39,9 +38,24 @@ def page_key(version: int, today: date, path: str, query: str, scope: str = "", 
     return f"page:{version}:{today}:{passed}:{path}:{query}{scope}"
 
 
-def last_good_key(path: str, query: str, scope: str) -> str:
-    """Where a page's last good build is kept: one copy per page, filters and reader, whatever the version."""
-    return f"last:{path}:{query}{scope}"
+def last_good_key(route: Route, f: Filters, scope: str) -> str | None:
+    """Where a page's last good build is kept for an outage: one copy per page, plan (as asked), language and
+    reader, whatever the version and the filters (the agency page: per agency too, a bounded number). None for
+    a filtered view, which is not kept: a search typed a thousand ways must not pile up week-long copies; during
+    an outage it gets the page's own copy."""
+    agencies = f.agencies[:1] if route.page == "agency" else ()
+    plain = Filters(plan=f.plan, agencies=agencies, lang=f.lang)
+    return f"last:{route.path}:{plain.to_query()}{scope}"
+
+
+def is_plain(route: Route, f: Filters) -> bool:
+    """Whether the view is the page itself (no filter but the plan, and the agency page's agency)."""
+    agencies = f.agencies[:1] if route.page == "agency" else ()
+    return f.agencies == agencies and not (f.section or f.statuses or f.quarter or f.q) and not page_extra(route, f)
+
+
+def page_extra(route: Route, f: Filters) -> dict[str, str]:
+    return {k: v for k, v in f.extra.items() if k in route.params}
 
 
 def cached_build(cache, key: str, build):  # noqa: ANN001, ANN201
