@@ -110,3 +110,73 @@ def test_the_scheduler_prepares_plans_at_start_after_a_refresh_and_on_each_recom
         assert "prepare" in {job.id for job in sched.scheduler.get_jobs()} or calls.count(None) == 2
     finally:
         sched.shutdown()
+
+
+def _ask_at_once(engine, caches: list, n: int) -> list:  # noqa: ANN001
+    """``n`` threads asking for plan 1's data at the same moment, spread over ``caches`` (one per worker)."""
+    import threading
+
+    results: list = []
+    start = threading.Barrier(n)
+
+    def ask(cache) -> None:  # noqa: ANN001
+        start.wait()
+        with transaction(engine) as s:
+            results.append(plan_cache.plan_context(cache, s, 1, TODAY, Settings()))
+
+    threads = [threading.Thread(target=ask, args=(caches[i % len(caches)],)) for i in range(n)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return results
+
+
+def _slow_builds(monkeypatch) -> list:  # noqa: ANN001
+    import time
+
+    calls: list = []
+    real = plan_cache.load_context
+
+    def slow(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        calls.append(1)
+        time.sleep(0.5)  # long enough for every other asker to arrive while it builds
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(plan_cache, "load_context", slow)
+    return calls
+
+
+def test_a_plan_asked_for_by_many_threads_at_once_is_built_once(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    from cachelib import SimpleCache
+
+    app = demo_app(tmp_path)
+    engine = app.server.extensions["kpi"]["engine"]
+    calls = _slow_builds(monkeypatch)
+    results = _ask_at_once(engine, [SimpleCache()], 8)
+    assert len(calls) == 1 and len(results) == 8
+    assert all(r.tasks == results[0].tasks for r in results)
+
+
+def test_a_plan_asked_for_by_several_workers_at_once_is_built_once(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    import os
+    import uuid
+
+    import redis
+    from cachelib import RedisCache
+
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        pytest.skip("TEST_REDIS_URL is not set")
+    app = demo_app(tmp_path)
+    engine = app.server.extensions["kpi"]["engine"]
+    prefix = f"kpi-test-{uuid.uuid4().hex[:8]}:"
+    # three workers: three clients of one Redis, each with its own process-local state
+    workers = [RedisCache(host=redis.from_url(url), key_prefix=prefix) for _ in range(3)]
+    calls = _slow_builds(monkeypatch)
+    try:
+        results = _ask_at_once(engine, workers, 9)
+    finally:
+        workers[0].clear()
+    assert len(calls) == 1 and len(results) == 9
+    assert all(r.tasks == results[0].tasks for r in results)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import date
@@ -106,24 +107,72 @@ def _stamp(session: Session, plan_id: int, today: date, settings: Settings) -> t
     return (plan_version(session, plan_id), today.isoformat(), passed, settings)
 
 
+BUILD_LOCK_SECONDS = 30  # a builder that died frees the plan after this long
+WAIT_SECONDS = 10  # how long a second asker waits for the first one's build before building itself
+
+
+def _cached(cache, plan_id: int, stamp: tuple) -> PlanContext | None:  # noqa: ANN001
+    entry = cache.get(f"ctx:{plan_id}")
+    return entry[1] if entry is not None and entry[0] == stamp else None
+
+
+def _local_lock(cache, plan_id: int) -> threading.Lock:  # noqa: ANN001
+    """One lock per plan and cache object: the threads of one process build a plan once."""
+    with _RECENT_LOCK:
+        locks = getattr(cache, "_kpi_build_locks", None)
+        if locks is None:
+            locks = cache._kpi_build_locks = {}
+        return locks.setdefault(plan_id, threading.Lock())
+
+
+def _wait_for(cache, plan_id: int, stamp: tuple) -> PlanContext | None:  # noqa: ANN001
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        if cache.get(f"ctx-stamp:{plan_id}") == stamp and (ctx := _cached(cache, plan_id, stamp)) is not None:
+            return ctx
+    return None
+
+
 def plan_context(cache, session: Session, plan_id: int, today: date, settings: Settings) -> PlanContext | None:  # noqa: ANN001
-    """The plan's data as of ``today`` at its current data version: from the cache, else built and stored."""
+    """The plan's data as of ``today`` at its current data version: from the cache, else built and stored.
+
+    Single flight: however many threads and workers ask for a plan that is not ready, one builds it (the
+    threads of a process queue on a lock, the processes on a key added only if absent: SET NX in Redis) and the
+    others wait for its result; a builder that died or hangs is taken over after ``WAIT_SECONDS``."""
     stamp = _stamp(session, plan_id, today, settings)
     recent = _recent(cache)
     ctx = recent.get(plan_id, stamp)
     if ctx is not None:
         return ctx
-    entry = cache.get(f"ctx:{plan_id}")
-    if entry is not None and entry[0] == stamp:
-        ctx = entry[1]
-    else:
-        ctx = load_context(session, Filters(plan=plan_id), today)
-        if ctx is None:
-            return None
-        reporting(ctx, session, settings)  # kept in the context's memo: every page's red flags need it
-        cache.set(f"ctx:{plan_id}", (stamp, ctx), timeout=0)
-        cache.set(f"ctx-stamp:{plan_id}", stamp, timeout=0)
+    ctx = _cached(cache, plan_id, stamp)
+    if ctx is None:
+        with _local_lock(cache, plan_id):
+            ctx = recent.get(plan_id, stamp) or _cached(cache, plan_id, stamp)  # built while this one queued
+            if ctx is None:
+                flight = f"ctx-building:{plan_id}:{hashlib.sha1(repr(stamp).encode()).hexdigest()[:12]}"
+                mine = cache.add(flight, 1, timeout=BUILD_LOCK_SECONDS)
+                if not mine:
+                    ctx = _wait_for(cache, plan_id, stamp)
+                if ctx is None:
+                    try:
+                        ctx = _build(cache, session, plan_id, today, settings, stamp)
+                    finally:
+                        if mine:
+                            cache.delete(flight)
+                    if ctx is None:
+                        return None
     recent.put(plan_id, stamp, ctx)
+    return ctx
+
+
+def _build(cache, session: Session, plan_id: int, today: date, settings: Settings, stamp: tuple) -> PlanContext | None:  # noqa: ANN001
+    ctx = load_context(session, Filters(plan=plan_id), today)
+    if ctx is None:
+        return None
+    reporting(ctx, session, settings)  # kept in the context's memo: every page's red flags need it
+    cache.set(f"ctx:{plan_id}", (stamp, ctx), timeout=0)
+    cache.set(f"ctx-stamp:{plan_id}", stamp, timeout=0)
     return ctx
 
 
