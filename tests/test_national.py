@@ -51,6 +51,14 @@ def test_summaries_are_computed_once_and_again_when_the_data_moves(app) -> None:
     assert len(rows) == 3 and at is not None
     assert [r["overdue"] for r in rows] == sorted((r["overdue"] for r in rows), reverse=True)
     assert summaries.refresh(engine, TODAY, Settings()) == 0  # all current
+    # A change in one plan: the national view never shows that plan's old summary, even before the scheduler.
+    with transaction(engine) as s:
+        bump_data_version(s, [2])
+        before = {r.plan_id: r.data_version for r in s.scalars(select(PlanSummary))}
+    with transaction(engine) as s:
+        summaries.national(s, TODAY, Settings())
+        after = {r.plan_id: r.data_version for r in s.scalars(select(PlanSummary))}
+        assert after[2] == data_version(s) > before[2] and after[1] == before[1] and after[3] == before[3]
     with transaction(engine) as s:
         bump_data_version(s)
     # The scheduler's five-minute job brings every summary up to the new data.

@@ -81,17 +81,20 @@ def store(session: Session, plan_id: int, payload: dict, version: int, today: da
 
 
 def national(session: Session, today: date, settings: Settings) -> tuple[list[dict], datetime | None]:
-    """Every plan's summary (computing the missing ones), worst first, and when the oldest was computed."""
+    """Every plan's summary, worst first, and when the oldest was computed. Versioned like a plan's data: a
+    summary older than its plan's data version (or computed for another day) is computed again here, never
+    served stale; the scheduler keeps them current in the background so this rarely happens."""
     rows = {r.plan_id: r for r in session.scalars(select(PlanSummary))}
     out: list[dict] = []
     oldest: datetime | None = None
     for pid in session.scalars(select(Plan.id)):
         row = rows.get(pid)
-        if row is None:
+        version = plan_version(session, pid)
+        if row is None or row.data_version != version or row.as_of != today:
             payload = compute(session, pid, today, settings)
             try:
                 with session.begin_nested():  # another worker may be storing the same plan right now
-                    store(session, pid, payload, plan_version(session, pid), today)
+                    store(session, pid, payload, version, today)
             except IntegrityError:
                 pass
             at = clock.now()
