@@ -688,6 +688,42 @@ def redis_ready(url: str | None) -> str | None:
         return None
 
 
+def bound_redis(url: str | None, maxmemory: str) -> dict | None:
+    """Set Redis's memory bound and LRU eviction as the README's production section says (the bound applies
+    to the whole server); returns the previous settings, to put back when the run ends."""
+    if not url or not maxmemory:
+        return None
+    import redis
+
+    client = redis.Redis.from_url(url, socket_timeout=2)
+    previous = {k: v for k, v in client.config_get("maxmemory*").items() if k in ("maxmemory", "maxmemory-policy")}
+    client.config_set("maxmemory", maxmemory)
+    client.config_set("maxmemory-policy", "allkeys-lru")
+    client.config_resetstat()  # the peak below is this run's
+    client.close()
+    return previous
+
+
+def redis_memory(url: str | None, previous: dict | None) -> str:
+    """This run's Redis memory against its bound, and the bound put back as it was."""
+    if not url:
+        return "Redis: none"
+    import redis
+
+    client = redis.Redis.from_url(url, socket_timeout=2)
+    info, bound = client.info("memory"), int(client.config_get("maxmemory")["maxmemory"])
+    stats = client.info("stats")
+    if previous:
+        for key, value in previous.items():
+            client.config_set(key, value)
+    client.close()
+    within = "within" if not bound or info["used_memory_peak"] <= bound * 1.05 else "OVER"
+    return (
+        f"Redis memory: {info['used_memory_human']} now, peak {info['used_memory_peak_human']}, bound "
+        f"{bound / 2**20:.0f} MB ({within}); {stats.get('evicted_keys', 0)} keys evicted"
+    )
+
+
 class Server:
     """gunicorn as the Procfile runs it, on loopback; stopped by its own pid (and its process group)."""
 
@@ -1021,6 +1057,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--redis-url", default="redis://127.0.0.1:6379/13", help="Redis database for the app's cache ('' for none)"
     )
+    parser.add_argument(
+        "--redis-maxmemory",
+        default="256mb",
+        help="Redis's memory bound for the run, with LRU eviction (the server's own, put back afterwards)",
+    )
     parser.add_argument("--wall-refresh", type=float, default=60, help="wall data refresh, seconds (app: 300)")
     parser.add_argument("--poll", type=float, default=60, help="data-version poll, seconds (app: 60)")
     parser.add_argument("--think", type=float, default=30, help="mean seconds between an agency user's task edits")
@@ -1056,7 +1097,9 @@ def main(argv: list[str] | None = None) -> int:
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
-    server = Server(args, workdir, redis_ready(args.redis_url))
+    redis_url = redis_ready(args.redis_url)
+    server = Server(args, workdir, redis_url)
+    redis_before = bound_redis(redis_url, args.redis_maxmemory)
 
     def _terminate(_signum, _frame):  # noqa: ANN001, ANN202
         raise KeyboardInterrupt
@@ -1109,6 +1152,7 @@ def main(argv: list[str] | None = None) -> int:
     verdict = verify(args, run, fixture, stats.saves)
     print(f"gunicorn stopped (exit {server.proc.returncode})")
     ok = report(stats, verdict, elapsed, server, args, cpu)
+    print(redis_memory(redis_url, redis_before))
     if ok and not interrupted:
         shutil.rmtree(workdir, ignore_errors=True)
     else:
