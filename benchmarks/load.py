@@ -48,7 +48,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import requests
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -604,7 +604,7 @@ def prepare(args: argparse.Namespace, workdir: Path, walls: int, agency_users: i
     from dashboard.accounts.users import SYSTEM, create_kiosk_token, create_user
     from dashboard.demo import DemoRefused, build_demo, demo_options
     from dashboard.store.database import make_engine, transaction
-    from dashboard.store.models import Agency, AuditLog, Plan, Province, Task, TaskAgency, TaskUpdate
+    from dashboard.store.models import Agency, AuditLog, MonthReport, Plan, Province, Task, TaskAgency, TaskUpdate
 
     config = load_config(args, workdir)
     engine = make_engine(config.database_url)
@@ -632,6 +632,13 @@ def prepare(args: argparse.Namespace, workdir: Path, walls: int, agency_users: i
             create_user(s, SYSTEM, username, PASSWORD, "agency", agency_id, f"Tải thử {i + 1} · {name}")
             usernames.append(username)
             agencies.add(agency_id)
+        # Their agencies have not sent this month yet (the demo ran the month for agencies without accounts):
+        # open, as for the demo's own accounts, so that their saves are not refused by the month's lock.
+        s.execute(
+            delete(MonthReport).where(
+                MonthReport.agency_id.in_(agencies), MonthReport.month == date.fromisoformat(args.today).replace(day=1)
+            )
+        )
         plans = list(s.scalars(select(Plan.id).order_by(Plan.id)))
         kiosks = []
         for i in range(walls):
