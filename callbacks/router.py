@@ -16,7 +16,7 @@ from dashboard.cycle import notices
 from dashboard.cycle.approval import pending_summary
 from dashboard.cycle.directives import directives
 from dashboard.messages import report_deadline, t
-from dashboard.reads import summaries
+from dashboard.reads import plan_cache, summaries
 from dashboard.reads.filters import Filters
 from dashboard.reads.page_cache import (
     cached_build,
@@ -143,7 +143,10 @@ def _build(s, route: routes.Route | None, f: Filters, who, today, readable: set[
     the provinces the reader may read (None: all), for the plan chooser."""
     page = route.page if route is not None else None
     if page == "national":
-        rows, computed_at = summaries.national(s, today, settings())
+        st = settings()
+        rows, computed_at = summaries.national(
+            s, today, st, lambda pid: plan_cache.plan_context(cache(), s, pid, today, st)
+        )
         return {
             "plan": f.plan,
             "flags": sum(r["flags"] for r in rows),

@@ -86,3 +86,20 @@ def test_leaders_see_the_national_page_and_agencies_do_not(app) -> None:  # noqa
     assert "national-table" not in denied and "forbidden" in denied
     home = response_text(call(app, agency, "url", {"url.pathname": "/", "url.search": ""}))
     assert "nav-national" not in home
+
+
+def test_a_change_keeps_its_plans_summary_current_as_it_prepares_the_plan(app) -> None:  # noqa: ANN001
+    from dashboard.reads import plan_cache
+
+    engine = _engine(app)
+    cache = app.server.extensions["kpi"]["cache"]
+    with transaction(engine) as s:
+        summaries.national(s, TODAY, Settings())  # every row current
+        bump_data_version(s, [3])
+    # what every save, import and refresh does after its change: prepare the plan's data
+    assert plan_cache.warm(cache, engine, TODAY, Settings(), [3]) == [3]
+    with transaction(engine) as s:
+        rows = {r.plan_id: r for r in s.scalars(select(PlanSummary))}
+        assert rows[3].data_version == data_version(s)  # current before anyone opens the national view
+        with_flags = summaries.compute(s, 3, TODAY, Settings())
+    assert rows[3].payload == with_flags  # the same row as computed from scratch

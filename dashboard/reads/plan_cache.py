@@ -25,6 +25,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from dashboard.kpi.reporting import deadline_passed
+from dashboard.reads import summaries
 from dashboard.reads.filters import Filters
 from dashboard.reads.page_data import PlanContext, Settings, load_context, reporting
 from dashboard.store.database import plan_version, transaction
@@ -191,7 +192,9 @@ def warm(cache, engine: Engine, today: date, settings: Settings, plan_ids: Itera
             ids = list(plan_ids) if plan_ids is not None else list(s.scalars(select(Plan.id).order_by(Plan.id)))
             for plan_id in ids:
                 if not is_ready(cache, s, plan_id, today, settings):
-                    plan_context(cache, s, plan_id, today, settings)
+                    ctx = plan_context(cache, s, plan_id, today, settings)
+                    if ctx is not None:  # the national view's row of the plan, from the same data
+                        summaries.keep(s, plan_id, ctx, plan_version(s, plan_id), today, settings)
                     built.append(plan_id)
     except Exception:
         log.warning("could not prepare the data of plans %s", plan_ids, exc_info=True)

@@ -1,13 +1,15 @@
 """Plan summaries: each province's headline numbers, computed in the background for the national view.
 
 Computing one plan's flags takes a province's tasks, figures and report grid; doing it for 34 plans in a
-request would take seconds. The scheduler keeps one summary row per plan current instead, and the
-national page only reads those rows (a plan never summarised is computed on first view).
+request would take seconds. Every change keeps its plan's row current as it prepares the plan's data, the
+scheduler catches up the rest (a new day), and the national page reads those rows, checked against each plan's
+data version: a row out of date is computed again there, never served stale.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime
 
 from sqlalchemy import Engine, select
@@ -17,15 +19,16 @@ from sqlalchemy.orm import Session
 from dashboard import clock
 from dashboard.kpi.status import FINISHED, OVERDUE
 from dashboard.reads.filters import Filters
-from dashboard.reads.page_data import Settings, all_flags, headline, load_context, snapshots
+from dashboard.reads.page_data import PlanContext, Settings, all_flags, headline, load_context, snapshots
 from dashboard.store.database import plan_version, transaction
 from dashboard.store.models import Plan, PlanSummary
 
 
-def compute(session: Session, plan_id: int, today: date, settings: Settings) -> dict:
-    """The national view's row for one plan: headline KPIs against target, tasks by status, red flags."""
+def compute(session: Session, plan_id: int, today: date, settings: Settings, ctx: PlanContext | None = None) -> dict:
+    """The national view's row for one plan: headline KPIs against target, tasks by status, red flags (from
+    the plan's loaded data when given: the cached one, a fraction of loading it again)."""
     f = Filters(plan=plan_id)
-    ctx = load_context(session, f, today)
+    ctx = ctx or load_context(session, f, today)
     if ctx is None or ctx.plan["id"] != plan_id:
         raise LookupError(f"no plan {plan_id}")
     flags = all_flags(ctx, session, f, settings)
@@ -80,10 +83,29 @@ def store(session: Session, plan_id: int, payload: dict, version: int, today: da
     session.add(row)
 
 
-def national(session: Session, today: date, settings: Settings) -> tuple[list[dict], datetime | None]:
+def keep(session: Session, plan_id: int, ctx: PlanContext, version: int, today: date, settings: Settings) -> dict:
+    """Compute and store a plan's summary from its loaded data; another worker storing the same plan at the same
+    moment wins (same data, same row)."""
+    payload = compute(session, plan_id, today, settings, ctx)
+    try:
+        with session.begin_nested():
+            store(session, plan_id, payload, version, today)
+    except IntegrityError:
+        pass
+    return payload
+
+
+def national(
+    session: Session,
+    today: date,
+    settings: Settings,
+    context: Callable[[int], PlanContext | None] | None = None,
+) -> tuple[list[dict], datetime | None]:
     """Every plan's summary, worst first, and when the oldest was computed. Versioned like a plan's data: a
     summary older than its plan's data version (or computed for another day) is computed again here, never
-    served stale; the scheduler keeps them current in the background so this rarely happens."""
+    served stale. Every change keeps its plan's summary current as it prepares the plan's data
+    (``plan_cache.warm``), so this happens only for a plan nobody prepared; ``context`` then gives its loaded data
+    (the shared cache's), so that it is not loaded again."""
     rows = {r.plan_id: r for r in session.scalars(select(PlanSummary))}
     out: list[dict] = []
     oldest: datetime | None = None
@@ -91,12 +113,10 @@ def national(session: Session, today: date, settings: Settings) -> tuple[list[di
         row = rows.get(pid)
         version = plan_version(session, pid)
         if row is None or row.data_version != version or row.as_of != today:
-            payload = compute(session, pid, today, settings)
-            try:
-                with session.begin_nested():  # another worker may be storing the same plan right now
-                    store(session, pid, payload, version, today)
-            except IntegrityError:
-                pass
+            ctx = context(pid) if context is not None else None
+            payload = keep(
+                session, pid, ctx or load_context(session, Filters(plan=pid), today), version, today, settings
+            )
             at = clock.now()
         else:
             payload, at = row.payload, row.computed_at
