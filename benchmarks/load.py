@@ -604,15 +604,32 @@ def prepare(args: argparse.Namespace, workdir: Path, walls: int, agency_users: i
     from dashboard.accounts.users import SYSTEM, create_kiosk_token, create_user
     from dashboard.demo import DemoRefused, build_demo, demo_options
     from dashboard.store.database import make_engine, transaction
-    from dashboard.store.models import Agency, AuditLog, MonthReport, Plan, Province, Task, TaskAgency, TaskUpdate
+    from dashboard.store.models import (
+        Agency,
+        AuditLog,
+        KioskToken,
+        MonthReport,
+        Plan,
+        Province,
+        Task,
+        TaskAgency,
+        TaskUpdate,
+        User,
+    )
 
     config = load_config(args, workdir)
     engine = make_engine(config.database_url)
     started = time.perf_counter()
-    try:
-        summary = build_demo(engine, config.as_of(), force=args.force, **demo_options(config))
-    except DemoRefused as exc:
-        raise SystemExit(f"error: {exc}") from None
+    if args.existing_store:  # the national store of benchmarks.national, as it is; test accounts added
+        with transaction(engine) as s:
+            s.execute(delete(User).where(User.username.like("tai-thu.%")))
+            s.execute(delete(KioskToken).where(KioskToken.name.like("Màn hình tải thử %")))
+            summary = None
+    else:
+        try:
+            summary = build_demo(engine, config.as_of(), force=args.force, **demo_options(config))
+        except DemoRefused as exc:
+            raise SystemExit(f"error: {exc}") from None
     with transaction(engine) as s:
         leads = s.execute(
             select(Agency.id, Agency.name, Province.name, func.count(TaskAgency.task_id))
@@ -624,7 +641,12 @@ def prepare(args: argparse.Namespace, workdir: Path, walls: int, agency_users: i
             .order_by(func.count(TaskAgency.task_id).desc(), Agency.id)
         ).all()
         if not leads:
-            raise SystemExit("the demo has no agency that leads a task")
+            raise SystemExit("the store has no agency that leads a task")
+        # the busiest agencies of every province in turn: agency users in as many provinces as there are users
+        by_province: dict[str, list] = defaultdict(list)
+        for row in leads:
+            by_province[row[2]].append(row)
+        leads = [row for rank in zip(*by_province.values(), strict=False) for row in rank] or leads
         usernames, agencies = [], set()
         for i in range(agency_users):
             agency_id, name, _, _ = leads[i % len(leads)]
@@ -640,6 +662,7 @@ def prepare(args: argparse.Namespace, workdir: Path, walls: int, agency_users: i
             )
         )
         plans = list(s.scalars(select(Plan.id).order_by(Plan.id)))
+        provinces = s.scalar(select(func.count(func.distinct(Agency.province_id))).where(Agency.id.in_(agencies)))
         kiosks = []
         for i in range(walls):
             _, token = create_kiosk_token(s, SYSTEM, f"Màn hình tải thử {i + 1}")
@@ -654,9 +677,10 @@ def prepare(args: argparse.Namespace, workdir: Path, walls: int, agency_users: i
         )
     engine.dispose()
     print(
-        f"store ready in {time.perf_counter() - started:.1f} s: demo ({summary.task_updates} task updates), "
-        f"{agency_users} agency accounts over {len(agencies)} agencies that lead tasks, {walls} kiosk tokens over "
-        f"{len(plans)} plans"
+        f"store ready in {time.perf_counter() - started:.1f} s: "
+        f"{'the existing store' if summary is None else f'demo ({summary.task_updates} task updates)'}, "
+        f"{agency_users} agency accounts over {len(agencies)} agencies that lead tasks in {provinces} provinces, "
+        f"{walls} kiosk tokens over {len(plans)} plans"
     )
     return fixture
 
@@ -664,10 +688,12 @@ def prepare(args: argparse.Namespace, workdir: Path, walls: int, agency_users: i
 def load_config(args: argparse.Namespace, workdir: Path):  # noqa: ANN201
     from dashboard.config import Config
 
+    national = ROOT / "benchmarks" / "out" / "sources.national.toml"
+    sources = national if args.existing_store and national.exists() else ROOT / "data" / "sources.demo.toml"
     return Config(
         database_url=args.database_url,
         today=date.fromisoformat(args.today),
-        sources_file=str(ROOT / "data" / "sources.demo.toml"),
+        sources_file=str(sources),
         demo_sources_url=f"sqlite:///{workdir / 'demo_sources.db'}",
         demo_source_scale=args.source_scale,
     )
@@ -1063,6 +1089,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
     parser.add_argument(
         "--redis-url", default="redis://127.0.0.1:6379/13", help="Redis database for the app's cache ('' for none)"
+    )
+    parser.add_argument(
+        "--existing-store",
+        action="store_true",
+        help="load the store at --database-url as it is (a national store from benchmarks.national) instead of "
+        "rebuilding the demo; wall screens over all its provinces, agency users in as many provinces as possible",
     )
     parser.add_argument(
         "--redis-maxmemory",

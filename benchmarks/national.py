@@ -891,13 +891,16 @@ def _accounts(session: Session, data: list[ProvinceData]) -> int:
     by_name = {p.name: p for p in data}
     made = 0
     for username, password, role, where, full_name in DEMO_USERS:
-        agency_id = None
+        agency_id = province_id = None
         if where is not None:
             province = by_name.get(where[0])
             if province is None:
                 continue
-            agency_id = province.agencies[where[1]]
-        create_user(session, SYSTEM, username, password, role, agency_id, full_name)
+            if where[1] is None:  # a viewer of one province
+                province_id = province.id
+            else:
+                agency_id = province.agencies[where[1]]
+        create_user(session, SYSTEM, username, password, role, agency_id, full_name, province_id)
         made += 1
     session.add(KioskToken(name="Phòng điều hành", token_hash=token_hash(DEMO_KIOSK_TOKEN), created_by=GENERATOR))
     return made
