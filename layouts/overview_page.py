@@ -13,6 +13,7 @@ from dashboard.reads.filters import Filters
 
 from . import charts
 from .formatting import with_unit
+from .plain_html import element
 from .widgets import (
     empty,
     export_buttons,
@@ -116,12 +117,15 @@ def pending_line(pending: dict | None, lang: str) -> html.Div | None:
 def agency_list(rows: list[dict], heads: list[KpiSnapshot], lang: str) -> html.Div:
     """The per-agency view for a phone: a list that reads on a narrow screen (name, then each headline KPI's
     value against its target) in place of the chart, which would squeeze names and values."""
+    # the same per KPI for every row: its short name and target once, not once per agency
+    labels = [(charts.short_name(snap.indicator, lang), charts.target_text(snap.indicator, lang)) for snap in heads]
     items = []
-    for row in rows:
+    for row in rows:  # a province has up to 200 agencies: rows written as plain component data
         values = []
-        for snap, av in zip(heads, row["values"], strict=True):
+        for snap, (name, target), av in zip(heads, labels, row["values"], strict=True):
             shown = with_unit(av.value, snap.indicator.unit, lang) if av is not None else "–"
-            target = charts.target_text(snap.indicator, lang)
-            values.append(html.Div(f"{charts.short_name(snap.indicator, lang)}: {shown} / {target}", className="small"))
-        items.append(html.Li([html.Div(row["name"], className="fw-semibold"), *values], className="list-group-item"))
+            values.append(element("Div", f"{name}: {shown} / {target}", className="small"))
+        items.append(
+            element("Li", [element("Div", row["name"], className="fw-semibold"), *values], className="list-group-item")
+        )
     return html.Ul(items, className="list-group d-md-none", id="agency-list")

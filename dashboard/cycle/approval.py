@@ -23,7 +23,7 @@ from dashboard.cycle import notices
 from dashboard.cycle.locks import APPROVED, NOT_SUBMITTED, REOPENED, RETURNED, SUBMITTED, Rhythm, is_locked
 from dashboard.kpi.reporting import as_of_moment
 from dashboard.messages import Problem
-from dashboard.store.database import bump_data_version
+from dashboard.store.database import bump_data_version, id_list
 from dashboard.store.models import Agency, AuditLog, Indicator, Measurement, MonthReport, Task, TaskUpdate, User
 
 MAX_REASON = 1000
@@ -331,18 +331,19 @@ def waiting(session: Session, plan_id: int) -> list[dict]:
 
 
 def pending_items(session: Session, plan_id: int, agency_id: int | None, month: date | None = None) -> tuple[int, int]:
-    """How many figures and task reports wait for approval (of one agency and month, when given)."""
+    """How many figures and task reports wait for approval (of one agency and month, when given); read from
+    the partial indexes of waiting rows, by the plan's KPI and task ids."""
+    indicator_ids = list(session.scalars(select(Indicator.id).where(Indicator.plan_id == plan_id)))
+    task_ids = list(session.scalars(select(Task.id).where(Task.plan_id == plan_id)))
     fig = (
         select(func.count())
         .select_from(Measurement)
-        .join(Indicator)
-        .where(Indicator.plan_id == plan_id, Measurement.approved.is_(False))
+        .where(Measurement.indicator_id.in_(id_list(indicator_ids)), ~Measurement.approved)
     )
     upd = (
         select(func.count())
         .select_from(TaskUpdate)
-        .join(Task)
-        .where(Task.plan_id == plan_id, TaskUpdate.approved.is_(False))
+        .where(TaskUpdate.task_id.in_(id_list(task_ids)), ~TaskUpdate.approved)
     )
     if agency_id is not None:
         fig = fig.where(Measurement.agency_id == agency_id)

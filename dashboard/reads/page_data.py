@@ -128,7 +128,13 @@ def _agency_scope(ctx: PlanContext, f: Filters) -> set[int] | None:
 def snapshots(ctx: PlanContext, f: Filters, settings: Settings) -> list[KpiSnapshot]:
     scope = _agency_scope(ctx, f)
     shares = (settings.trajectory_at_risk / 100, settings.trajectory_off_track / 100)
-    return [snapshot(i, ctx.figures_of(i.id), ctx.today, settings.kpi_margin, scope, shares) for i in ctx.indicators]
+    # kept with the plan's data (one data version, one day): a page and its red flags ask for the same ones
+    key = ("snapshots", tuple(sorted(scope)) if scope is not None else None, settings.kpi_margin, shares)
+    if key not in ctx.memo:
+        ctx.memo[key] = [
+            snapshot(i, ctx.figures_of(i.id), ctx.today, settings.kpi_margin, scope, shares) for i in ctx.indicators
+        ]
+    return ctx.memo[key]
 
 
 def headline(snaps: list[KpiSnapshot]) -> list[KpiSnapshot]:

@@ -23,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     func,
+    text,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column, relationship
@@ -154,6 +155,13 @@ class Measurement(Base):
     __tablename__ = "measurement"
     __table_args__ = (
         UniqueConstraint("indicator_id", "agency_id", "month", name="uq_measurement_indicator_agency_month"),
+        # the few figures waiting for approval, counted on every overview: an index of those rows only
+        Index(
+            "ix_measurement_waiting",
+            "indicator_id",
+            postgresql_where=text("NOT approved"),
+            sqlite_where=text("NOT approved"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"), index=True)
@@ -220,7 +228,15 @@ class TaskUpdate(Base):
     __tablename__ = "task_update"
     # A task's latest update (and latest note) is one backward step down this index, and the report receipts
     # (agency, month, first entry) are read from it without touching the table.
-    __table_args__ = (Index("ix_task_update_latest", "task_id", "month", "created_at", "id", "agency_id"),)
+    __table_args__ = (
+        Index("ix_task_update_latest", "task_id", "month", "created_at", "id", "agency_id"),
+        Index(
+            "ix_task_update_waiting",
+            "task_id",
+            postgresql_where=text("NOT approved"),
+            sqlite_where=text("NOT approved"),
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id"))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
