@@ -270,3 +270,14 @@ def test_two_approvals_or_two_submissions_at_once_do_it_once(world) -> None:  # 
         th.join()
     assert sorted(results) == ["ok", "refused"]
     assert _audit(engine) == ["month.submit", "month.approve"]
+
+
+def test_a_month_is_reopened_only_for_an_agency_of_the_plans_province(world) -> None:  # noqa: ANN001
+    engine, ids, who = world
+    with engine.connect() as conn:
+        elsewhere = conn.execute(
+            text("SELECT a.id FROM agency a JOIN province p ON p.id = a.province_id WHERE p.name = 'Lào Cai' LIMIT 1")
+        ).scalar_one()
+    with transaction(engine, write=True) as s, pytest.raises(CycleError):
+        approval.reopen(s, who["admin"], ids["plan"], elsewhere, OCT, "Bổ sung", RHYTHM, TODAY)
+    assert _audit(engine) == []

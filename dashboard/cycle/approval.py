@@ -24,7 +24,17 @@ from dashboard.cycle.locks import APPROVED, NOT_SUBMITTED, REOPENED, RETURNED, S
 from dashboard.kpi.reporting import as_of_moment
 from dashboard.messages import Problem
 from dashboard.store.database import bump_data_version, id_list
-from dashboard.store.models import Agency, AuditLog, Indicator, Measurement, MonthReport, Task, TaskUpdate, User
+from dashboard.store.models import (
+    Agency,
+    AuditLog,
+    Indicator,
+    Measurement,
+    MonthReport,
+    Plan,
+    Task,
+    TaskUpdate,
+    User,
+)
 
 MAX_REASON = 1000
 
@@ -248,7 +258,8 @@ def reopen(
     require_reopen(actor)
     text = _reason(reason)
     month = month.replace(day=1)
-    if session.get(Agency, agency_id) is None:
+    agency, plan = session.get(Agency, agency_id), session.get(Plan, plan_id)
+    if agency is None or plan is None or agency.province_id != plan.province_id:  # an agency of the plan's province
         raise CycleError("cycle.no_report")
     if not locked(session, plan_id, agency_id, month, rhythm, today):
         raise CycleError("cycle.not_locked", month=month_label(month))
