@@ -36,6 +36,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -83,10 +84,13 @@ class Stats:
     errors: Counter = field(default_factory=Counter)
     samples: list[str] = field(default_factory=list)
     saves: list[Save] = field(default_factory=list)
+    sizes: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))  # (body, on the wire)
 
     def merge(self, other: Stats) -> None:
         for kind, values in other.latencies.items():
             self.latencies[kind].extend(values)
+        for kind, sizes in other.sizes.items():
+            self.sizes[kind].extend(sizes)
         self.errors.update(other.errors)
         self.samples.extend(other.samples[: max(0, 20 - len(self.samples))])
         self.saves.extend(other.saves)
@@ -230,6 +234,8 @@ class Browser(threading.Thread):
             self.fail(kind, f"{method} {path}: {type(exc).__name__}: {exc}")
             return None
         self.stats.latencies[kind].append((at, (time.perf_counter() - started) * 1000))  # with the body, as a browser
+        body = len(resp.content)  # requests asks for gzip, as browsers do; Content-Length is what crossed the wire
+        self.stats.sizes[kind].append((body, int(resp.headers.get("Content-Length") or body)))
         if resp.status_code not in expect:
             self.fail(kind, f"{method} {path}: HTTP {resp.status_code} {resp.text[:300]!r}")
             return None
@@ -974,7 +980,7 @@ def report(
     print("latency as the browser sees it (queueing included); 'in worker': gunicorn's own time for the request")
     print(
         f"{'request kind':<19}{'count':>7}{'errors':>7}{'p50 ms':>8}{'p95 ms':>8}{'max ms':>8}"
-        f"{'p95 after ramp-up':>19}{'in worker p50/p95':>19}"
+        f"{'p95 after ramp-up':>19}{'in worker p50/p95':>19}{'KB (wire)':>16}"
     )
 
     def ms(values: list[float], p: float | None = None) -> str:
@@ -982,18 +988,27 @@ def report(
             return "-"
         return f"{max(values) if p is None else percentile(values, p):.0f}"
 
-    def line(name: str, values: list[float], errors: int, later: list[float], work: list[float]) -> None:
+    def kb(sizes: list[tuple[int, int]]) -> str:
+        """Mean payload of a kind: the body, and what crossed the wire (compressed)."""
+        if not sizes:
+            return "-"
+        return f"{statistics.mean(b for b, _ in sizes) / 1024:.1f} ({statistics.mean(w for _, w in sizes) / 1024:.1f})"
+
+    def line(name: str, values: list[float], errors: int, later: list[float], work: list[float], sizes: list) -> None:
         print(
             f"{name:<19}{len(values):>7}{errors:>7}{ms(values, 50):>8}{ms(values, 95):>8}{ms(values):>8}"
-            f"{ms(later, 95):>19}{ms(work, 50):>13}/{ms(work, 95):<5}"
+            f"{ms(later, 95):>19}{ms(work, 50):>13}/{ms(work, 95):<5}{kb(sizes):>16}"
         )
 
     for kind in kinds:
         pairs = stats.latencies.get(kind, [])
         if pairs or stats.errors.get(kind):
             later = [ms for at, ms in pairs if at >= args.ramp]
-            line(kind, [ms for _, ms in pairs], stats.errors.get(kind, 0), later, served.get(kind, []))
-    line("overall", every, errors, steady, [ms for kind, v in served.items() if kind in kinds for ms in v])
+            line(
+                kind, [ms for _, ms in pairs], stats.errors.get(kind, 0), later, served.get(kind, []), stats.sizes[kind]
+            )
+    every_size = [size for values in stats.sizes.values() for size in values]
+    line("overall", every, errors, steady, [ms for kind, v in served.items() if kind in kinds for ms in v], every_size)
     p95 = percentile(every, 95)
     print()
     print(
