@@ -613,24 +613,22 @@ def prepare(args: argparse.Namespace, workdir: Path, walls: int, agency_users: i
     from dashboard.store.models import (
         Agency,
         AuditLog,
-        KioskToken,
         MonthReport,
         Plan,
         Province,
         Task,
         TaskAgency,
         TaskUpdate,
-        User,
     )
 
     config = load_config(args, workdir)
     engine = make_engine(config.database_url)
     started = time.perf_counter()
-    if args.existing_store:  # the national store of benchmarks.national, as it is; test accounts added
-        with transaction(engine) as s:
-            s.execute(delete(User).where(User.username.like("tai-thu.%")))
-            s.execute(delete(KioskToken).where(KioskToken.name.like("Màn hình tải thử %")))
-            summary = None
+    # On an existing store (benchmarks.national's, as it is) each run adds its own accounts: an earlier run's
+    # have audit records and stay.
+    run_tag = f"{secrets.token_hex(3)}." if args.existing_store else ""
+    if args.existing_store:
+        summary = None
     else:
         try:
             summary = build_demo(engine, config.as_of(), force=args.force, **demo_options(config))
@@ -656,7 +654,7 @@ def prepare(args: argparse.Namespace, workdir: Path, walls: int, agency_users: i
         usernames, agencies = [], set()
         for i in range(agency_users):
             agency_id, name, _, _ = leads[i % len(leads)]
-            username = f"tai-thu.{i + 1:03d}"
+            username = f"tai-thu.{run_tag}{i + 1:03d}"
             create_user(s, SYSTEM, username, PASSWORD, "agency", agency_id, f"Tải thử {i + 1} · {name}")
             usernames.append(username)
             agencies.add(agency_id)
