@@ -54,6 +54,21 @@ def _own(s, who, context: dict | None) -> tuple[int, int]:  # noqa: ANN001
     return plan_id, agency_id
 
 
+def _state_of(values: list | None, ids: list | None, index: object) -> object:
+    """The value of the pattern-matched field whose index is ``index`` (the row whose button was clicked)."""
+    return next((v for v, i in zip(values or [], ids or [], strict=False) if i.get("index") == index), None)
+
+
+def _due(raw: str | None) -> date | None:
+    """The date picker's date; a crafted one that does not read is refused by name."""
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(str(raw)[:10])
+    except ValueError:
+        raise directives.DirectiveError("dir.due_bad") from None
+
+
 def _problem(exc: Exception, lang: str) -> dbc.Alert:
     text = exc.text(lang) if isinstance(exc, Problem) else t("not_allowed", lang)
     return dbc.Alert(text, color="danger", className="feedback-denied")
@@ -151,7 +166,7 @@ def register_directives(app: Dash) -> None:
         if not isinstance(trigger, dict) or not any(clicks or []):
             return no_update, no_update
         wanted = trigger.get("index")
-        text = next((v for v, i in zip(texts or [], ids or [], strict=False) if i.get("index") == wanted), None)
+        text = _state_of(texts, ids, wanted)
         try:
             who = actor()
             with session(write=True) as s:
@@ -208,7 +223,7 @@ def register_directives(app: Dash) -> None:
                     kind,
                     int(ref) if ref else None,
                     text,
-                    date.fromisoformat(due[:10]) if due else None,
+                    _due(due),
                     config().as_of(),
                 )
                 name = s.get(Agency, agency_id).name
@@ -263,7 +278,7 @@ def register_approvals(app: Dash) -> None:
         if not isinstance(trigger, dict) or not (any(approvals or []) or any(returns or [])):
             return no_update, no_update
         report_id = trigger.get("index")
-        reason = next((v for v, i in zip(reasons or [], ids or [], strict=False) if i.get("index") == report_id), None)
+        reason = _state_of(reasons, ids, report_id)
         try:
             who = actor()
             with session(write=True) as s:

@@ -10,8 +10,14 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from dashboard import clock, routes
-from dashboard.accounts.permissions import can_see_national, is_secretariat, readable_plan, readable_provinces
-from dashboard.agencies.directory import STANDING_AGENCY, expand
+from dashboard.accounts.permissions import (
+    approves_somewhere,
+    can_see_national,
+    is_secretariat,
+    readable_plan,
+    readable_provinces,
+)
+from dashboard.agencies.directory import expand
 from dashboard.cycle import notices
 from dashboard.cycle.approval import pending_summary
 from dashboard.cycle.directives import directives
@@ -217,14 +223,15 @@ def _user_info() -> dict | None:
     try:
         with session() as s:
             unread = notices.unread_count(s, current_user.id)
+            approver = approves_somewhere(s, actor())
     except DB_UNAVAILABLE:
-        unread = 0
+        unread, approver = 0, False
     return {
         "username": current_user.username,
         "name": current_user.full_name,
         "role": current_user.role,
         "agency": current_user.agency_name,
-        "approver": current_user.role == "admin" or current_user.agency_name == STANDING_AGENCY,
+        "approver": approver,
         "unread": unread,
         "csrf": generate_csrf(),
     }

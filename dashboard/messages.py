@@ -550,6 +550,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "dir.no_subject": ("Không tìm thấy nhiệm vụ/chỉ tiêu này của đơn vị.", "No such task or KPI of this agency."),
     "dir.already": ("Ý kiến chỉ đạo này đã được trả lời.", "This directive has already been answered."),
     "dir.due_past": ("Hạn trả lời phải từ hôm nay trở đi.", "The answer date must be today or later."),
+    "dir.due_bad": ("Hạn trả lời không phải một ngày (dd/mm/yyyy).", "The answer date is not a date (dd/mm/yyyy)."),
     "imp.w.bad_path": (
         "{where}: không đọc được '{text}' (giá trị cơ sở là một số, ngày dạng dd/mm/yyyy, mốc quý dạng '40; 55; 70').",
         "{where}: cannot read '{text}' (a baseline is a number, a date dd/mm/yyyy, milestones like '40; 55; 70').",

@@ -295,3 +295,19 @@ def test_an_upload_for_a_locked_month_is_refused_naming_who_can_reopen_it(tmp_pa
             {"k": ids["kpi"], "a": ids["agency"], "m": date(2026, 10, 1)},
         ).scalar()
     assert after == before
+
+
+def test_the_approvals_link_is_for_the_secretariat_and_bad_dates_are_named(tmp_path) -> None:  # noqa: ANN001
+    app = demo_app(tmp_path)
+    engine = app.server.extensions["kpi"]["engine"]
+    ids = _ids(engine)
+    for username, shown in (("admin", True), ("sokhcn.thainguyen", True), ("congan.laocai", False), ("lanhdao", False)):
+        page = _page(app, login(app, username), "/tien-do", "")
+        assert ("nav-duyet" in page) is shown, username
+    leader = login(app, "lanhdao")
+    slot = {"agency-ctx.data": {"plan_id": ids["plan"], "agency_id": ids["agency"]}, "url.search": "?plan=1"}
+    values = {"dir-send.n_clicks": 1, "dir-subject.value": "agency", "dir-text.value": "Kiểm tra", **slot}
+    refused = response_text(call(app, leader, "dir-send", {**values, "dir-due.date": "2026-13-45"}))
+    assert "Hạn trả lời không phải một ngày" in refused
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM directive WHERE text = 'Kiểm tra'")).scalar_one() == 0

@@ -115,6 +115,17 @@ def is_secretariat(session: Session, actor: Actor, plan_id: int) -> bool:
     )
 
 
+def approves_somewhere(session: Session, actor: Actor) -> bool:
+    """Whether the actor is of the secretariat of any plan (the approvals link in the navigation bar; each plan's
+    page still asks ``is_secretariat``)."""
+    if actor.is_kiosk or actor.role not in (ADMIN, AGENCY):
+        return False
+    if actor.role == ADMIN:
+        return True
+    agency = session.get(Agency, actor.agency_id) if actor.agency_id is not None else None
+    return agency is not None and standing_agency(session, agency.province_id) == agency.id
+
+
 def require_submit(actor: Actor, agency_id: int) -> None:
     """Submitting an agency's month: that agency, or an admin on its behalf."""
     if actor.is_kiosk or actor.role not in (ADMIN, AGENCY):
