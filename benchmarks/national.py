@@ -56,6 +56,7 @@ from dashboard.kpi.targets import parse_target
 from dashboard.sources.definitions import load_sources
 from dashboard.sources.demo_records import application, calendar, procedure, staff
 from dashboard.sources.demo_records import meta as source_meta
+from dashboard.store import latest
 from dashboard.store.database import get_meta, make_engine, set_meta, transaction, upgrade
 from dashboard.store.models import (
     Agency,
@@ -962,6 +963,8 @@ def build_store(engine: Engine, opts: Options, timer: Timer) -> tuple[list[Provi
             conn, TaskUpdate.__table__, UPDATE_COLUMNS, task_update_rows(tasks, months, opts.as_of, sent, rng)
         )
         timer.lap("task updates", f"{counts['task_updates']:,} rows")
+        latest.rebuild(s)  # loaded in bulk: every plan's kept latest reports, recent figures and receipts
+        timer.lap("kept latest rows")
         counts["users"] = _accounts(s, data)
         for key, value in (
             ("dataset", "demo"),  # generated figures: the pages label them "Dữ liệu mẫu"

@@ -25,10 +25,10 @@ from dashboard.importers import ImportReport, read_plan
 from dashboard.importers.loader import load_plan
 from dashboard.kpi.catalog import HEADLINE
 from dashboard.kpi.deadlines import CONDITIONAL, DATE, RECURRING
-from dashboard.kpi.reporting import submissions
 from dashboard.kpi.rules import PROVINCE
 from dashboard.sources.demo_records import build_source_db
 from dashboard.sources.refresh import run_source
+from dashboard.store import latest as kept
 from dashboard.store.database import get_meta, is_empty, make_engine, set_meta, transaction, upgrade
 from dashboard.store.models import (
     Agency,
@@ -396,7 +396,8 @@ def _demo_cycle(session: Session, as_of: date) -> None:
     # the demo's own agency accounts have this month still open: a visitor walks the cycle with them
     walk = set(session.scalars(select(User.agency_id).where(User.agency_id.is_not(None))))
     for plan in session.scalars(select(Plan).order_by(Plan.id)).all():
-        sent = {k: at for k, at in submissions(session, plan.id).items() if not (k[1] == this_month and k[0] in walk)}
+        received = kept.receipts_from_store(session, plan.id)
+        sent = {k: at for k, at in received.items() if not (k[1] == this_month and k[0] in walk)}
         current = sorted((at, agency) for (agency, month), at in sent.items() if month == this_month)
         held = {agency: RETURNED if n == 0 else SUBMITTED for n, (_, agency) in enumerate(current[-WAITING - 1 :])}
         rows = []
@@ -542,6 +543,7 @@ def build_demo(
         _demo_accounts(session)
         session.flush()
         _demo_cycle(session, as_of)
+        kept.rebuild(session)  # loaded in bulk: every plan's latest reports, recent figures and receipts
         set_meta(session, "dataset", "demo")
         set_meta(session, "demo_as_of", as_of.isoformat())
         if sources_url:

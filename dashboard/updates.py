@@ -28,6 +28,7 @@ from dashboard.kpi.status import DONE, REPORTED
 from dashboard.kpi.targets import parse_number
 from dashboard.messages import Message, Problem, msg, t
 from dashboard.sources.definitions import Source
+from dashboard.store import latest as kept
 from dashboard.store.database import bump_data_version
 from dashboard.store.models import Indicator, IndicatorLead, Measurement, Task, TaskAgency, TaskUpdate
 
@@ -158,7 +159,9 @@ def task_state(session: Session, task: Task) -> dict:
 
 
 def _lock(session: Session, task_id: int, expected_version: int | None) -> Task:
-    task = session.get(Task, task_id, with_for_update=True)
+    # FOR NO KEY UPDATE: saves of one task still queue, while a row that refers to the task (its kept latest
+    # report) can be written by another transaction meanwhile
+    task = session.get(Task, task_id, with_for_update={"key_share": True})
     if task is None or not task.active:
         raise ValidationFailed({"task": msg("upd.no_task")})
     if expected_version is None or int(expected_version) != task.version:
@@ -226,8 +229,15 @@ def update_task(
     session.flush()
     after = task_state(session, task)
     record(session, actor, "task.update", "task", task.id, before, after, agency_id=actor.agency_id)
+    _keep_task(session, task, upd)
     bump_data_version(session, [task.plan_id])
     return upd
+
+
+def _keep_task(session: Session, task: Task, upd: TaskUpdate) -> None:
+    """The task's kept latest report and note, and its agency's receipt for the month (``store.latest``)."""
+    kept.keep_tasks(session, [task.id])
+    kept.keep_receipts(session, task.plan_id, [upd.agency_id], [upd.month])
 
 
 def add_task_note(
@@ -266,6 +276,7 @@ def add_task_note(
         {"note": note, "version": task.version},
         agency_id=actor.agency_id,
     )
+    _keep_task(session, task, upd)
     bump_data_version(session, [task.plan_id])
     return upd
 
@@ -468,5 +479,8 @@ def save_figures(
         )
     if result.changed_ids:
         result.plan_ids = {allowed[f.indicator_id].plan_id for f in filled}
+        kept.keep_figures(session, [f.indicator_id for f in filled], [agency_id])
+        for plan_id in result.plan_ids:
+            kept.keep_receipts(session, plan_id, [agency_id], [month])
         bump_data_version(session, result.plan_ids)
     return result

@@ -9,8 +9,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 
-from dashboard.reads.rows import latest_updates
 from dashboard.store.database import transaction
+from dashboard.store.latest import keep_tasks, latest_updates, task_reports
 from dashboard.store.models import Base, Plan, Province, Task, TaskUpdate
 
 
@@ -42,12 +42,17 @@ def test_a_tasks_latest_update_and_note_follow_month_then_time_of_entry(engine) 
             )
         s.flush()
         today = date(2026, 11, 27)
-        latest = latest_updates(s, today, [task.id], TaskUpdate.kind != "note")
-        notes = latest_updates(s, today, [task.id], TaskUpdate.note.is_not(None) & (TaskUpdate.note != ""))
+        latest = latest_updates(s, [task.id], TaskUpdate.kind != "note", today)
+        notes = latest_updates(s, [task.id], TaskUpdate.note.is_not(None) & (TaskUpdate.note != ""), today)
         assert latest[task.id].progress == 70
         assert notes[task.id].note == "ghi chú"
-        assert latest_updates(s, date(2026, 10, 31), [task.id], TaskUpdate.kind != "note")[task.id].progress == 30
-        assert latest_updates(s, today, [], TaskUpdate.kind != "note") == {}
+        assert latest_updates(s, [task.id], TaskUpdate.kind != "note", date(2026, 10, 31))[task.id].progress == 30
+        assert latest_updates(s, [], TaskUpdate.kind != "note", today) == {}
+        # the kept row holds the newest report (December's); read as of November it is not used
+        keep_tasks(s, [task.id])
+        reports, kept_notes = task_reports(s, [task.id], today)
+        assert reports[task.id].progress == 70 and kept_notes[task.id].note == "ghi chú"
+        assert task_reports(s, [task.id], date(2026, 12, 31))[0][task.id].progress == 100
 
 
 def test_postgresql_reads_a_tasks_latest_update_from_the_index(engine) -> None:  # noqa: ANN001

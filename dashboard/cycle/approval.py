@@ -23,6 +23,7 @@ from dashboard.cycle import notices
 from dashboard.cycle.locks import APPROVED, NOT_SUBMITTED, REOPENED, RETURNED, SUBMITTED, Rhythm, is_locked
 from dashboard.kpi.reporting import as_of_moment
 from dashboard.messages import Problem
+from dashboard.store import latest as kept
 from dashboard.store.database import bump_data_version, id_list
 from dashboard.store.models import (
     Agency,
@@ -209,6 +210,9 @@ def approve(session: Session, actor: Actor, report_id: int, version: int | None 
         )
         .values(approved=True)
     ).rowcount
+    # what now counts: the agency's figures of the plan's KPIs, and the plan's tasks' latest reports
+    kept.keep_figures(session, session.scalars(plan_indicators), [report.agency_id])
+    kept.keep_tasks(session, session.scalars(plan_tasks))
     report.status, report.decided_at, report.decided_by, report.reason = APPROVED, clock.now(), actor.username, None
     report.version += 1
     after = {**_state(report), "figures": figures, "task_reports": tasks}

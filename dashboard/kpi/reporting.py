@@ -6,15 +6,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard import clock
 from dashboard.agencies.directory import expand
 from dashboard.kpi.deadlines import RECURRING
-from dashboard.kpi.figure_origin import SUBMITTED, fed_by_sources
-from dashboard.store.database import id_list
-from dashboard.store.models import Indicator, IndicatorLead, Measurement, Task, TaskAgency, TaskUpdate
+from dashboard.kpi.figure_origin import fed_by_sources
+from dashboard.store import latest as kept
+from dashboard.store.models import Indicator, IndicatorLead, Task, TaskAgency
 
 ON_TIME = "on_time"
 LATE = "late"
@@ -89,27 +89,8 @@ def expected_reporters(session: Session, plan_id: int, members: dict[int, list[i
 
 def submissions(session: Session, plan_id: int) -> dict[tuple[int, date], datetime]:
     """The first time each agency sent something for each month: KPI figures it submitted (form or upload, never
-    a figure a SQL source pulled in) or task updates."""
-    first: dict[tuple[int, date], datetime] = {}
-    # The plan's KPI and task ids as literal lists: PostgreSQL then reads their rows by index, where a join
-    # on the plan makes it scan every province's figures.
-    indicator_ids = list(session.scalars(select(Indicator.id).where(Indicator.plan_id == plan_id)))
-    task_ids = list(session.scalars(select(Task.id).where(Task.plan_id == plan_id)))
-    rows = session.execute(
-        select(Measurement.agency_id, Measurement.month, func.min(Measurement.recorded_at))
-        .where(Measurement.indicator_id.in_(id_list(indicator_ids)), Measurement.source.in_(SUBMITTED))
-        .group_by(Measurement.agency_id, Measurement.month)
-    ).all()
-    rows += session.execute(
-        select(TaskUpdate.agency_id, TaskUpdate.month, func.min(TaskUpdate.created_at))
-        .where(TaskUpdate.task_id.in_(id_list(task_ids)), TaskUpdate.agency_id.is_not(None))
-        .group_by(TaskUpdate.agency_id, TaskUpdate.month)
-    ).all()
-    for agency_id, month, at in rows:
-        key = (agency_id, month)
-        if at is not None and (key not in first or at < first[key]):
-            first[key] = at
-    return first
+    a figure a SQL source pulled in) or task updates; kept up to date by every write (``dashboard.store.latest``)."""
+    return kept.receipts(session, plan_id)
 
 
 def report_grid(

@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard.kpi import trajectory as trajectory_rules
 from dashboard.kpi.rules import NO_DATA, PROVINCE, RATIO, aggregate, kpi_status
 from dashboard.kpi.targets import Target
 from dashboard.records import KpiRow
+from dashboard.store import latest as kept
 from dashboard.store.database import id_list
 from dashboard.store.models import Measurement
 
@@ -62,18 +63,8 @@ class KpiSnapshot:
 
 def _figures_query(ids: list[int], until: date):  # noqa: ANN202
     """The columns of ``Figure`` for the given KPIs up to ``until``, approved figures only."""
-    return select(
-        Measurement.indicator_id,
-        Measurement.agency_id,
-        Measurement.month,
-        Measurement.numerator,
-        Measurement.denominator,
-        Measurement.value,
-        Measurement.recorded_at,
-    ).where(
-        Measurement.indicator_id.in_(id_list(ids)),
-        Measurement.month <= until,
-        Measurement.approved.is_(True),  # a figure waiting for the secretariat does not count yet
+    return select(*kept.figure_columns()).where(
+        Measurement.indicator_id.in_(id_list(ids)), Measurement.month <= until, kept.FIGURE_COUNTS
     )
 
 
@@ -93,20 +84,8 @@ def load_figures(
 def load_recent_figures(session: Session, indicator_ids: Iterable[int], until: date) -> list[Figure]:
     """For each KPI and agency, its two latest figures up to ``until`` and its first of that year: all that a
     snapshot reads (the value now, at the end of the previous month, and the trajectory's baseline), a
-    fraction of a province's year of figures."""
-    ids = list(indicator_ids)
-    if not ids:
-        return []
-    partition = (Measurement.indicator_id, Measurement.agency_id)
-    this_year = Measurement.month >= date(until.year, 1, 1)
-    # one pass: the two newest figures of each KPI and agency, and its oldest of the year (counted among the
-    # year's figures only)
-    newest = func.row_number().over(partition_by=partition, order_by=Measurement.month.desc())
-    oldest = func.row_number().over(partition_by=(*partition, this_year), order_by=Measurement.month)
-    ranked = _figures_query(ids, until).add_columns(newest.label("newest"), oldest.label("oldest")).subquery()
-    keep = (ranked.c.newest <= 2) | ((ranked.c.oldest == 1) & (ranked.c.month >= date(until.year, 1, 1)))
-    rows = session.execute(select(*list(ranked.c)[:-2]).where(keep)).all()
-    return [Figure._make(r) for r in rows]
+    fraction of a province's year of figures; kept up to date by every write (``dashboard.store.latest``)."""
+    return [Figure._make(r) for r in kept.recent_figures(session, indicator_ids, until)]
 
 
 def target_of(indicator: KpiRow) -> Target | None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from dashboard.kpi.status import Report, is_finished, task_status
 from dashboard.records import KpiRow, TaskRow
+from dashboard.store import latest as kept
 from dashboard.store.database import id_list
 from dashboard.store.models import (
     Agency,
@@ -22,7 +23,6 @@ from dashboard.store.models import (
     Province,
     Task,
     TaskAgency,
-    TaskUpdate,
     User,
 )
 
@@ -144,10 +144,11 @@ def task_rows(
         .order_by(TaskAgency.task_id, TaskAgency.position)
     ):
         roles[task_id].setdefault(role, []).append((agency_id, name))
-    # Only the latest update and the latest note of each task decide what is shown.
-    counted = TaskUpdate.kind != "note"  # a note never changes status
-    latest = latest_updates(session, today, ids, counted if pending else counted & TaskUpdate.approved.is_(True))
-    notes = latest_updates(session, today, ids, (TaskUpdate.note.is_not(None)) & (TaskUpdate.note != ""))
+    # Only the latest report and the latest note of each task decide what is shown: kept by every write; the
+    # agency's own list reads its latest report whether approved or not from the history.
+    latest, notes = kept.task_reports(session, ids, today)
+    if pending:
+        latest = kept.latest_updates(session, ids, kept.COUNTED, today)
     rows = []
     for t in tasks:
         last = latest.get(t.id)
@@ -190,37 +191,6 @@ def task_rows(
             )
         )
     return rows
-
-
-def latest_updates(session: Session, today: date, task_ids: list[int], condition) -> dict[int, object]:  # noqa: ANN001
-    """Per task, its newest update up to ``today`` among those meeting ``condition`` (month, then time of entry).
-
-    One backward step down ``ix_task_update_latest`` per task, where ranking all of a province's updates
-    read and sorted some 16,000 rows."""
-    newest = (
-        select(TaskUpdate.id)
-        .where(TaskUpdate.task_id == Task.id, TaskUpdate.month <= today, condition)
-        .order_by(*(c.desc() for c in (TaskUpdate.task_id, TaskUpdate.month, TaskUpdate.created_at, TaskUpdate.id)))
-        .limit(1)
-        .correlate(Task)
-        .scalar_subquery()
-    )
-    rows = session.execute(
-        select(
-            TaskUpdate.task_id,
-            TaskUpdate.month,
-            TaskUpdate.status,
-            TaskUpdate.progress,
-            TaskUpdate.completed_on,
-            TaskUpdate.note,
-            TaskUpdate.evidence_url,
-            TaskUpdate.approved,
-        )
-        .select_from(Task)
-        .join(TaskUpdate, TaskUpdate.id == newest)
-        .where(Task.id.in_(id_list(task_ids)))
-    )
-    return {r.task_id: r for r in rows}
 
 
 def agency_rows(session: Session, province_id: int | None = None) -> list[dict]:

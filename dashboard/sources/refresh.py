@@ -22,6 +22,7 @@ from dashboard.accounts.users import SYSTEM
 from dashboard.agencies.directory import StoredDirectory
 from dashboard.kpi.figure_origin import SUBMITTED
 from dashboard.sources.definitions import Source, SourceConfigError
+from dashboard.store import latest as kept
 from dashboard.store.database import bump_data_version, normalize_url, transaction
 from dashboard.store.models import Agency, FigureChange, Indicator, Measurement, Plan, Province, RefreshRun
 from dashboard.updates import MAX_FIGURE
@@ -281,6 +282,7 @@ def apply_rows(session: Session, source: Source, rows: list[tuple], now: datetim
     stored = _stored(session, {key[0] for key, _ in resolved})
     dirty: dict[tuple[int, int, date], list] = {}
     before: dict[tuple[int, int, date], dict | None] = {}
+    resubmitted: set[tuple[int, int, date]] = set()
     changed = 0
     for key, values in resolved:
         m = stored.get(key)
@@ -291,12 +293,17 @@ def apply_rows(session: Session, source: Source, rows: list[tuple], now: datetim
             continue
         else:
             before.setdefault(key, _figure(m[1:4], m[4]))
+            if m[4] in SUBMITTED:  # an agency's submission replaced: its month's receipt may change
+                resubmitted.add((look.plan_of[key[0]], key[1], key[2]))
             m[1:4] = values
             m[5] = (m[5] or 1) + 1
         m[4] = source.name
         dirty[key] = m
         changed += 1
     _write(session, dirty, f"refresh:{source.name}", now)
+    kept.keep_figures(session, {key[0] for key in dirty})
+    for plan_id, agency_id, month in sorted(resubmitted):
+        kept.keep_receipts(session, plan_id, [agency_id], [month])
     changes = [(*key, m[0], before.get(key), _figure(m[1:4], m[4])) for key, m in dirty.items()]
     return Applied(changed, skipped, problems, {look.plan_of[key[0]] for key in dirty}, changes)
 

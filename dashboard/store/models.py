@@ -374,6 +374,47 @@ class PlanSummary(Base):
     payload: Mapped[dict] = mapped_column(JSON)
 
 
+class TaskLatest(Base):
+    """A task's latest counted report (approved, not a note) and its latest note, as the pages show them: kept by
+    every write of task reports (``dashboard.store.latest``), so a plan's statuses are one read of its rows."""
+
+    __tablename__ = "task_latest"
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    month: Mapped[date | None] = mapped_column(Date)  # of the latest counted report; None: none yet
+    status: Mapped[str | None] = mapped_column(String(20))
+    progress: Mapped[int | None] = mapped_column(Integer)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    evidence_url: Mapped[str | None] = mapped_column(String(500))
+    note: Mapped[str | None] = mapped_column(Text)
+    note_month: Mapped[date | None] = mapped_column(Date)
+
+
+class FigureRecent(Base):
+    """The approved figures a KPI snapshot reads, per KPI and agency: its two newest and its first of each year
+    (``dashboard.kpi.values.load_recent_figures``), kept by every write of figures (``dashboard.store.latest``)."""
+
+    __tablename__ = "figure_recent"
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    numerator: Mapped[float | None] = mapped_column(Float)
+    denominator: Mapped[float | None] = mapped_column(Float)
+    value: Mapped[float | None] = mapped_column(Float)
+    recorded_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class ReportReceipt(Base):
+    """When an agency first sent something for a month of a plan (a submitted figure or a task report): the
+    monthly report grid's receipts, kept by every write (``dashboard.store.latest``)."""
+
+    __tablename__ = "report_receipt"
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    first_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class ReportJob(Base):
     """A briefing made in the background ("Báo cáo" page): the PDF briefing, the per-agency pack (a ZIP of
     PDFs) or the slide deck, asked for by a person or made by the monthly schedule; the file is kept here.
