@@ -113,6 +113,10 @@ WAIT_SECONDS = 10  # how long a second asker waits for the first one's build bef
 
 
 def _cached(cache, plan_id: int, stamp: tuple) -> PlanContext | None:  # noqa: ANN001
+    # The small stamp first: reading an out-of-date context (400 KB for a large province) only to throw it away
+    # cost a cold view 15-30 ms.
+    if cache.get(f"ctx-stamp:{plan_id}") != stamp:
+        return None
     entry = cache.get(f"ctx:{plan_id}")
     return entry[1] if entry is not None and entry[0] == stamp else None
 
