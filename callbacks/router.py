@@ -66,7 +66,7 @@ from layouts.filter_bar import filter_bar
 from layouts.formatting import vn_date
 from layouts.wall import wall_shell
 
-from .context import actor, cache, config, config_sources, plain, plan_context, session, settings
+from .context import actor, cache, config, config_sources, embedded, encoded, plan_context, session, settings
 
 OFFLINE = -1  # the data version while the database cannot be reached
 
@@ -106,13 +106,13 @@ def render(pathname: str | None, search: str | None, _version: int | None = None
             if flask_session.get("reader") != reader:
                 flask_session["reader"] = reader  # which last-good pages are this person's, while the database is down
             meta = meta_dict(s)
-            freshness = plain(data_freshness(s, f.lang))
+            freshness = encoded(data_freshness(s, f.lang))
             if cached:
                 scope = reader_scope(route, reader, who.role, who.agency_id)
                 key = page_key(plan_version(s, f.plan), today, route.path, page_query(route, f), scope, settings())
-                built = cached_build(cache(), key, lambda: _build(s, route, f, who, today, readable))
+                built, made = cached_build(cache(), key, lambda: _build(s, route, f, who, today, readable))
             else:
-                built = _build(s, route, f, who, today, readable)
+                built, made = _build(s, route, f, who, today, readable), True
     except DB_UNAVAILABLE:
         # The database is down: show this page as it was last built for this reader, with a warning; the poll
         # re-renders it as soon as the database answers again.
@@ -121,12 +121,12 @@ def render(pathname: str | None, search: str | None, _version: int | None = None
             scope = reader_scope(route, flask_session.get("reader", "-"), who.role, who.agency_id)
             last = last_good(cache(), last_good_key(route, asked, scope))
         return _offline(pathname, f, today, last)
-    if cached and is_plain(route, asked):
+    if cached and made and is_plain(route, asked):  # kept when built: a cache hit is that same build
         last = {"built": built, "meta": meta, "freshness": freshness, "at": clock.now().isoformat()}
         keep_last_good(cache(), last_good_key(route, asked, scope), last)
     f = f.with_(plan=built["plan"])
     nav = shell.navbar(pathname, f, built["flags"], meta, f"{t('as_of', f.lang)} {vn_date(today)}", _user_info())
-    return shell.page(nav, built["bar"], [freshness, built["content"]], f.lang)
+    return shell.page(nav, embedded(built["bar"]), [embedded(freshness), embedded(built["content"])], f.lang)
 
 
 def _offline(pathname: str, f: Filters, today, last: dict | None):  # noqa: ANN001, ANN202
@@ -141,11 +141,12 @@ def _offline(pathname: str, f: Filters, today, last: dict | None):  # noqa: ANN0
     nav = shell.navbar(
         pathname, f, built["flags"], last["meta"], f"{t('as_of', f.lang)} {vn_date(today)}", _user_info()
     )
-    return shell.page(nav, built["bar"], [warning, last["freshness"], built["content"]], f.lang)
+    content = [warning, embedded(last["freshness"]), embedded(built["content"])]
+    return shell.page(nav, embedded(built["bar"]), content, f.lang)
 
 
 def _build(s, route: routes.Route | None, f: Filters, who, today, readable: set[int] | None) -> dict:  # noqa: ANN001
-    """Navigation count, filter bar and page content, as plain JSON (so any cache can hold them); ``readable``:
+    """Navigation count, filter bar and page content, encoded as JSON (so any cache can hold them); ``readable``:
     the provinces the reader may read (None: all), for the plan chooser."""
     page = route.page if route is not None else None
     if page == "national":
@@ -157,7 +158,7 @@ def _build(s, route: routes.Route | None, f: Filters, who, today, readable: set[
             "plan": f.plan,
             "flags": sum(r["flags"] for r in rows),
             "bar": None,
-            "content": plain(national_page.national_page(rows, computed_at, f.lang)),
+            "content": encoded(national_page.national_page(rows, computed_at, f.lang)),
         }
     ctx = plan_context(s, f, today)
     if ctx is None:
@@ -165,7 +166,7 @@ def _build(s, route: routes.Route | None, f: Filters, who, today, readable: set[
             "plan": f.plan,
             "flags": 0,
             "bar": None,
-            "content": plain(widgets.empty(t("no_plans", f.lang), "no-plans")),
+            "content": encoded(widgets.empty(t("no_plans", f.lang), "no-plans")),
         }
     f = f.with_(plan=ctx.plan["id"])
     st = settings()
@@ -208,7 +209,7 @@ def _build(s, route: routes.Route | None, f: Filters, who, today, readable: set[
         content = cycle.notices_page(user.email if user else None, bool(user and user.email_opt_out), f.lang)
     else:
         content = flags_page.flags_page(ctx.plan, today, flags, flag_counts(flags), f)
-    return {"plan": ctx.plan["id"], "flags": len(flags), "bar": plain(bar), "content": plain(content)}
+    return {"plan": ctx.plan["id"], "flags": len(flags), "bar": encoded(bar), "content": encoded(content)}
 
 
 def data_freshness(s, lang: str) -> html.Div:  # noqa: ANN001

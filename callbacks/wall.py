@@ -19,7 +19,7 @@ from dashboard.sources.refresh import freshness as data_age
 from dashboard.store.database import DB_UNAVAILABLE, plan_version
 from layouts import wall
 
-from .context import actor, cache, config, config_sources, plain, plan_context, session, settings
+from .context import actor, cache, config, config_sources, embedded, encoded, plan_context, session, settings
 
 
 def wall_data(_n, cfg):  # noqa: ANN001, ANN201
@@ -54,13 +54,13 @@ def _wall_views(f: Filters, lang: str, today):  # noqa: ANN001, ANN202
         "stale": [h["title"] for h in fresh.stale],
         "flags": built["flags"],
     }
-    return (*built["views"], built["title"], meta)
+    return (*(embedded(v) for v in built["views"]), built["title"], meta)
 
 
 def _build_views(s, f: Filters, lang: str, today) -> dict:  # noqa: ANN001
     ctx = plan_context(s, f, today)
     if ctx is None:
-        empty = plain(wall.html.Div(t("no_plans", lang), className="wall-empty"))
+        empty = encoded(wall.html.Div(t("no_plans", lang), className="wall-empty"))
         return {"views": [empty] * len(wall.VIEWS), "title": t("app_title", lang), "flags": 0}
     st = settings()
     flags = all_flags(ctx, s, f, st)
@@ -74,7 +74,7 @@ def _build_views(s, f: Filters, lang: str, today) -> dict:  # noqa: ANN001
         wall.ranking_view(ranking(ctx, recs), lang),
     )
     return {
-        "views": [plain(v) for v in views],
+        "views": [encoded(v) for v in views],
         "title": f"{ctx.plan['province']} · {ctx.plan['year']}",
         "flags": len(flags),
     }

@@ -59,12 +59,13 @@ def page_extra(route: Route, f: Filters) -> dict[str, str]:
 
 
 def cached_build(cache, key: str, build):  # noqa: ANN001, ANN201
-    """The build under ``key``, else ``build()`` stored there."""
+    """The build under ``key``, else ``build()`` stored there; and whether it was built now."""
     built = cache.get(key)
-    if built is None:
-        built = build()
-        cache.set(key, built, timeout=BUILD_SECONDS)
-    return built
+    if built is not None:
+        return built, False
+    built = build()
+    cache.set(key, built, timeout=BUILD_SECONDS)
+    return built, True
 
 
 def keep_last_good(cache, key: str, entry: dict) -> None:  # noqa: ANN001
