@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -86,11 +88,19 @@ class StoredDirectory:
 
 def group_members(session: Session, province_id: int) -> dict[int, list[int]]:
     """For each collective group agency of a province, the ids of the agencies it stands for."""
-    agencies = session.scalars(select(Agency).where(Agency.province_id == province_id)).all()
+    return members_of(
+        session.execute(select(Agency.id, Agency.name, Agency.kind).where(Agency.province_id == province_id))
+    )
+
+
+def members_of(agencies: Iterable) -> dict[int, list[int]]:
+    """``group_members`` from the province's agencies as rows of (id, name, kind)."""
+    rows = list(agencies)
     members: dict[int, list[int]] = {}
-    for group in (a for a in agencies if a.kind == GROUP):
-        kinds = group_scope(group.name)
-        members[group.id] = [a.id for a in agencies if a.kind in kinds]
+    for group_id, name, kind in rows:
+        if kind == GROUP:
+            kinds = group_scope(name)
+            members[group_id] = [a_id for a_id, _, a_kind in rows if a_kind in kinds]
     return members
 
 

@@ -85,7 +85,14 @@ def load_recent_figures(session: Session, indicator_ids: Iterable[int], until: d
     """For each KPI and agency, its two latest figures up to ``until`` and its first of that year: all that a
     snapshot reads (the value now, at the end of the previous month, and the trajectory's baseline), a
     fraction of a province's year of figures; kept up to date by every write (``dashboard.store.latest``)."""
-    return [Figure._make(r) for r in kept.recent_figures(session, indicator_ids, until)]
+    # One object per distinct month and moment (a province's 4,000 figures share a few hundred): a cached plan
+    # context pickles each once, then refers to it.
+    months: dict[date, date] = {}
+    moments: dict[datetime, datetime] = {}
+    return [
+        Figure(i, a, months.setdefault(m, m), n, d, v, moments.setdefault(at, at) if at is not None else None)
+        for i, a, m, n, d, v, at in kept.recent_figures(session, indicator_ids, until)
+    ]
 
 
 def target_of(indicator: KpiRow) -> Target | None:
