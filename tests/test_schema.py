@@ -3,6 +3,7 @@ must stay cheap at national scale use their indexes."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from alembic.autogenerate import compare_metadata
@@ -70,3 +71,33 @@ def test_postgresql_reads_a_tasks_latest_update_from_the_index(engine) -> None: 
             )
         )
     assert "ix_task_update_latest" in plan and "Sort" not in plan
+
+
+def test_the_index_of_source_fed_figures_names_every_submitted_source() -> None:
+    """``ix_measurement_fed`` holds the figures no agency submitted: its predicate lists exactly the sources that
+    ``kpi.figure_origin`` counts as submissions (a new one added there must be added to the index too)."""
+    from dashboard.kpi.figure_origin import SUBMITTED
+    from dashboard.store.models import FED_BY_SOURCE
+
+    assert sorted(re.findall(r"'([^']+)'", FED_BY_SOURCE)) == sorted(SUBMITTED)
+
+
+def test_postgresql_finds_the_kpis_a_source_feeds_by_index(engine) -> None:  # noqa: ANN001
+    if engine.dialect.name != "postgresql":
+        return
+    from sqlalchemy.dialects import postgresql
+
+    from dashboard.kpi import figure_origin
+
+    captured: list[str] = []
+
+    class Spy:  # the statement fed_by_sources runs, rendered with its values as PostgreSQL gets them
+        def execute(self, stmt):  # noqa: ANN001, ANN202
+            captured.append(str(stmt.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})))
+            return conn.execute(stmt)
+
+    with engine.connect() as conn:
+        conn.execute(text("SET enable_seqscan = off"))
+        figure_origin.fed_by_sources(Spy(), [1, 2])
+        plan = "\n".join(r[0] for r in conn.execute(text("EXPLAIN " + captured[0])))
+    assert "ix_measurement_fed" in plan, plan

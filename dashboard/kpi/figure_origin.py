@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.sources.definitions import RESERVED_NAMES, Source
 from dashboard.store.database import id_list
-from dashboard.store.models import Measurement
+from dashboard.store.models import Indicator, Measurement
 
 # The ``source`` of a figure an agency submitted (the demo's simulated submissions included).
 SUBMITTED = RESERVED_NAMES
@@ -25,10 +25,14 @@ def fed_by_sources(session: Session, indicator_ids: Iterable[int], sources: Iter
     ids = list(indicator_ids)
     if not ids:
         return {}
-    rows = session.execute(
-        select(Measurement.indicator_id, func.min(Measurement.source))
-        .where(Measurement.indicator_id.in_(id_list(ids)), Measurement.source.not_in(SUBMITTED))
-        .group_by(Measurement.indicator_id)
-    ).all()
+    # per KPI, the first name of a source among its figures: one probe into ``ix_measurement_fed`` each, where
+    # grouping all of a province's figures read them all
+    first = (
+        select(func.min(Measurement.source))
+        .where(Measurement.indicator_id == Indicator.id, Measurement.source.not_in(SUBMITTED))
+        .correlate(Indicator)
+        .scalar_subquery()
+    )
+    rows = session.execute(select(Indicator.id, first).where(Indicator.id.in_(id_list(ids)))).all()
     titles = {s.name: s.title for s in sources}
-    return {ind: titles.get(name, name) for ind, name in rows}
+    return {ind: titles.get(name, name) for ind, name in rows if name is not None}

@@ -149,6 +149,10 @@ class IndicatorLead(Base):
     agency: Mapped[Agency] = relationship()
 
 
+# A figure no agency submitted: its source is none of ``kpi.figure_origin.SUBMITTED`` (a test holds the two equal).
+FED_BY_SOURCE = "source NOT IN ('form', 'excel', 'upload', 'demo')"
+
+
 class Measurement(Base):
     """A monthly figure of one agency for one indicator: numerator/denominator, or a plain value."""
 
@@ -161,6 +165,15 @@ class Measurement(Base):
             "indicator_id",
             postgresql_where=text("NOT approved"),
             sqlite_where=text("NOT approved"),
+        ),
+        # which KPIs a SQL source feeds (``kpi.figure_origin.fed_by_sources``), asked on every plan build: one
+        # probe per KPI into the figures no agency submitted
+        Index(
+            "ix_measurement_fed",
+            "indicator_id",
+            "source",
+            postgresql_where=text(FED_BY_SOURCE),
+            sqlite_where=text(FED_BY_SOURCE),
         ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
