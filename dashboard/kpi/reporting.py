@@ -103,12 +103,12 @@ def report_grid(
 ) -> list[ReportCell]:
     """One cell per agency and month: on time, late, missing, or pending before the deadline."""
     cells = []
+    deadlines = [(month, deadline_of(month, day, hour)) for month in months]
     for agency_id in agency_ids:
-        for month in months:
+        for month, due in deadlines:
             at = sent.get((agency_id, month))
             if at is not None and at > now:
                 at = None  # not yet sent as of the "as of" moment
-            due = deadline_of(month, day, hour)
             if at is not None:
                 status = ON_TIME if at <= due else LATE
             else:

@@ -32,33 +32,29 @@ def _iso(d: date | None) -> str | None:
 
 
 def plan_rows(session: Session) -> list[dict]:
-    """Every plan with its province and counts, newest year first."""
-    plans = session.scalars(
-        select(Plan).join(Province).options(selectinload(Plan.province)).order_by(Plan.year.desc(), Province.name)
+    """Every plan with its province and counts, newest year first (one query: every page of every plan reads
+    it)."""
+    tasks = select(func.count()).where(Task.plan_id == Plan.id, Task.active.is_(True)).correlate(Plan).scalar_subquery()
+    indicators = select(func.count()).where(Indicator.plan_id == Plan.id).correlate(Plan).scalar_subquery()
+    rows = session.execute(
+        select(
+            Plan.id,
+            Plan.code,
+            Province.name.label("province"),
+            Plan.province_id,
+            Plan.year,
+            Plan.doc_number,
+            Plan.title,
+            Plan.issuer,
+            Plan.issue_date,
+            Plan.source_file,
+            indicators.label("indicators"),
+            tasks.label("tasks"),
+        )
+        .join(Province, Province.id == Plan.province_id)
+        .order_by(Plan.year.desc(), Province.name)
     ).all()
-    counts_t: dict[int, int] = defaultdict(int)
-    counts_t.update(
-        session.execute(select(Task.plan_id, func.count()).where(Task.active.is_(True)).group_by(Task.plan_id)).all()
-    )
-    counts_i: dict[int, int] = defaultdict(int)
-    counts_i.update(session.execute(select(Indicator.plan_id, func.count()).group_by(Indicator.plan_id)).all())
-    return [
-        {
-            "id": p.id,
-            "code": p.code,
-            "province": p.province.name,
-            "province_id": p.province_id,
-            "year": p.year,
-            "doc_number": p.doc_number,
-            "title": p.title,
-            "issuer": p.issuer,
-            "issue_date": _iso(p.issue_date),
-            "source_file": p.source_file,
-            "indicators": counts_i[p.id],
-            "tasks": counts_t[p.id],
-        }
-        for p in plans
-    ]
+    return [{**r._asdict(), "issue_date": _iso(r.issue_date)} for r in rows]
 
 
 def _plan_filter(stmt, model, plan_id: int | None):  # noqa: ANN001, ANN202
@@ -68,34 +64,56 @@ def _plan_filter(stmt, model, plan_id: int | None):  # noqa: ANN001, ANN202
 def indicator_rows(session: Session, plan_id: int | None = None) -> list[KpiRow]:
     """KPIs in document order, with targets, sub-targets and lead agencies (canonical names)."""
     stmt = (
-        select(Indicator)
+        select(
+            Indicator.id,
+            Plan.code.label("plan_code"),
+            Indicator.code,
+            Indicator.national_code,
+            Indicator.name,
+            Indicator.unit,
+            Indicator.target_text,
+            Indicator.target_op,
+            Indicator.target_value,
+            Indicator.subtargets,
+            Indicator.is_ratio,
+            Indicator.aggregation,
+            Indicator.baseline_value,
+            Indicator.baseline_date,
+            Indicator.milestones,
+        )
         .join(Plan)
-        .options(selectinload(Indicator.leads).selectinload(IndicatorLead.agency), selectinload(Indicator.plan))
         .order_by(Plan.id, Indicator.position)
     )
-    rows = []
-    for ind in session.scalars(_plan_filter(stmt, Indicator, plan_id)):
-        rows.append(
-            KpiRow(
-                id=ind.id,
-                plan=ind.plan.code,
-                code=ind.code,
-                national_code=ind.national_code,
-                name=ind.name,
-                unit=ind.unit,
-                target_text=ind.target_text,
-                target_op=ind.target_op,
-                target_value=ind.target_value,
-                subtargets=tuple({k: s[k] for k in ("label", "op", "value")} for s in ind.subtargets or []),
-                lead_agencies=tuple(lead.agency.name for lead in ind.leads),
-                is_ratio=bool(ind.is_ratio),
-                aggregation=ind.aggregation,
-                baseline_value=ind.baseline_value,
-                baseline_date=ind.baseline_date,
-                milestones=tuple(ind.milestones or ()),
-            )
+    kpis = session.execute(_plan_filter(stmt, Indicator, plan_id)).all()
+    leads: dict[int, list[str]] = defaultdict(list)
+    for indicator_id, name in session.execute(
+        select(IndicatorLead.indicator_id, Agency.name)
+        .join(Agency, Agency.id == IndicatorLead.agency_id)
+        .where(IndicatorLead.indicator_id.in_(id_list([k.id for k in kpis])))
+        .order_by(IndicatorLead.indicator_id, IndicatorLead.position)
+    ):
+        leads[indicator_id].append(name)
+    return [
+        KpiRow(
+            id=k.id,
+            plan=k.plan_code,
+            code=k.code,
+            national_code=k.national_code,
+            name=k.name,
+            unit=k.unit,
+            target_text=k.target_text,
+            target_op=k.target_op,
+            target_value=k.target_value,
+            subtargets=tuple({f: s[f] for f in ("label", "op", "value")} for s in k.subtargets or []),
+            lead_agencies=tuple(leads[k.id]),
+            is_ratio=bool(k.is_ratio),
+            aggregation=k.aggregation,
+            baseline_value=k.baseline_value,
+            baseline_date=k.baseline_date,
+            milestones=tuple(k.milestones or ()),
         )
-    return rows
+        for k in kpis
+    ]
 
 
 def task_rows(
