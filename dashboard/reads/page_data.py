@@ -32,6 +32,7 @@ from dashboard.kpi.values import Figure, KpiSnapshot, load_figures, load_recent_
 from dashboard.reads.filters import Filters, task_matches
 from dashboard.reads.rows import indicator_rows, plan_rows, task_rows
 from dashboard.records import KpiRow, TaskRow
+from dashboard.store.database import read_rows
 from dashboard.store.models import Agency, Indicator, IndicatorLead, TaskAgency
 
 
@@ -111,9 +112,9 @@ def load_context(session: Session, filters: Filters, today: date) -> PlanContext
     if not plans:
         return None
     plan = next((p for p in plans if p["id"] == filters.plan), plans[0])
-    rows = session.execute(
-        select(Agency.id, Agency.name, Agency.kind).where(Agency.province_id == plan["province_id"])
-    ).all()
+    rows = read_rows(
+        session, select(Agency.id, Agency.name, Agency.kind).where(Agency.province_id == plan["province_id"])
+    )
     agencies = {a_id: {"id": a_id, "name": name, "kind": kind} for a_id, name, kind in rows}
     members = members_of(rows)
     groups_of: dict[int, set[int]] = defaultdict(set)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from dashboard.kpi.status import Report, is_finished, task_status
 from dashboard.records import KpiRow, TaskRow
 from dashboard.store import latest as kept
-from dashboard.store.database import id_list
+from dashboard.store.database import id_list, read_rows
 from dashboard.store.models import (
     Agency,
     Indicator,
@@ -36,7 +36,8 @@ def plan_rows(session: Session) -> list[dict]:
     it)."""
     tasks = select(func.count()).where(Task.plan_id == Plan.id, Task.active.is_(True)).correlate(Plan).scalar_subquery()
     indicators = select(func.count()).where(Indicator.plan_id == Plan.id).correlate(Plan).scalar_subquery()
-    rows = session.execute(
+    rows = read_rows(
+        session,
         select(
             Plan.id,
             Plan.code,
@@ -52,8 +53,8 @@ def plan_rows(session: Session) -> list[dict]:
             tasks.label("tasks"),
         )
         .join(Province, Province.id == Plan.province_id)
-        .order_by(Plan.year.desc(), Province.name)
-    ).all()
+        .order_by(Plan.year.desc(), Province.name),
+    )
     return [{**r._asdict(), "issue_date": _iso(r.issue_date)} for r in rows]
 
 
@@ -84,13 +85,14 @@ def indicator_rows(session: Session, plan_id: int | None = None) -> list[KpiRow]
         .join(Plan)
         .order_by(Plan.id, Indicator.position)
     )
-    kpis = session.execute(_plan_filter(stmt, Indicator, plan_id)).all()
+    kpis = read_rows(session, _plan_filter(stmt, Indicator, plan_id))
     leads: dict[int, list[str]] = defaultdict(list)
-    for indicator_id, name in session.execute(
+    for indicator_id, name in read_rows(
+        session,
         select(IndicatorLead.indicator_id, Agency.name)
         .join(Agency, Agency.id == IndicatorLead.agency_id)
         .where(IndicatorLead.indicator_id.in_(id_list([k.id for k in kpis])))
-        .order_by(IndicatorLead.indicator_id, IndicatorLead.position)
+        .order_by(IndicatorLead.indicator_id, IndicatorLead.position),
     ):
         leads[indicator_id].append(name)
     return [
@@ -149,17 +151,18 @@ def task_rows(
     )
     if task_ids is not None:
         stmt = stmt.where(Task.id.in_(id_list(task_ids)))
-    tasks = session.execute(_plan_filter(stmt, Task, plan_id)).all()
+    tasks = read_rows(session, _plan_filter(stmt, Task, plan_id))
     if not tasks:
         return []
     # Literal ids (not a join on the plan): PostgreSQL then reads just these tasks' rows by index.
     ids = [t.id for t in tasks]
     roles: dict[int, dict[str, list[tuple[int, str]]]] = defaultdict(lambda: {"lead": [], "coordinating": []})
-    for task_id, role, agency_id, name in session.execute(
+    for task_id, role, agency_id, name in read_rows(
+        session,
         select(TaskAgency.task_id, TaskAgency.role, TaskAgency.agency_id, Agency.name)
         .join(Agency)
         .where(TaskAgency.task_id.in_(id_list(ids)))
-        .order_by(TaskAgency.task_id, TaskAgency.position)
+        .order_by(TaskAgency.task_id, TaskAgency.position),
     ):
         roles[task_id].setdefault(role, []).append((agency_id, name))
     # Only the latest report and the latest note of each task decide what is shown: kept by every write; the

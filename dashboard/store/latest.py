@@ -22,7 +22,7 @@ from sqlalchemy import ColumnElement, delete, extract, func, insert, select, tex
 from sqlalchemy.orm import Session
 
 from dashboard.kpi.figure_origin import SUBMITTED
-from dashboard.store.database import id_list
+from dashboard.store.database import id_list, read_rows
 from dashboard.store.models import (
     FigureRecent,
     Indicator,
@@ -291,7 +291,8 @@ def task_reports(session: Session, task_ids: Iterable[int], today: date) -> tupl
     reports: dict[int, Report] = {}
     notes: dict[int, Report] = {}
     past: list[int] = []  # kept rows newer than the "as of" date: computed from the history instead
-    for r in session.execute(select(TaskLatest).where(TaskLatest.task_id.in_(id_list(ids)))).scalars():
+    columns = [c for c in TaskLatest.__table__.c]
+    for r in read_rows(session, select(*columns).where(TaskLatest.task_id.in_(id_list(ids)))):
         if (r.month is not None and r.month > today) or (r.note_month is not None and r.note_month > today):
             past.append(r.task_id)
             continue
@@ -312,7 +313,8 @@ def recent_figures(session: Session, indicator_ids: Iterable[int], until: date) 
     ids = list(indicator_ids)
     if not ids:
         return []
-    kept = session.execute(
+    kept = read_rows(
+        session,
         select(
             FigureRecent.indicator_id,
             FigureRecent.agency_id,
@@ -323,8 +325,8 @@ def recent_figures(session: Session, indicator_ids: Iterable[int], until: date) 
             FigureRecent.recorded_at,
         )
         .where(FigureRecent.indicator_id.in_(id_list(ids)))
-        .order_by(FigureRecent.indicator_id, FigureRecent.agency_id, FigureRecent.month.desc())
-    ).all()
+        .order_by(FigureRecent.indicator_id, FigureRecent.agency_id, FigureRecent.month.desc()),
+    )
     # One pass, newest first per KPI and agency: its two newest, then the oldest of the year among the rest.
     out: list[tuple] = []
     pair = None
@@ -351,9 +353,10 @@ def receipts(session: Session, plan_id: int) -> dict[tuple[int, date], datetime]
     """``receipts_from_store`` for the whole plan, from the kept rows."""
     return {
         (a, m): at
-        for a, m, at in session.execute(
+        for a, m, at in read_rows(
+            session,
             select(ReportReceipt.agency_id, ReportReceipt.month, ReportReceipt.first_at).where(
                 ReportReceipt.plan_id == plan_id
-            )
+            ),
         )
     }
