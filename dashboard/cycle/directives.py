@@ -153,12 +153,12 @@ def directives(session: Session, plan_id: int, agency_id: int | None = None) -> 
     task_ids = [d.subject_id for d, _ in rows if d.subject == "task" and d.subject_id]
     kpi_ids = [d.subject_id for d, _ in rows if d.subject == "kpi" and d.subject_id]
     labels: dict[tuple[str, int], str] = {}
-    for tid, code, name in session.execute(select(Task.id, Task.code, Task.name).where(Task.id.in_(task_ids or [-1]))):
-        labels[("task", tid)] = f"{code} · {name[:80]}"
-    for iid, code, name in session.execute(
-        select(Indicator.id, Indicator.code, Indicator.name).where(Indicator.id.in_(kpi_ids or [-1]))
-    ):
-        labels[("kpi", iid)] = f"{code} · {name[:80]}"
+    subjects = [("task", Task, task_ids), ("kpi", Indicator, kpi_ids)]
+    for kind, model, ids in subjects:
+        if not ids:  # every page's red flags ask: no query for what no directive is about
+            continue
+        for sid, code, name in session.execute(select(model.id, model.code, model.name).where(model.id.in_(ids))):
+            labels[(kind, sid)] = f"{code} · {name[:80]}"
     return [
         DirectiveRow(
             d.id,
