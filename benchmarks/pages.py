@@ -15,8 +15,9 @@ Each view is timed three ways:
   refresh and the daily recompute all do: the first view of a page after any change;
 - "cached": the same URL again: the page cache answers.
 
-The floor is plain SQL fetching every number the view shows (``FLOORS``; every province page shows the red-flag
-count, so each includes what the flags are made of); each "x" column is that mode's p50 over the floor's p50.
+The floor is plain SQL fetching everything the view shows, its numbers and the names and targets beside them
+(``FLOORS``; every province page shows the red-flag count, so each includes what the flags are made of); each
+"x" column is that mode's p50 over the floor's p50.
 Peak memory is this process's maximum resident set (one gunicorn worker serving these pages).
 
     .venv/bin/python -m benchmarks.pages --database-url postgresql://postgres@127.0.0.1:5432/bench_national
@@ -43,11 +44,16 @@ from dashboard.store.models import Agency, Plan, TaskAgency
 
 TODAY = date(2026, 11, 27)
 
-# The floor of a view: plain SQL fetching every number it shows, nothing computed. Every province page shows
-# the plan's red-flag count in its navigation bar, so every floor includes what the flags are made of: each
-# task's latest status, the monthly report receipts and the latest two figures of each KPI and agency.
+# The floor of a view: plain SQL fetching everything it shows, nothing computed. Every province page shows the
+# plan's red flags (their count in the navigation bar), so every floor includes what the flags are made of: each
+# task with its name, deadline, agencies and latest status, the KPIs with their targets and the latest two figures
+# of each KPI and agency, the monthly report receipts and the leaders' directives; and what frames every page:
+# the plan chooser (every plan and its province) and the province's agencies (the names in every row and list).
+# A plan's figures and reports are asked for by the literal ids of its KPIs and tasks (``= ANY(ARRAY(...))``), as
+# the pages do: joined on the plan, PostgreSQL may scan all 34 provinces' figures.
 _TASKS = """
-    SELECT t.id, t.code, t.deadline_kind, t.start_date, t.due_date, u.status, u.progress, u.month
+    SELECT t.id, t.code, t.section, t.name, t.output, t.deadline_kind, t.deadline_text, t.start_date, t.due_date,
+           u.status, u.progress, u.month, u.completed_on, u.evidence_url
     FROM task t LEFT JOIN task_update u ON u.id = (
         SELECT v.id FROM task_update v
         WHERE v.task_id = t.id AND v.month <= :today AND v.kind <> 'note' AND v.approved
@@ -56,28 +62,49 @@ _TASKS = """
 _TASK_AGENCIES = """
     SELECT ta.task_id, ta.agency_id, ta.role FROM task_agency ta JOIN task t ON t.id = ta.task_id
     WHERE t.plan_id = :plan"""
+_KPIS = """
+    SELECT i.id, i.code, i.national_code, i.name, i.unit, i.target_op, i.target_value, i.subtargets, i.is_ratio,
+           i.aggregation, i.baseline_value, i.milestones, l.agency_id
+    FROM indicator i LEFT JOIN indicator_lead l ON l.indicator_id = i.id WHERE i.plan_id = :plan"""
 _RECEIPTS = """
-    SELECT m.agency_id, m.month, MIN(m.recorded_at) FROM measurement m JOIN indicator i ON i.id = m.indicator_id
-    WHERE i.plan_id = :plan GROUP BY m.agency_id, m.month
+    SELECT m.agency_id, m.month, MIN(m.recorded_at) FROM measurement m
+    WHERE m.indicator_id = ANY(ARRAY(SELECT id FROM indicator WHERE plan_id = :plan)) GROUP BY m.agency_id, m.month
     UNION ALL
-    SELECT u.agency_id, u.month, MIN(u.created_at) FROM task_update u JOIN task t ON t.id = u.task_id
-    WHERE t.plan_id = :plan AND u.agency_id IS NOT NULL GROUP BY u.agency_id, u.month"""
+    SELECT u.agency_id, u.month, MIN(u.created_at) FROM task_update u
+    WHERE u.task_id = ANY(ARRAY(SELECT id FROM task WHERE plan_id = :plan)) AND u.agency_id IS NOT NULL
+    GROUP BY u.agency_id, u.month"""
 _FIGURES = """
     SELECT * FROM (
         SELECT m.indicator_id, m.agency_id, m.month, m.numerator, m.denominator, m.value,
                ROW_NUMBER() OVER (PARTITION BY m.indicator_id, m.agency_id ORDER BY m.month DESC) AS r
-        FROM measurement m JOIN indicator i ON i.id = m.indicator_id
-        WHERE i.plan_id = :plan AND m.month <= :today AND m.approved) x
+        FROM measurement m
+        WHERE m.indicator_id = ANY(ARRAY(SELECT id FROM indicator WHERE plan_id = :plan))
+          AND m.month <= :today AND m.approved) x
     WHERE r <= 2"""
-_FLAGS = [_TASKS, _TASK_AGENCIES, _RECEIPTS, _FIGURES]
+_DIRECTIVES = """
+    SELECT d.id, d.agency_id, d.subject, d.subject_id, d.text, d.due_date, d.answer FROM directive d
+    WHERE d.plan_id = :plan"""
+_FRAME = [
+    "SELECT p.id, p.code, pr.name, p.year, p.doc_number, p.title FROM plan p JOIN province pr ON pr.id = p.province_id",
+    "SELECT a.id, a.name, a.kind FROM agency a JOIN plan p ON p.province_id = a.province_id WHERE p.id = :plan",
+]
+_FLAGS = [_TASKS, _TASK_AGENCIES, _KPIS, _RECEIPTS, _FIGURES, _DIRECTIVES, *_FRAME]
 FLOORS: dict[str, list[str]] = {
-    "overview": _FLAGS,  # gauges and per-agency bullets: the latest figures; the KPI table: the same
+    "overview": [
+        *_FLAGS,  # gauges and per-agency bullets: the latest figures; the KPI table: the same
+        # what waits for approval: months submitted, figures and task reports not yet approved
+        "SELECT COUNT(*) FROM month_report WHERE plan_id = :plan AND status = 'submitted'",
+        """SELECT COUNT(*) FROM measurement m
+           WHERE m.indicator_id = ANY(ARRAY(SELECT id FROM indicator WHERE plan_id = :plan)) AND NOT m.approved""",
+        """SELECT COUNT(*) FROM task_update u
+           WHERE u.task_id = ANY(ARRAY(SELECT id FROM task WHERE plan_id = :plan)) AND NOT u.approved""",
+    ],
     "agency": [
         *_FLAGS,
         # the agency's whole year of figures (its trend charts)
-        """SELECT m.indicator_id, m.month, m.numerator, m.denominator, m.value
-           FROM measurement m JOIN indicator i ON i.id = m.indicator_id
-           WHERE i.plan_id = :plan AND m.agency_id = :agency AND m.month <= :today""",
+        """SELECT m.indicator_id, m.month, m.numerator, m.denominator, m.value FROM measurement m
+           WHERE m.indicator_id = ANY(ARRAY(SELECT id FROM indicator WHERE plan_id = :plan))
+             AND m.agency_id = :agency AND m.month <= :today""",
     ],
     "timeline": _FLAGS,  # every task with its dates and status; the report grid: the receipts
     "flags": _FLAGS,
