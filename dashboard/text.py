@@ -39,11 +39,18 @@ def clean(text: str | None) -> str:
     return unicodedata.normalize("NFC", _SPACES.sub(" ", s).strip())
 
 
-def _fold_char(c: str) -> str:
-    if c in "đĐ":
-        return "d"
-    base = unicodedata.normalize("NFD", c)[0]
-    return base.lower()
+class _Folding(dict):
+    """Each character's folded form by code point, filled as characters are met: ``str.translate`` then folds
+    a text at C speed (a province's 200 agency names are folded for every dropdown of every page)."""
+
+    def __missing__(self, code: int) -> str:
+        c = chr(code)
+        folded = "d" if c in "đĐ" else unicodedata.normalize("NFD", c)[0].lower()
+        self[code] = folded
+        return folded
+
+
+_FOLDING = _Folding()
 
 
 def fold(text: str | None) -> str:
@@ -53,7 +60,7 @@ def fold(text: str | None) -> str:
     """
     if not text:
         return ""
-    return "".join(_fold_char(c) for c in unicodedata.normalize("NFC", text))
+    return unicodedata.normalize("NFC", text).translate(_FOLDING)
 
 
 def fold_key(text: str | None) -> str:

@@ -162,6 +162,11 @@ def agency_bullets(rows: list[dict], heads: list[KpiSnapshot], lang: str = "vi")
                 **paper,
             }
         )
+    # what each column's bars share, worked out once: a province has 200 rows
+    columns = [
+        (snap.indicator, " %" if is_percent(snap.indicator.unit) else "", _axis_max(snap), label_w + c * col_w)
+        for c, snap in enumerate(heads)
+    ]
     for r, row in enumerate(rows):
         y1 = 1 - (r * row_h) / (row_h * n_rows)
         y0 = 1 - ((r + 1) * row_h - 8) / (row_h * n_rows)
@@ -175,10 +180,8 @@ def agency_bullets(rows: list[dict], heads: list[KpiSnapshot], lang: str = "vi")
                 **paper,
             }
         )
-        for c, snap in enumerate(heads):
+        for c, (ind, suffix, axis_max, x0) in enumerate(columns):
             av = row["values"][c]
-            x0 = label_w + c * col_w
-            ind = snap.indicator
             has_value = av is not None and av.value is not None
             if not has_value:  # no figure: an empty bar and a dash, never a made-up zero
                 annotations.append(
@@ -190,14 +193,14 @@ def agency_bullets(rows: list[dict], heads: list[KpiSnapshot], lang: str = "vi")
                     "mode": "number+gauge" if has_value else "gauge",
                     "value": av.value if has_value else 0,
                     "number": {
-                        "suffix": " %" if is_percent(ind.unit) else "",
+                        "suffix": suffix,
                         "valueformat": ".1f",
                         "font": {"size": 13, "color": "#222" if av is not None else "#bbb"},
                     },
                     "domain": {"x": [x0 + 0.07, x0 + col_w - 0.01], "y": [y0, y1]},
                     "gauge": {
                         "shape": "bullet",
-                        "axis": {"range": [0, _axis_max(snap)], "visible": False},
+                        "axis": {"range": [0, axis_max], "visible": False},
                         "bar": {"color": KPI_COLOR[av.status] if av is not None else GREY, "thickness": 0.7},
                         "bgcolor": "#eef0f3",
                         "threshold": {
