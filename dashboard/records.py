@@ -100,6 +100,7 @@ class KpiRow:
     baseline_value: float | None = None  # the in-year path's start and quarterly milestones, when the plan gives them
     baseline_date: date | None = None
     milestones: tuple[float | None, ...] = ()
+    lead_ids: tuple[int, ...] = ()  # the lead agencies' ids, in the order of ``lead_agencies``
 
     PUBLIC = (
         "plan",

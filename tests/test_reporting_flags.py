@@ -14,7 +14,7 @@ from dashboard.kpi.red_flags import (
     task_flags,
     worst_first,
 )
-from dashboard.kpi.reporting import LATE, MISSING, ON_TIME, PENDING, records, report_grid
+from dashboard.kpi.reporting import LATE, MISSING, ON_TIME, PENDING, owing, records, report_grid
 from dashboard.kpi.values import snapshot
 
 TODAY = date(2026, 11, 27)
@@ -105,3 +105,52 @@ def test_kpi_flags_and_overall_order() -> None:
         kflags + task_flags([task("A", "overdue", "2026-06-30"), task("C", "in_progress", "2026-12-05")], TODAY)
     )
     assert [f.kind for f in ordered] == [OVERDUE_TASK, KPI_BELOW, DUE_SOON]
+
+
+def test_who_owes_a_monthly_report() -> None:
+    """Leads of KPIs they report themselves (not those a SQL source feeds) and of recurring tasks, groups
+    expanded into their members, each agency once, KPI leads first."""
+    members = {90: [3, 4]}  # a collective group standing for agencies 3 and 4
+    kpis = [(10, (1, 2)), (11, (5,)), (12, (90, 1))]
+    tasks = [("recurring", (6, 2)), ("date", (7,)), ("recurring", ())]
+    assert owing(kpis, tasks, fed={11}, members=members) == [1, 2, 3, 4, 6]
+    assert owing(kpis, tasks, fed=set(), members=members) == [1, 2, 5, 3, 4, 6]
+    assert owing([], [("date", (7,))], fed=set(), members={}) == []
+
+
+def test_the_pages_and_the_reminders_owe_the_same_reports(demo_engine) -> None:  # noqa: ANN001
+    """The pages ask ``owing`` with the plan as loaded, the reminders read the store: both name, per plan, the
+    agencies the store's own rows say (plain SQL: leads of KPIs with no source figure, leads of active
+    recurring tasks, groups expanded by the directory's rule)."""
+    from sqlalchemy import text
+
+    from dashboard.agencies.directory import group_members
+    from dashboard.kpi.reporting import expected_reporters
+    from dashboard.reads.filters import Filters
+    from dashboard.reads.page_data import Settings, load_context, reporting
+    from dashboard.store.database import transaction
+
+    with demo_engine.connect() as conn:
+        plans = conn.execute(text("SELECT id, province_id FROM plan")).all()
+        want = {}
+        for plan_id, _province in plans:
+            leads = conn.execute(
+                text(
+                    "SELECT l.agency_id FROM indicator_lead l JOIN indicator i ON i.id = l.indicator_id"
+                    " WHERE i.plan_id = :p AND NOT EXISTS (SELECT 1 FROM measurement m WHERE m.indicator_id = i.id"
+                    " AND m.source NOT IN ('form', 'excel', 'upload', 'demo'))"
+                    " UNION SELECT ta.agency_id FROM task_agency ta JOIN task t ON t.id = ta.task_id"
+                    " WHERE t.plan_id = :p AND t.active AND t.deadline_kind = 'recurring' AND ta.role = 'lead'"
+                ),
+                {"p": plan_id},
+            ).scalars()
+            want[plan_id] = set(leads)
+    with transaction(demo_engine) as s:
+        for plan_id, province_id in plans:
+            members = group_members(s, province_id)
+            expected = {m for a in want[plan_id] for m in members.get(a, [a])}  # groups stand for members
+            assert set(expected_reporters(s, plan_id, members)) == expected
+            ctx = load_context(s, Filters(plan=plan_id), TODAY)
+            cells, _ = reporting(ctx, s, Settings())
+            assert {c.agency_id for c in cells} == expected
+            assert len(expected) > 3

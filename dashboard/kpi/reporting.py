@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -67,24 +68,40 @@ def deadline_passed(today: date, day: int = 25, hour: float | None = None) -> bo
     return as_of_moment(today) > deadline_of(today.replace(day=1), day, hour)
 
 
-def expected_reporters(session: Session, plan_id: int, members: dict[int, list[int]]) -> list[int]:
-    """Agencies that owe a monthly report: leads of KPIs they report themselves (not those a SQL source feeds)
-    and leads of recurring tasks, groups expanded."""
-    indicator_ids = session.scalars(select(Indicator.id).where(Indicator.plan_id == plan_id)).all()
-    fed = fed_by_sources(session, indicator_ids)
-    kpi_leads = session.scalars(
-        select(IndicatorLead.agency_id)
-        .join(Indicator)
-        .where(Indicator.plan_id == plan_id, Indicator.id.not_in(list(fed) or [-1]))
-    ).all()
-    task_leads = session.scalars(
-        select(TaskAgency.agency_id)
-        .join(Task)
-        .where(
-            Task.plan_id == plan_id, Task.deadline_kind == RECURRING, Task.active.is_(True), TaskAgency.role == "lead"
-        )
-    ).all()
+def owing(
+    kpis: Iterable[tuple[int, Iterable[int]]],
+    tasks: Iterable[tuple[str, Iterable[int]]],
+    fed: Collection[int],
+    members: dict[int, list[int]],
+) -> list[int]:
+    """Agencies that owe a monthly report: leads of KPIs they report themselves (not those a SQL source feeds,
+    ``fed``) and leads of recurring tasks, groups expanded, each once. ``kpis``: (KPI id, lead ids) in the plan's
+    order; ``tasks``: (deadline kind, lead ids) of its active tasks."""
+    kpi_leads = [a for kpi_id, leads in kpis if kpi_id not in fed for a in leads]
+    task_leads = [a for kind, leads in tasks if kind == RECURRING for a in leads]
     return expand(list(dict.fromkeys([*kpi_leads, *task_leads])), members)
+
+
+def expected_reporters(session: Session, plan_id: int, members: dict[int, list[int]]) -> list[int]:
+    """``owing`` for a plan read from the store (the pages pass what they have loaded to ``owing`` instead)."""
+    leads: dict[int, list[int]] = defaultdict(list)
+    for kpi_id, agency_id in session.execute(
+        select(Indicator.id, IndicatorLead.agency_id)
+        .join(IndicatorLead, IndicatorLead.indicator_id == Indicator.id)
+        .where(Indicator.plan_id == plan_id)
+        .order_by(Indicator.position, IndicatorLead.position)
+    ):
+        leads[kpi_id].append(agency_id)
+    task_leads: dict[int, tuple[str, list[int]]] = {}
+    for task_id, kind, agency_id in session.execute(
+        select(Task.id, Task.deadline_kind, TaskAgency.agency_id)
+        .join(TaskAgency, TaskAgency.task_id == Task.id)
+        .where(Task.plan_id == plan_id, Task.active.is_(True), TaskAgency.role == "lead")
+        .order_by(Task.position, TaskAgency.position)
+    ):
+        task_leads.setdefault(task_id, (kind, []))[1].append(agency_id)
+    fed = fed_by_sources(session, list(leads))
+    return owing(leads.items(), task_leads.values(), fed, members)
 
 
 def submissions(session: Session, plan_id: int) -> dict[tuple[int, date], datetime]:

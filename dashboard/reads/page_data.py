@@ -17,12 +17,13 @@ from dashboard.config import Config
 from dashboard.cycle.directives import directives
 from dashboard.kpi.catalog import HEADLINE
 from dashboard.kpi.deadlines import CONDITIONAL, DATE, RECURRING
+from dashboard.kpi.figure_origin import fed_by_sources
 from dashboard.kpi.red_flags import Flag, directive_flags, kpi_flags, report_flags, task_flags, worst_first
 from dashboard.kpi.reporting import (
     ReportCell,
     ReportingRecord,
     as_of_moment,
-    expected_reporters,
+    owing,
     records,
     report_grid,
     submissions,
@@ -187,7 +188,10 @@ def reporting(
     per context: the flags and the page both need it)."""
     key = ("reporting", settings)
     if key not in ctx.memo:
-        agencies = expected_reporters(session, ctx.plan["id"], ctx.members)
+        # from the plan as loaded: which KPIs a source feeds is the one thing still to ask
+        fed = fed_by_sources(session, [k.id for k in ctx.indicators])
+        kpis = ((k.id, k.lead_ids) for k in ctx.indicators)
+        agencies = owing(kpis, ((t.deadline_kind, t.lead_ids) for t in ctx.tasks), fed, ctx.members)
         now = as_of_moment(ctx.today)
         cells = report_grid(
             agencies, submissions(session, ctx.plan["id"]), ctx.months, now, settings.report_day, settings.report_hour

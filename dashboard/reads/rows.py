@@ -86,15 +86,15 @@ def indicator_rows(session: Session, plan_id: int | None = None) -> list[KpiRow]
         .order_by(Plan.id, Indicator.position)
     )
     kpis = read_rows(session, _plan_filter(stmt, Indicator, plan_id))
-    leads: dict[int, list[str]] = defaultdict(list)
-    for indicator_id, name in read_rows(
+    leads: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for indicator_id, agency_id, name in read_rows(
         session,
-        select(IndicatorLead.indicator_id, Agency.name)
+        select(IndicatorLead.indicator_id, Agency.id, Agency.name)
         .join(Agency, Agency.id == IndicatorLead.agency_id)
         .where(IndicatorLead.indicator_id.in_(id_list([k.id for k in kpis])))
         .order_by(IndicatorLead.indicator_id, IndicatorLead.position),
     ):
-        leads[indicator_id].append(name)
+        leads[indicator_id].append((agency_id, name))
     return [
         KpiRow(
             id=k.id,
@@ -107,7 +107,8 @@ def indicator_rows(session: Session, plan_id: int | None = None) -> list[KpiRow]
             target_op=k.target_op,
             target_value=k.target_value,
             subtargets=tuple({f: s[f] for f in ("label", "op", "value")} for s in k.subtargets or []),
-            lead_agencies=tuple(leads[k.id]),
+            lead_agencies=tuple(name for _, name in leads[k.id]),
+            lead_ids=tuple(agency_id for agency_id, _ in leads[k.id]),
             is_ratio=bool(k.is_ratio),
             aggregation=k.aggregation,
             baseline_value=k.baseline_value,
