@@ -78,7 +78,7 @@ def test_a_save_prepares_its_plan_for_the_pages_that_follow(tmp_path) -> None:  
     with transaction(engine) as s:
         assert plan_cache.is_ready(cache, s, 1, TODAY, Settings())  # the save built Thái Nguyên's shared data
         stamp, ready = cache.get("ctx:1")
-    assert stamp[0] == plan_version(s, 1)
+    assert stamp[1] == plan_version(s, 1)
     saved = next(t for t in ready.tasks if t.id == task.id)
     assert saved.progress == 55 and saved.last_note == "Đã họp triển khai"
     # and the next page is built from it: the flags page of the plan shows the same task statuses

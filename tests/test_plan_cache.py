@@ -180,3 +180,34 @@ def test_a_plan_asked_for_by_several_workers_at_once_is_built_once(tmp_path, mon
         workers[0].clear()
     assert len(calls) == 1 and len(results) == 9
     assert all(r.tasks == results[0].tasks for r in results)
+
+
+def test_a_context_left_by_another_version_of_the_site_is_built_again(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    """After a deploy Redis may still hold plan data pickled by the code before: its stamp names another format
+    and it is built again; an entry that cannot be read back at all is built again too, never an error page."""
+    app = demo_app(tmp_path)
+    engine, cache = app.server.extensions["kpi"]["engine"], app.server.extensions["kpi"]["cache"]
+    settings = _settings(app)
+    plan_cache.warm(cache, engine, TODAY, settings, [1])
+    stamp, ctx = cache.get("ctx:1")
+    older = (stamp[0] - 1, *stamp[1:])
+    cache.set("ctx:1", (older, "what the code before pickled"), timeout=0)
+    cache.set("ctx-stamp:1", older, timeout=0)
+    cache._kpi_recent_plans = plan_cache._Recent()  # as in another worker: nothing of the plan in its memory
+    with transaction(engine) as s:
+        assert not plan_cache.is_ready(cache, s, 1, TODAY, settings)
+        assert plan_cache.plan_context(cache, s, 1, TODAY, settings).tasks == ctx.tasks
+    real_get = cache.cache.get
+
+    def unreadable(key: str):  # noqa: ANN202
+        if key.endswith("ctx:1"):
+            raise TypeError("ReportCell.__new__() missing 4 required positional arguments")
+        return real_get(key)
+
+    monkeypatch.setattr(cache.cache, "get", unreadable)
+    cache._kpi_recent_plans = plan_cache._Recent()
+    with transaction(engine) as s:
+        assert plan_cache.plan_context(cache, s, 1, TODAY, settings).tasks == ctx.tasks
+    client = login(app, "lanhdao")
+    page = call(app, client, "url", {"url.pathname": "/canh-bao", "url.search": "?plan=1", "data-version.data": 0})
+    assert page.status_code == 200

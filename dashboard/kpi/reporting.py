@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,8 +24,9 @@ MISSING = "missing"
 PENDING = "pending"  # the deadline of that month has not passed yet
 
 
-@dataclass(frozen=True)
-class ReportCell:
+class ReportCell(NamedTuple):
+    """One agency's report for one month (a tuple: a large province has 2,000 of them per plan)."""
+
     agency_id: int
     month: date
     status: str

@@ -80,15 +80,26 @@ class PlanContext:
         return self.agencies.get(agency_id, {}).get("name", str(agency_id))
 
     def __getstate__(self) -> dict:
-        # Pickled into the shared cache on every build: the figures as plain tuples, which pickle without a
-        # Python call each (a NamedTuple takes one: two thirds of a large province's 20 ms).
+        # Pickled into the shared cache on every build: the figures and the report grid's cells as plain tuples,
+        # which pickle without a Python call each (a NamedTuple takes one: two thirds of a large province's 20 ms).
         state = dict(self.__dict__)
         state["figures"] = [tuple(f) for f in self.figures]
-        state["memo"] = {k: v for k, v in self.memo.items() if k != "by_indicator"}
+        memo = {}
+        for key, value in self.memo.items():
+            if key == "by_indicator":  # regrouped on first use
+                continue
+            if key[0] == "reporting":
+                cells, recs = value
+                value = ([tuple(c) for c in cells], recs)
+            memo[key] = value
+        state["memo"] = memo
         return state
 
     def __setstate__(self, state: dict) -> None:
         state["figures"] = [Figure._make(f) for f in state["figures"]]
+        for key, value in state["memo"].items():
+            if key[0] == "reporting":
+                state["memo"][key] = ([ReportCell._make(c) for c in value[0]], value[1])
         self.__dict__.update(state)
 
     def figures_of(self, indicator_id: int) -> list[Figure]:

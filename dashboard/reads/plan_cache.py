@@ -102,10 +102,15 @@ def _recent(cache) -> _Recent:  # noqa: ANN001
         return recent
 
 
+# The form of a pickled ``PlanContext``: a context pickled by an earlier version of the site (still in Redis
+# after a deploy) carries another number in its stamp, so it is built again instead of read.
+CONTEXT_FORMAT = 2
+
+
 def _stamp(session: Session, plan_id: int, today: date, settings: Settings) -> tuple:
     # The report grid changes when this month's reporting deadline passes, data or no data.
     passed = deadline_passed(today, settings.report_day, settings.report_hour)
-    return (plan_version(session, plan_id), today.isoformat(), passed, settings)
+    return (CONTEXT_FORMAT, plan_version(session, plan_id), today.isoformat(), passed, settings)
 
 
 BUILD_LOCK_SECONDS = 30  # a builder that died frees the plan after this long
@@ -115,9 +120,13 @@ WAIT_SECONDS = 10  # how long a second asker waits for the first one's build bef
 def _cached(cache, plan_id: int, stamp: tuple) -> PlanContext | None:  # noqa: ANN001
     # The small stamp first: reading an out-of-date context (400 KB for a large province) only to throw it away
     # cost a cold view 15-30 ms.
-    if cache.get(f"ctx-stamp:{plan_id}") != stamp:
+    try:
+        if cache.get(f"ctx-stamp:{plan_id}") != stamp:
+            return None
+        entry = cache.get(f"ctx:{plan_id}")
+    except Exception:  # whatever cannot be read back is built again
+        log.warning("the cached data of plan %s could not be read; building it again", plan_id, exc_info=True)
         return None
-    entry = cache.get(f"ctx:{plan_id}")
     return entry[1] if entry is not None and entry[0] == stamp else None
 
 
