@@ -17,7 +17,8 @@ Each view is timed three ways:
 
 The floor is plain SQL fetching everything the view shows, its numbers and the names and targets beside them
 (``FLOORS``; every province page shows the red-flag count, so each includes what the flags are made of); each
-"x" column is that mode's p50 over the floor's p50.
+"x" column is that mode's p50 over the floor's p50. The narrower floor of earlier runs, the numbers alone
+(``NUMBERS_FLOORS``), is printed beside with the cold path's ratio to it.
 Peak memory is this process's maximum resident set (one gunicorn worker serving these pages).
 
     .venv/bin/python -m benchmarks.pages --database-url postgresql://postgres@127.0.0.1:5432/bench_national
@@ -116,6 +117,25 @@ FLOORS: dict[str, list[str]] = {
     ],
 }
 
+# The narrower floor of the runs before 03/12/2026, printed beside for comparison: the numbers alone (each task's
+# latest status, who leads it, the receipts, the latest figures), without the names, targets, directives and plan
+# list the view shows beside them.
+_NUMBERS = [
+    _TASKS.replace(
+        "t.id, t.code, t.section, t.name, t.output, t.deadline_kind, t.deadline_text, t.start_date, t.due_date,\n"
+        "           u.status, u.progress, u.month, u.completed_on, u.evidence_url",
+        "t.id, t.code, t.deadline_kind, t.start_date, t.due_date, u.status, u.progress, u.month",
+    ),
+    _TASK_AGENCIES,
+    _RECEIPTS,
+    _FIGURES,
+]
+NUMBERS_FLOORS: dict[str, list[str]] = {
+    name: [*_NUMBERS, *FLOORS["agency"][len(_FLAGS) :]] if name == "agency" else _NUMBERS
+    for name in FLOORS
+    if name != "national"
+}
+
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
@@ -164,13 +184,14 @@ def measure(views: dict, modes: dict, runs: int) -> dict[str, dict[str, list[flo
     return samples
 
 
-def measure_floors(engine, names: list[str], params: dict, runs: int) -> dict[str, list[float]]:  # noqa: ANN001
-    floors: dict[str, list[float]] = {name: [] for name in names}
+def measure_floors(engine, names: list[str], params: dict, runs: int, which: dict | None = None) -> dict:  # noqa: ANN001
+    which = FLOORS if which is None else which
+    floors: dict[str, list[float]] = {name: [] for name in names if name in which}
     with engine.connect() as conn:
         for _ in range(runs):
-            for name in names:
+            for name in floors:
                 t0 = time.perf_counter()
-                for q in FLOORS[name]:
+                for q in which[name]:
                     conn.execute(text(q), params).all()
                 floors[name].append((time.perf_counter() - t0) * 1000)
     return floors
@@ -295,9 +316,11 @@ def main(argv: list[str] | None = None) -> int:
     modes: dict[str, Callable[[], None] | None] = {"cold": bump, "saved": saved if other else None, "warm": None}
     samples = measure(views, {m: b for m, b in modes.items() if m != "saved" or other is not None}, args.runs)
     floors = measure_floors(engine, list(views), params, args.runs)
+    numbers = measure_floors(engine, list(views), params, args.runs, NUMBERS_FLOORS)
     print(
         f"{'view':10} {'cold p50':>9} {'p95':>6} {'changed p50':>12} {'p95':>6} {'cached p50':>11} {'p95':>6} "
-        f"{'floor p50':>10} {'cold x':>7} {'changed x':>10} {'cached x':>9} {'KB':>6} {'gzip KB':>8}"
+        f"{'floor p50':>10} {'cold x':>7} {'changed x':>10} {'cached x':>9} {'KB':>6} {'gzip KB':>8} "
+        f"{'numbers floor':>14} {'cold x':>7}"
     )
     results = {}
     nan = float("nan")
@@ -309,13 +332,16 @@ def main(argv: list[str] | None = None) -> int:
             row[f"{mode}_p50"] = statistics.median(values) if values else nan
             row[f"{mode}_p95"] = percentile(values, 95) if values else nan
             row[f"{mode}_x"] = row[f"{mode}_p50"] / row["floor_p50"] if row["floor_p50"] else nan
+        row["numbers_floor_p50"] = statistics.median(numbers[name]) if name in numbers else nan
+        row["cold_x_numbers"] = row["cold_p50"] / row["numbers_floor_p50"] if name in numbers else nan
         row["kb"] = getattr(fn, "size", 0) / 1024  # the answer as sent without, and with, compression
         row["gzip_kb"] = getattr(fn, "gzipped", 0) / 1024
         results[name] = row
         print(
             f"{name:10} {row['cold_p50']:9.1f} {row['cold_p95']:6.0f} {row['saved_p50']:12.1f} "
             f"{row['saved_p95']:6.0f} {row['warm_p50']:11.1f} {row['warm_p95']:6.0f} {row['floor_p50']:10.2f} "
-            f"{row['cold_x']:7.1f} {row['saved_x']:10.1f} {row['warm_x']:9.1f} {row['kb']:6.0f} {row['gzip_kb']:8.1f}"
+            f"{row['cold_x']:7.1f} {row['saved_x']:10.1f} {row['warm_x']:9.1f} {row['kb']:6.0f} {row['gzip_kb']:8.1f} "
+            f"{row['numbers_floor_p50']:14.2f} {row['cold_x_numbers']:7.1f}"
         )
     if rebuilds:
         print(
