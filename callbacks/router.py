@@ -26,6 +26,7 @@ from dashboard.reads import plan_cache, summaries
 from dashboard.reads.filters import Filters
 from dashboard.reads.page_cache import (
     cached_build,
+    has_last_good,
     is_plain,
     keep_last_good,
     last_good,
@@ -121,9 +122,12 @@ def render(pathname: str | None, search: str | None, _version: int | None = None
             scope = reader_scope(route, flask_session.get("reader", "-"), who.role, who.agency_id)
             last = last_good(cache(), last_good_key(route, asked, scope))
         return _offline(pathname, f, today, last)
-    if cached and made and is_plain(route, asked):  # kept when built: a cache hit is that same build
-        last = {"built": built, "meta": meta, "freshness": freshness, "at": clock.now().isoformat()}
-        keep_last_good(cache(), last_good_key(route, asked, scope), last)
+    if cached and is_plain(route, asked):
+        # kept when built (a cache hit is that same build), and again if a bounded Redis has evicted the copy
+        last_key = last_good_key(route, asked, scope)
+        if made or not has_last_good(cache(), last_key):
+            last = {"built": built, "meta": meta, "freshness": freshness, "at": clock.now().isoformat()}
+            keep_last_good(cache(), last_key, last)
     f = f.with_(plan=built["plan"])
     nav = shell.navbar(pathname, f, built["flags"], meta, f"{t('as_of', f.lang)} {vn_date(today)}", _user_info())
     return shell.page(nav, embedded(built["bar"]), [embedded(freshness), embedded(built["content"])], f.lang)

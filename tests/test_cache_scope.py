@@ -117,3 +117,27 @@ def test_junk_url_parameters_neither_add_cache_entries_nor_bypass_the_cache(tmp_
     for n in range(20):
         call(app, client, "url", {"url.pathname": "/canh-bao", "url.search": f"?plan=1&q=tim+{n}&status=overdue"})
     assert {k for k in keys() if ":last:" in f":{k}"} == lasts
+
+
+def test_the_outage_copy_is_kept_when_a_page_is_built_and_again_when_evicted(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    """A cache hit does not write the week-long outage copy again (the same build is in it), but a copy that a
+    bounded Redis evicted is put back by the next view."""
+    app = demo_app(tmp_path)
+    client = login(app, "lanhdao")
+    cache = app.server.extensions["kpi"]["cache"].cache
+    writes: list[str] = []
+    real_set = cache.set
+    monkeypatch.setattr(cache, "set", lambda key, *a, **k: writes.append(key) or real_set(key, *a, **k))
+
+    def lasts() -> list[str]:
+        return [k for k in writes if ":last:" in f":{k}"]
+
+    view = {"url.pathname": "/canh-bao", "url.search": "?plan=1"}
+    assert call(app, client, "url", view).status_code == 200
+    assert len(lasts()) == 1  # built: kept
+    key = lasts()[0]
+    assert call(app, client, "url", view).status_code == 200
+    assert len(lasts()) == 1  # a cache hit: nothing written again
+    cache.delete(key)  # evicted
+    assert call(app, client, "url", view).status_code == 200
+    assert lasts() == [key, key] and cache.has(key)

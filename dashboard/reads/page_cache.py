@@ -72,5 +72,10 @@ def keep_last_good(cache, key: str, entry: dict) -> None:  # noqa: ANN001
     cache.set(key, entry, timeout=LAST_GOOD_SECONDS)
 
 
+def has_last_good(cache, key: str) -> bool:  # noqa: ANN001
+    """Whether a last good copy is kept under ``key`` (a bounded Redis may have evicted it)."""
+    return bool(cache.has(key))
+
+
 def last_good(cache, key: str) -> dict | None:  # noqa: ANN001
     return cache.get(key)
