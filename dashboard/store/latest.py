@@ -27,6 +27,7 @@ from dashboard.store.models import (
     FigureRecent,
     Indicator,
     Measurement,
+    Plan,
     ReportReceipt,
     Task,
     TaskLatest,
@@ -91,17 +92,12 @@ def latest_updates(
     return {r.task_id: Report._make(r) for r in rows}
 
 
-def figure_columns():  # noqa: ANN201
-    """The columns of a figure as ``kpi.values.Figure`` holds them."""
-    return (
-        Measurement.indicator_id,
-        Measurement.agency_id,
-        Measurement.month,
-        Measurement.numerator,
-        Measurement.denominator,
-        Measurement.value,
-        Measurement.recorded_at,
-    )
+FIGURE_FIELDS = ("indicator_id", "agency_id", "month", "numerator", "denominator", "value", "recorded_at")
+
+
+def figure_columns(model: type = Measurement):  # noqa: ANN201
+    """The columns of a figure as ``kpi.values.Figure`` holds them, of the stored figures or of the kept ones."""
+    return tuple(getattr(model, name) for name in FIGURE_FIELDS)
 
 
 def recent_figures_from_store(session: Session, indicator_ids: Iterable[int], until: date) -> list[tuple]:
@@ -235,11 +231,10 @@ def keep_figures(session: Session, indicator_ids: Iterable[int], agency_ids: Ite
         partition_by=(*partition, extract("year", Measurement.month)), order_by=Measurement.month
     )
     ranked = select(*figure_columns(), newest.label("newest"), first.label("first")).where(*where).subquery()
-    columns = [c.name for c in figure_columns()]
     session.execute(
         insert(FigureRecent).from_select(
-            columns,
-            select(*(ranked.c[c] for c in columns)).where((ranked.c.newest <= 2) | (ranked.c.first == 1)),
+            FIGURE_FIELDS,
+            select(*(ranked.c[c] for c in FIGURE_FIELDS)).where((ranked.c.newest <= 2) | (ranked.c.first == 1)),
         )
     )
 
@@ -271,8 +266,6 @@ def keep_receipts(
 
 def rebuild(session: Session, plan_ids: Iterable[int] | None = None) -> None:
     """Set every kept row of these plans (``None``: all) from the stored history: after a bulk load."""
-    from dashboard.store.models import Plan
-
     ids = list(plan_ids) if plan_ids is not None else list(session.scalars(select(Plan.id).order_by(Plan.id)))
     for plan_id in ids:
         keep_tasks(session, session.scalars(select(Task.id).where(Task.plan_id == plan_id)))
@@ -291,8 +284,7 @@ def task_reports(session: Session, task_ids: Iterable[int], today: date) -> tupl
     reports: dict[int, Report] = {}
     notes: dict[int, Report] = {}
     past: list[int] = []  # kept rows newer than the "as of" date: computed from the history instead
-    columns = [c for c in TaskLatest.__table__.c]
-    for r in read_rows(session, select(*columns).where(TaskLatest.task_id.in_(id_list(ids)))):
+    for r in read_rows(session, select(*TaskLatest.__table__.c).where(TaskLatest.task_id.in_(id_list(ids)))):
         if (r.month is not None and r.month > today) or (r.note_month is not None and r.note_month > today):
             past.append(r.task_id)
             continue
@@ -315,15 +307,7 @@ def recent_figures(session: Session, indicator_ids: Iterable[int], until: date) 
         return []
     kept = read_rows(
         session,
-        select(
-            FigureRecent.indicator_id,
-            FigureRecent.agency_id,
-            FigureRecent.month,
-            FigureRecent.numerator,
-            FigureRecent.denominator,
-            FigureRecent.value,
-            FigureRecent.recorded_at,
-        )
+        select(*figure_columns(FigureRecent))
         .where(FigureRecent.indicator_id.in_(id_list(ids)))
         .order_by(FigureRecent.indicator_id, FigureRecent.agency_id, FigureRecent.month.desc()),
     )
